@@ -1,0 +1,171 @@
+"""Command line: ``python -m bot [run|migrate|demo-data|import-orders]``.
+
+Operator mistakes end with one line naming the problem and its fix, and exit
+status 2 (configuration) or 1 (a failed run); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from bot.demo import load_demo
+from bot.importer import import_orders as run_import
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.app import Runtime, describe_database
+from bot.config import ConfigError, Settings, load_settings, operator_locale
+from bot.i18n import Translations, Translator
+from domain.calendar import CalendarFileError
+from domain.ports import SystemClock
+from storage.db import create_engine, create_session_factory
+from storage.migrate import current_revision, upgrade
+
+EXIT_CONFIG = 2
+EXIT_FAILED = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Order-cancel customer-service bot for a digital-goods shop.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot with long polling (the default)")
+    commands.add_parser("migrate", help="create or upgrade the database schema")
+    demo = commands.add_parser("demo-data", help="load a demo shop (safe to run twice)")
+    demo.add_argument(
+        "--bind",
+        type=int,
+        metavar="TELEGRAM_USER_ID",
+        help="link the demo customer C0001 to this Telegram user",
+    )
+    imp = commands.add_parser("import-orders", help="import or update orders from JSON Lines")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    return parser
+
+
+# Each operator mistake has its own exit path and message; a chain of returns says so plainly.
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    t = Translations(operator_locale()).get(operator_locale())
+    try:
+        settings = load_settings()
+        t = Translations(settings.default_locale).get(settings.default_locale)
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        if command == "run":
+            settings.require_token()
+        return asyncio.run(COMMANDS[command](settings, args, t))
+    except ConfigError as error:
+        value = f"={error.value}" if error.value else ""
+        print(
+            t("config-error", key=error.key, value=value, problem=t(error.problem)),
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except CalendarFileError as error:
+        problem = t("config-calendar-file", problem=str(error))
+        print(t("config-error", key="CALENDAR_FILE", value="", problem=problem), file=sys.stderr)
+        return EXIT_CONFIG
+    except TelegramUnauthorizedError:
+        print(t("telegram-unauthorized"), file=sys.stderr)
+        return EXIT_CONFIG
+    except TelegramNetworkError as error:
+        url = settings.telegram_api_url or "https://api.telegram.org"
+        print(t("telegram-unreachable", url=url, problem=str(error)), file=sys.stderr)
+        return EXIT_FAILED
+    except (OperationalError, DBAPIError, OSError) as error:
+        url = describe_database(settings.database_url)
+        problem = str(getattr(error, "orig", None) or error).splitlines()[0]
+        print(t("database-error", url=url, problem=problem), file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(t("interrupted"), file=sys.stderr)
+        return 130
+
+
+async def run(settings: Settings, _args: argparse.Namespace, t: Translator) -> int:
+    runtime = Runtime(settings)
+    try:
+        username = await runtime.prepare()
+        database = describe_database(settings.database_url)
+        print(t("bot-started", username=username, database=database), file=sys.stderr)
+        await runtime.poll()
+    finally:
+        await runtime.close()
+    print(t("bot-stopped"), file=sys.stderr)
+    return 0
+
+
+async def migrate(settings: Settings, _args: argparse.Namespace, t: Translator) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        print(t("migrate-done", revision=await current_revision(engine) or "-"))
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        report = await load_demo(
+            create_session_factory(engine), clock=SystemClock(), bind=args.bind
+        )
+    finally:
+        await engine.dispose()
+    print(
+        t(
+            "demo-done",
+            customers=report.customers,
+            products=report.products,
+            orders=report.orders,
+        )
+    )
+    if report.bound is not None:
+        bound = report.bound
+        print(t("demo-bound", name=bound.name, code=bound.code, telegram_id=args.bind))
+    else:
+        print(t("demo-hint"))
+    return 0
+
+
+async def import_orders(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    if not args.file.is_file():
+        print(t("import-file-missing", path=str(args.file)), file=sys.stderr)
+        return EXIT_FAILED
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        report = await run_import(
+            create_session_factory(engine), args.file, clock=SystemClock(), t=t, err=sys.stderr
+        )
+    finally:
+        await engine.dispose()
+    print(
+        t(
+            "import-summary",
+            total=report.total,
+            created=report.created,
+            updated=report.updated,
+            failed=report.failed,
+        )
+    )
+    return EXIT_FAILED if report.failed else 0
+
+
+COMMANDS = {"run": run, "migrate": migrate, "demo-data": demo_data, "import-orders": import_orders}
+
+if __name__ == "__main__":
+    sys.exit(main())

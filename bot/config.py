@@ -1,0 +1,138 @@
+"""Every setting the bot reads, from the environment and ``.env``."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOCALES = ("zh", "en")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/shop.db"
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; ``key`` names it, ``problem`` is a locale key."""
+
+    def __init__(self, key: str, problem: str, value: str = "") -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key, self.problem, self.value = key, problem, value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: str | None = None
+    staff_chat_id: int | None = None
+    staff_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    default_locale: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    calendar_file: Path | None = None
+    log_level: str = "INFO"
+
+    @field_validator(
+        "bot_token", "telegram_api_url", "calendar_file", "staff_chat_id", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError("config-token-shape")
+        return SecretStr(value.get_secret_value().strip()) if value else None
+
+    @field_validator("staff_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("config-staff-ids")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in LOCALES:
+            raise ValueError("config-locale")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _real_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("config-timezone") from None
+        return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith("sqlite:"):
+            value = "sqlite+aiosqlite:" + value.removeprefix("sqlite:")
+        elif value.startswith(("postgresql:", "postgres:")):
+            value = "postgresql+asyncpg:" + value.split(":", 1)[1]
+        if not value.startswith(("sqlite+aiosqlite:", "postgresql+asyncpg:")):
+            raise ValueError("config-database-url")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("config-api-url")
+        return value.strip().rstrip("/") if value else None
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("config-log-level")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        if self.bot_token is None:
+            raise ConfigError("BOT_TOKEN", "config-token-missing")
+        return self.bot_token.get_secret_value()
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Read settings, turning pydantic's report into one ConfigError for the first bad key."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = str(first["loc"][0]).upper() if first["loc"] else "?"
+        problem = str(first.get("ctx", {}).get("error", "")) or "config-invalid-value"
+        if not problem.startswith("config-"):
+            problem = "config-invalid-value"
+        # The value is echoed back to help the operator, except the token, which is a secret.
+        value = "" if key == "BOT_TOKEN" else str(first.get("input", ""))[:80]
+        raise ConfigError(key, problem, value) from None
+
+
+def operator_locale() -> str:
+    """The language for operator messages, usable even when the settings are broken."""
+    wanted = os.environ.get("DEFAULT_LOCALE", "zh").strip().lower()
+    return wanted if wanted in LOCALES else "zh"

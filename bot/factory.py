@@ -1,0 +1,86 @@
+"""The composition root: Bot and Dispatcher built from settings, nothing global."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import LOCALES, Settings
+from bot.i18n import Translations
+from bot.middlewares import DatabaseMiddleware, LocaleMiddleware
+from domain.calendar import CalendarOverrides, WorkdayCalendar
+from domain.policy import ShopRules
+from domain.ports import Clock
+from handlers import get_routers
+
+log = logging.getLogger(__name__)
+
+#: Commands shown in Telegram's menu, in this order; descriptions come from the locale files.
+MENU_COMMANDS = ("start", "help")
+
+
+def create_bot(settings: Settings) -> Bot:
+    api = (
+        TelegramAPIServer.from_base(settings.telegram_api_url)
+        if settings.telegram_api_url
+        else None
+    )
+    session = AiohttpSession(api=api) if api else AiohttpSession()
+    return Bot(token=settings.require_token(), session=session)
+
+
+def create_rules(settings: Settings) -> ShopRules:
+    overrides = CalendarOverrides.load(settings.calendar_file) if settings.calendar_file else None
+    return ShopRules(calendar=WorkdayCalendar(overrides), tz=settings.tz)
+
+
+def create_dispatcher(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    rules: ShopRules,
+    translations: Translations,
+) -> Dispatcher:
+    dp = Dispatcher(
+        storage=MemoryStorage(),
+        settings=settings,
+        clock=clock,
+        rules=rules,
+        translations=translations,
+    )
+    dp.update.outer_middleware(DatabaseMiddleware(session_factory))
+    dp.update.outer_middleware(LocaleMiddleware(translations))
+    dp.include_routers(*get_routers())
+    dp.errors.register(_on_error)
+    return dp
+
+
+async def _on_error(event: ErrorEvent, **data: Any) -> bool:
+    """Log the failure for the shop; tell the person politely, never with a traceback."""
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    i18n = data.get("i18n")
+    text = i18n("error-generic") if i18n else Translations().get(None)("error-generic")
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(text)
+    except Exception:  # the apology itself failing must not hide the original error
+        log.exception("could not tell the user about the failure")
+    return True
+
+
+async def set_menu(bot: Bot, translations: Translations) -> None:
+    for locale in LOCALES:
+        t = translations.get(locale)
+        commands = [BotCommand(command=c, description=t(f"command-{c}")) for c in MENU_COMMANDS]
+        language = None if locale == translations.default_locale else locale
+        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=language)

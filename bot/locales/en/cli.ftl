@@ -1,0 +1,25 @@
+config-error = Configuration error: {$key}{$value} {$problem}
+config-token-missing = is not set. Put BOT_TOKEN=<the token from @BotFather> in .env (see .env.example).
+config-token-shape = does not look like a bot token (123456789:AAE...); copy it again from @BotFather into BOT_TOKEN in .env.
+config-staff-ids = must be comma-separated numeric Telegram user ids, e.g. STAFF_IDS=1001,1002.
+config-locale = must be zh or en; set DEFAULT_LOCALE=zh in .env.
+config-timezone = is not a timezone name; use e.g. TIMEZONE=Asia/Shanghai.
+config-database-url = is not supported; use sqlite+aiosqlite:///./data/shop.db or postgresql+asyncpg://user@host/db.
+config-api-url = must start with http(s)://, e.g. TELEGRAM_API_URL=http://127.0.0.1:8081; leave it empty for Telegram's own server.
+config-log-level = must be one of DEBUG, INFO, WARNING, ERROR.
+config-invalid-value = has an invalid value; compare with .env.example.
+config-calendar-file = {$problem}
+database-error = Cannot open the database {$url}: {$problem}. Check DATABASE_URL in .env and the folder's permissions.
+telegram-unauthorized = Telegram rejected BOT_TOKEN (invalid or revoked). Get a new token from @BotFather and put it in .env.
+telegram-unreachable = Cannot reach the Telegram Bot API ({$url}): {$problem}. Check the network or TELEGRAM_API_URL.
+bot-started = Bot @{$username} is running (database: {$database}); press Ctrl+C to stop.
+bot-stopped = Bot stopped.
+migrate-done = The database schema is up to date (revision {$revision}).
+demo-done = Demo shop ready: {$customers} customers, {$products} products, {$orders} orders.
+demo-bound = Demo customer {$name} ({$code}) is now linked to Telegram user {$telegram_id}; send /start to the bot from that account to try it.
+demo-hint = Tip: add --bind <your Telegram user id> to link a demo customer to your account.
+import-file-missing = File {$path} not found. Check the path.
+import-bad-row = line {$line}: {$reason}
+import-progress = processed {$done}/{$total} lines ({$percent}%)
+import-summary = Import finished: {$total} lines, {$created} new, {$updated} updated, {$failed} failed.
+interrupted = Interrupted.

@@ -1,0 +1,48 @@
+date-format = {$weekday} {$day} {$month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}
+weekday-1 = Mon
+weekday-2 = Tue
+weekday-3 = Wed
+weekday-4 = Thu
+weekday-5 = Fri
+weekday-6 = Sat
+weekday-7 = Sun
+
+status-pending_payment = Awaiting payment
+status-paid = Paid, not shipped
+status-delivering = Delivering
+status-delivered = Delivered
+status-completed = Completed
+status-cancelled = Cancelled
+
+kind-card_key = card key
+kind-direct_topup = direct top-up
+kind-manual_virtual = manual delivery
+kind-physical = physical item
+
+channel-wechat = WeChat
+channel-alipay = Alipay
+channel-bank_card = bank card
+channel-balance = shop balance
+
+badge-cancel_now = ✅ can cancel
+badge-apply = 📝 can apply
+badge-after_sales = ⛔ cannot cancel
+badge-nothing = ⛔ cannot cancel
+
+error-generic = Sorry, something went wrong and nothing was changed. Please try again in a moment, or send /help to reach customer service.
+
+command-start = Start / my recent orders
+command-help = Help

@@ -1,0 +1,19 @@
+start-unlinked =
+    Hello {$name}, I am the shop's order assistant: I help you find your orders, cancel them and follow your refunds.
+
+    Your Telegram account is not linked to a shop account yet, so I cannot show your orders. To link it:
+    1. ask the shop's customer service for your personal link and open it;
+    2. or link with the phone number you gave when ordering (where the shop offers it).
+
+    Then send /start to see your orders.
+start-linked-header = Hello {$name}! Your recent orders ({$total} in all):
+start-linked-empty = Hello {$name}! There are no orders on your account yet.
+start-order-line = {$badge} {$order_no} · {$product} · {$amount} · {$status}
+start-linked-footer = ✅ can cancel now  📝 can apply (reviewed within 1–2 working days)  ⛔ cannot cancel
+help-text =
+    I can help you with:
+    · /start: your recent orders and whether each can be cancelled
+    · The rules: an order awaiting payment cancels for free; a paid order not yet shipped cancels at once and the money goes back the way you paid (WeChat/Alipay 1–3 working days, bank card 3–5, shop balance at once); an auto-delivered item already in delivery, or a card key you have not activated, can be applied for and staff decide within 1–2 working days; an activated card key cannot be cancelled, but staff can offer an exchange; a shipped parcel goes through return and refund.
+fallback-unknown = Sorry, I did not understand that. Send /start to see your orders, or /help to see what I can do.
+fallback-edited = I saw your edit, but I only act on new messages. Please send it again.
+fallback-stale-button = This button has expired; send /start to open your orders again.

@@ -1,0 +1,25 @@
+config-error = 配置错误:{$key}{$value} {$problem}
+config-token-missing = 未设置。请在 .env 中写入 BOT_TOKEN=<从 @BotFather 获取的令牌>(参见 .env.example)。
+config-token-shape = 格式不对:令牌形如 123456789:AAE...,请从 @BotFather 重新复制到 .env 的 BOT_TOKEN。
+config-staff-ids = 应为逗号分隔的 Telegram 数字用户 ID,例如 STAFF_IDS=1001,1002。
+config-locale = 只支持 zh 或 en,请在 .env 中设置 DEFAULT_LOCALE=zh。
+config-timezone = 不是有效的时区名,请设置为如 TIMEZONE=Asia/Shanghai。
+config-database-url = 不支持,请使用 sqlite+aiosqlite:///./data/shop.db 或 postgresql+asyncpg://用户@主机/库名。
+config-api-url = 应为 http(s):// 开头的地址,例如 TELEGRAM_API_URL=http://127.0.0.1:8081;不填则使用 Telegram 官方服务器。
+config-log-level = 只支持 DEBUG、INFO、WARNING、ERROR。
+config-invalid-value = 取值无效,请对照 .env.example 修改。
+config-calendar-file = {$problem}
+database-error = 无法打开数据库 {$url}:{$problem}。请检查 .env 中的 DATABASE_URL 以及目录权限。
+telegram-unauthorized = Telegram 拒绝了 BOT_TOKEN(令牌无效或已被撤销)。请在 @BotFather 中重新获取令牌并写入 .env。
+telegram-unreachable = 无法连接 Telegram Bot API({$url}):{$problem}。请检查网络或 TELEGRAM_API_URL。
+bot-started = 机器人 @{$username} 已启动(数据库:{$database}),按 Ctrl+C 停止。
+bot-stopped = 机器人已停止。
+migrate-done = 数据库已是最新结构(版本 {$revision})。
+demo-done = 演示数据已就绪:{$customers} 位顾客、{$products} 种商品、{$orders} 笔订单。
+demo-bound = 已将演示顾客 {$name}({$code})关联到 Telegram 用户 {$telegram_id};用该账号向机器人发送 /start 即可试用。
+demo-hint = 提示:用 --bind <您的 Telegram 用户 ID> 将一位演示顾客关联到您的账号。
+import-file-missing = 找不到文件 {$path}。请检查路径。
+import-bad-row = 第 {$line} 行:{$reason}
+import-progress = 已处理 {$done}/{$total} 行({$percent}%)
+import-summary = 导入完成:共 {$total} 行,新增 {$created},更新 {$updated},出错 {$failed}。
+interrupted = 已中断。

@@ -1,0 +1,35 @@
+date-format = {$month}月{$day}日({$weekday})
+weekday-1 = 周一
+weekday-2 = 周二
+weekday-3 = 周三
+weekday-4 = 周四
+weekday-5 = 周五
+weekday-6 = 周六
+weekday-7 = 周日
+
+status-pending_payment = 待支付
+status-paid = 待发货
+status-delivering = 发货中
+status-delivered = 已发货
+status-completed = 已完成
+status-cancelled = 已取消
+
+kind-card_key = 卡密
+kind-direct_topup = 直充
+kind-manual_virtual = 人工发货
+kind-physical = 实物
+
+channel-wechat = 微信
+channel-alipay = 支付宝
+channel-bank_card = 银行卡
+channel-balance = 余额
+
+badge-cancel_now = ✅ 可取消
+badge-apply = 📝 可申请取消
+badge-after_sales = ⛔ 不可取消
+badge-nothing = ⛔ 不可取消
+
+error-generic = 抱歉,处理时出了点问题,您的数据没有任何改动。请稍后再试,或发送 /help 联系客服。
+
+command-start = 开始 / 我的最近订单
+command-help = 帮助

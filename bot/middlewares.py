@@ -1,0 +1,46 @@
+"""Per-update context: one database session, the shopper's language, who they are."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import Translations, pick_locale
+from storage.uow import SqlUnitOfWork
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DatabaseMiddleware(BaseMiddleware):
+    """Opens one session for the update and hands handlers a unit of work over it."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.session_factory() as session:
+            data["uow"] = SqlUnitOfWork(session)
+            return await handler(event, data)
+
+
+class LocaleMiddleware(BaseMiddleware):
+    """Picks the language: the customer's saved choice, else Telegram's language_code."""
+
+    def __init__(self, translations: Translations) -> None:
+        self.translations = translations
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        uow: SqlUnitOfWork = data["uow"]
+        customer = await uow.customers.by_telegram(user.id) if user else None
+        await uow.session.rollback()  # end the read so the use case starts a fresh transaction
+        saved = customer.locale if customer else None
+        code = user.language_code if user else None
+        locale = saved or pick_locale(code, self.translations.default_locale)
+        data["customer"] = customer
+        data["i18n"] = self.translations.get(locale)
+        return await handler(event, data)

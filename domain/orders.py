@@ -1,0 +1,177 @@
+"""Orders, products, coupons and customers of the shop, as plain values.
+
+Money is always integer fen (1 yuan = 100 fen) so that sums and refunds never
+pick up floating-point cents. Times are timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    DELIVERING = "delivering"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ProductKind(StrEnum):
+    CARD_KEY = "card_key"  # game point cards, gift-card keys: a code is issued at once
+    DIRECT_TOPUP = "direct_topup"  # phone credit or game account top-up, pushed by the supplier
+    MANUAL_VIRTUAL = "manual_virtual"  # virtual goods a staff member delivers by hand
+    PHYSICAL = "physical"  # a parcel sent by courier
+
+    @property
+    def instant_delivery(self) -> bool:
+        """Goods the system delivers automatically the moment payment clears.
+
+        Once such an order is in delivery the goods may already be out of the
+        shop's hands, which is why the seed article sends it to staff review.
+        """
+        return self in (ProductKind.CARD_KEY, ProductKind.DIRECT_TOPUP)
+
+    @property
+    def virtual(self) -> bool:
+        return self is not ProductKind.PHYSICAL
+
+
+class PaymentChannel(StrEnum):
+    WECHAT = "wechat"
+    ALIPAY = "alipay"
+    BANK_CARD = "bank_card"
+    BALANCE = "balance"
+
+
+class CouponStatus(StrEnum):
+    AVAILABLE = "available"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class Coupon:
+    code: str
+    title: str
+    discount_fen: int
+    #: The shop's rule for this coupon: whether cancelling the order gives it back.
+    returnable_on_cancel: bool
+    expires_at: datetime | None = None
+    status: CouponStatus = CouponStatus.USED
+    id: int | None = None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: int
+    code: str
+    name: str
+    phone: str | None = None
+    telegram_id: int | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    sku: str
+    name: str
+    kind: ProductKind
+    price_fen: int
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: int
+    order_no: str
+    customer_id: int
+    product_name: str
+    product_kind: ProductKind
+    quantity: int
+    unit_price_fen: int
+    amount_paid_fen: int
+    status: OrderStatus
+    placed_at: datetime
+    payment_channel: PaymentChannel | None = None
+    discount_fen: int = 0
+    coupon: Coupon | None = None
+    paid_at: datetime | None = None
+    delivered_at: datetime | None = None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    #: Only meaningful for delivered card keys; None when nobody has checked yet.
+    card_key_activated: bool | None = None
+    product_sku: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total_fen(self) -> int:
+        return self.unit_price_fen * self.quantity
+
+    @property
+    def was_paid(self) -> bool:
+        return self.paid_at is not None and self.status is not OrderStatus.PENDING_PAYMENT
+
+
+class OrderDataError(ValueError):
+    """An order whose facts contradict each other (e.g. paid without a channel)."""
+
+
+def check_order_facts(
+    *,
+    status: OrderStatus,
+    kind: ProductKind,
+    quantity: int,
+    unit_price_fen: int,
+    discount_fen: int,
+    amount_paid_fen: int,
+    payment_channel: PaymentChannel | None,
+    placed_at: datetime,
+    paid_at: datetime | None,
+    delivered_at: datetime | None,
+    card_key_activated: bool | None,
+) -> None:
+    """Reject order facts the cancel rules could not reason about.
+
+    Imports come from other systems, so the same checks guard every way an
+    order enters the shop's database.
+    """
+    if quantity < 1:
+        raise OrderDataError("quantity must be at least 1")
+    if unit_price_fen < 0 or discount_fen < 0 or amount_paid_fen < 0:
+        raise OrderDataError("amounts cannot be negative")
+    if amount_paid_fen != unit_price_fen * quantity - discount_fen:
+        raise OrderDataError(
+            "amount_paid must equal unit_price × quantity − discount "
+            f"({unit_price_fen * quantity - discount_fen} fen expected, {amount_paid_fen} given)"
+        )
+    stamps = (("placed_at", placed_at), ("paid_at", paid_at), ("delivered_at", delivered_at))
+    for name, value in stamps:
+        if value is not None and value.tzinfo is None:
+            raise OrderDataError(f"{name} needs a timezone offset, e.g. +08:00")
+    paid_states = {
+        OrderStatus.PAID,
+        OrderStatus.DELIVERING,
+        OrderStatus.DELIVERED,
+        OrderStatus.COMPLETED,
+    }
+    if status in paid_states:
+        if payment_channel is None:
+            raise OrderDataError(f"a {status} order needs payment_channel")
+        if paid_at is None:
+            raise OrderDataError(f"a {status} order needs paid_at")
+    if status is OrderStatus.PENDING_PAYMENT and paid_at is not None:
+        raise OrderDataError("a pending_payment order cannot have paid_at")
+    if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) and delivered_at is None:
+        raise OrderDataError(f"a {status} order needs delivered_at")
+    if card_key_activated is not None and kind is not ProductKind.CARD_KEY:
+        raise OrderDataError("card_key_activated applies to card_key products only")
+    if paid_at is not None and paid_at < placed_at:
+        raise OrderDataError("paid_at is earlier than placed_at")

@@ -1,0 +1,221 @@
+"""The shop's cancellation rules: one pure function decides, everything else renders.
+
+The rules are those of the shop's published article on cancelling orders:
+
+* 待支付 (pending payment): cancel at no cost.
+* 已支付未发货 (paid, not delivered): cancel directly, money back by the original
+  route — unless the goods are delivered automatically (game point cards,
+  top-ups) and delivery has already started; then staff must check and decide
+  (申请取消, reviewed within 1–2 working days).
+* 已发货 (delivered): no direct cancel. A card key that was never activated can
+  be applied for (staff query its activation); an activated key cannot be
+  cancelled and the shopper is offered a negotiated solution such as an exchange.
+  Physical goods go to after-sales return/refund; other virtual goods to
+  after-sales negotiation.
+* 已完成 / 已取消: nothing to cancel.
+
+Refunds return by the original payment route: WeChat and Alipay in 1–3
+working days, bank card in 3–5, shop balance at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from enum import StrEnum
+from typing import Protocol
+
+from domain.orders import Coupon, Order, OrderStatus, PaymentChannel, ProductKind
+
+
+class Decision(StrEnum):
+    CANCEL_NOW = "cancel_now"
+    APPLY = "apply"  # a cancel application reviewed by staff
+    AFTER_SALES = "after_sales"  # no cancel; return/refund or negotiation with staff
+    NOTHING = "nothing"  # nothing left to cancel
+
+
+class Reason(StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID_NOT_SHIPPED = "paid_not_shipped"
+    INSTANT_DELIVERY_STARTED = "instant_delivery_started"
+    SHIPPED_PHYSICAL = "shipped_physical"
+    CARD_KEY_NOT_ACTIVATED = "card_key_not_activated"
+    CARD_KEY_ACTIVATION_UNKNOWN = "card_key_activation_unknown"
+    CARD_KEY_ACTIVATED = "card_key_activated"
+    VIRTUAL_DELIVERED = "virtual_delivered"
+    PHYSICAL_DELIVERED = "physical_delivered"
+    COMPLETED = "completed"
+    ALREADY_CANCELLED = "already_cancelled"
+
+
+class NextStep(StrEnum):
+    CONFIRM_CANCEL = "confirm_cancel"
+    APPLY_FOR_CANCEL = "apply_for_cancel"
+    REQUEST_ACTIVATION_CHECK = "request_activation_check"
+    NEGOTIATE_EXCHANGE = "negotiate_exchange"
+    RETURN_REFUND = "return_refund"
+    CONTACT_AFTER_SALES = "contact_after_sales"
+    FOLLOW_REFUND = "follow_refund"
+    NONE = "none"
+
+
+class CouponOutcome(StrEnum):
+    NO_COUPON = "no_coupon"
+    RETURNED = "returned"
+    NOT_RETURNED = "not_returned"  # the coupon's rule keeps it spent
+    EXPIRED = "expired"  # would be returned, but it has expired meanwhile
+
+
+#: Working days a refund takes to arrive, by original payment route (inclusive range).
+REFUND_WORKDAYS: dict[PaymentChannel, tuple[int, int]] = {
+    PaymentChannel.WECHAT: (1, 3),
+    PaymentChannel.ALIPAY: (1, 3),
+    PaymentChannel.BANK_CARD: (3, 5),
+    PaymentChannel.BALANCE: (0, 0),
+}
+
+#: Staff review an application within this many working days.
+REVIEW_WORKDAYS = 2
+
+
+class Calendar(Protocol):
+    def add_workdays(self, start: date, n: int) -> date: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RefundPlan:
+    amount_fen: int
+    channel: PaymentChannel
+    earliest: date
+    latest: date
+
+    @property
+    def instant(self) -> bool:
+        return self.channel is PaymentChannel.BALANCE
+
+
+@dataclass(frozen=True, slots=True)
+class CancelDecision:
+    decision: Decision
+    reason: Reason
+    next_step: NextStep
+    #: What would happen to the money if the order were cancelled now (or after approval).
+    refund: RefundPlan | None = None
+    coupon: CouponOutcome = CouponOutcome.NO_COUPON
+
+    @property
+    def can_cancel_now(self) -> bool:
+        return self.decision is Decision.CANCEL_NOW
+
+    @property
+    def can_apply(self) -> bool:
+        return self.decision is Decision.APPLY
+
+
+def refund_plan(order: Order, now: datetime, calendar: Calendar, tz: tzinfo) -> RefundPlan | None:
+    """Where the money goes and by which date, counted from ``now`` in the shop's timezone."""
+    if not order.was_paid or order.payment_channel is None or order.amount_paid_fen == 0:
+        return None
+    low, high = REFUND_WORKDAYS[order.payment_channel]
+    today = now.astimezone(tz).date()
+    return RefundPlan(
+        amount_fen=order.amount_paid_fen,
+        channel=order.payment_channel,
+        earliest=calendar.add_workdays(today, low),
+        latest=calendar.add_workdays(today, high),
+    )
+
+
+def coupon_outcome(coupon: Coupon | None, now: datetime) -> CouponOutcome:
+    if coupon is None:
+        return CouponOutcome.NO_COUPON
+    if not coupon.returnable_on_cancel:
+        return CouponOutcome.NOT_RETURNED
+    if coupon.expired(now):
+        return CouponOutcome.EXPIRED
+    return CouponOutcome.RETURNED
+
+
+def review_deadline(submitted: datetime, calendar: Calendar, tz: tzinfo) -> date:
+    """The last day staff have to decide an application (1–2 working days)."""
+    return calendar.add_workdays(submitted.astimezone(tz).date(), REVIEW_WORKDAYS)
+
+
+# One return per row of the rule table reads closer to the article than a lookup would.
+def decide_cancel(  # noqa: PLR0911
+    order: Order, now: datetime, calendar: Calendar, tz: tzinfo
+) -> CancelDecision:
+    """Decide what the shopper may do about cancelling ``order`` at ``now``.
+
+    Returns the decision, the reason that explains it and the shopper's next
+    step, plus — when money or a coupon is involved — what would happen to them.
+    """
+    status, kind = order.status, order.product_kind
+
+    def money(decision: Decision, reason: Reason, step: NextStep) -> CancelDecision:
+        return CancelDecision(
+            decision,
+            reason,
+            step,
+            refund=refund_plan(order, now, calendar, tz),
+            coupon=coupon_outcome(order.coupon, now),
+        )
+
+    if status is OrderStatus.PENDING_PAYMENT:
+        return CancelDecision(
+            Decision.CANCEL_NOW,
+            Reason.PENDING_PAYMENT,
+            NextStep.CONFIRM_CANCEL,
+            coupon=coupon_outcome(order.coupon, now),
+        )
+    if status is OrderStatus.PAID:
+        return money(Decision.CANCEL_NOW, Reason.PAID_NOT_SHIPPED, NextStep.CONFIRM_CANCEL)
+    if status is OrderStatus.DELIVERING:
+        if kind.instant_delivery:
+            return money(
+                Decision.APPLY, Reason.INSTANT_DELIVERY_STARTED, NextStep.APPLY_FOR_CANCEL
+            )
+        if kind is ProductKind.PHYSICAL:
+            # The parcel has left with the courier (已发货): it can only come back as a return.
+            return CancelDecision(
+                Decision.AFTER_SALES, Reason.SHIPPED_PHYSICAL, NextStep.RETURN_REFUND
+            )
+        return money(Decision.CANCEL_NOW, Reason.PAID_NOT_SHIPPED, NextStep.CONFIRM_CANCEL)
+    if status is OrderStatus.DELIVERED:
+        if kind is ProductKind.CARD_KEY:
+            if order.card_key_activated is True:
+                return CancelDecision(
+                    Decision.AFTER_SALES, Reason.CARD_KEY_ACTIVATED, NextStep.NEGOTIATE_EXCHANGE
+                )
+            reason = (
+                Reason.CARD_KEY_NOT_ACTIVATED
+                if order.card_key_activated is False
+                else Reason.CARD_KEY_ACTIVATION_UNKNOWN
+            )
+            return money(Decision.APPLY, reason, NextStep.REQUEST_ACTIVATION_CHECK)
+        if kind is ProductKind.PHYSICAL:
+            return CancelDecision(
+                Decision.AFTER_SALES, Reason.PHYSICAL_DELIVERED, NextStep.RETURN_REFUND
+            )
+        return CancelDecision(
+            Decision.AFTER_SALES, Reason.VIRTUAL_DELIVERED, NextStep.NEGOTIATE_EXCHANGE
+        )
+    if status is OrderStatus.COMPLETED:
+        return CancelDecision(Decision.NOTHING, Reason.COMPLETED, NextStep.CONTACT_AFTER_SALES)
+    next_step = NextStep.FOLLOW_REFUND if order.was_paid else NextStep.NONE
+    return CancelDecision(Decision.NOTHING, Reason.ALREADY_CANCELLED, next_step)
+
+
+@dataclass(frozen=True, slots=True)
+class ShopRules:
+    """The cancel rules bound to the shop's calendar and timezone."""
+
+    calendar: Calendar
+    tz: tzinfo
+
+    def decide(self, order: Order, now: datetime) -> CancelDecision:
+        return decide_cancel(order, now, self.calendar, self.tz)
+
+    def review_deadline(self, submitted: datetime) -> date:
+        return review_deadline(submitted, self.calendar, self.tz)

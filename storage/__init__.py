@@ -1,0 +1,1 @@
+"""The shop's database: tables, repositories, unit of work and migrations."""

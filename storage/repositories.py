@@ -1,0 +1,261 @@
+"""Repositories: read and write rows, hand back domain objects, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.orders import (
+    Coupon,
+    CouponStatus,
+    Customer,
+    Order,
+    OrderStatus,
+    PaymentChannel,
+    Product,
+    ProductKind,
+)
+from domain.ports import AuditEntry, OrderPage
+from storage.tables import AuditRow, CouponRow, CustomerRow, OrderRow, ProductRow
+
+
+def _customer(row: CustomerRow) -> Customer:
+    return Customer(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        phone=row.phone,
+        telegram_id=row.telegram_id,
+        locale=row.locale,
+    )
+
+
+def _coupon(row: CouponRow | None) -> Coupon | None:
+    if row is None:
+        return None
+    return Coupon(
+        id=row.id,
+        code=row.code,
+        title=row.title,
+        discount_fen=row.discount_fen,
+        returnable_on_cancel=row.returnable_on_cancel,
+        expires_at=row.expires_at,
+        status=CouponStatus(row.status),
+    )
+
+
+def _order(row: OrderRow, coupon: CouponRow | None, sku: str | None = None) -> Order:
+    return Order(
+        id=row.id,
+        order_no=row.order_no,
+        customer_id=row.customer_id,
+        product_name=row.product_name,
+        product_kind=ProductKind(row.product_kind),
+        product_sku=sku,
+        quantity=row.quantity,
+        unit_price_fen=row.unit_price_fen,
+        discount_fen=row.discount_fen,
+        amount_paid_fen=row.amount_paid_fen,
+        status=OrderStatus(row.status),
+        payment_channel=PaymentChannel(row.payment_channel) if row.payment_channel else None,
+        coupon=_coupon(coupon),
+        placed_at=row.placed_at,
+        paid_at=row.paid_at,
+        delivered_at=row.delivered_at,
+        completed_at=row.completed_at,
+        cancelled_at=row.cancelled_at,
+        card_key_activated=row.card_key_activated,
+    )
+
+
+class SqlCustomerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, customer_id: int) -> Customer | None:
+        row = await self.session.get(CustomerRow, customer_id)
+        return _customer(row) if row else None
+
+    async def by_telegram(self, telegram_id: int) -> Customer | None:
+        row = await self.session.scalar(
+            select(CustomerRow).where(CustomerRow.telegram_id == telegram_id)
+        )
+        return _customer(row) if row else None
+
+    async def by_code(self, code: str) -> Customer | None:
+        row = await self.session.scalar(select(CustomerRow).where(CustomerRow.code == code))
+        return _customer(row) if row else None
+
+    async def upsert(self, customer: Customer, now: datetime) -> Customer:
+        """Insert or update by the shop's customer code; the Telegram link is left alone."""
+        row = await self.session.scalar(
+            select(CustomerRow).where(CustomerRow.code == customer.code)
+        )
+        if row is None:
+            row = CustomerRow(code=customer.code, created_at=now)
+            self.session.add(row)
+        row.name = customer.name
+        row.phone = customer.phone
+        await self.session.flush()
+        return _customer(row)
+
+    async def bind_telegram(self, customer_id: int, telegram_id: int) -> None:
+        """Link a Telegram account to one customer, releasing it from any other first."""
+        await self.session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.telegram_id == telegram_id, CustomerRow.id != customer_id)
+            .values(telegram_id=None)
+        )
+        await self.session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == customer_id)
+            .values(telegram_id=telegram_id)
+        )
+
+    async def set_locale(self, customer_id: int, locale: str) -> None:
+        await self.session.execute(
+            update(CustomerRow).where(CustomerRow.id == customer_id).values(locale=locale)
+        )
+
+
+class SqlOrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _select(self):  # type: ignore[no-untyped-def]
+        return (
+            select(OrderRow, CouponRow, ProductRow.sku)
+            .outerjoin(CouponRow, CouponRow.id == OrderRow.coupon_id)
+            .join(ProductRow, ProductRow.id == OrderRow.product_id)
+        )
+
+    async def get(self, order_id: int) -> Order | None:
+        result = (
+            await self.session.execute(self._select().where(OrderRow.id == order_id))
+        ).first()
+        return _order(*result) if result else None
+
+    async def by_number(self, order_no: str) -> Order | None:
+        result = (
+            await self.session.execute(self._select().where(OrderRow.order_no == order_no))
+        ).first()
+        return _order(*result) if result else None
+
+    async def recent_for_customer(
+        self,
+        customer_id: int,
+        *,
+        statuses: Sequence[OrderStatus] | None = None,
+        limit: int = 5,
+        offset: int = 0,
+    ) -> OrderPage:
+        where = [OrderRow.customer_id == customer_id]
+        if statuses:
+            where.append(OrderRow.status.in_([s.value for s in statuses]))
+        total = await self.session.scalar(select(func.count()).select_from(OrderRow).where(*where))
+        rows = await self.session.execute(
+            self._select()
+            .where(*where)
+            .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return OrderPage(orders=[_order(*r) for r in rows], total=total or 0)
+
+    async def upsert_product(self, product: Product) -> int:
+        row = await self.session.scalar(select(ProductRow).where(ProductRow.sku == product.sku))
+        if row is None:
+            row = ProductRow(sku=product.sku)
+            self.session.add(row)
+        row.name, row.kind, row.price_fen = product.name, product.kind.value, product.price_fen
+        await self.session.flush()
+        return row.id
+
+    async def upsert_coupon(self, coupon: Coupon, customer_id: int) -> int:
+        row = await self.session.scalar(select(CouponRow).where(CouponRow.code == coupon.code))
+        if row is None:
+            row = CouponRow(code=coupon.code, customer_id=customer_id)
+            self.session.add(row)
+        row.title, row.discount_fen = coupon.title, coupon.discount_fen
+        row.returnable_on_cancel, row.expires_at = coupon.returnable_on_cancel, coupon.expires_at
+        row.status = coupon.status.value
+        await self.session.flush()
+        return row.id
+
+    async def upsert(
+        self, order: Order, product: Product, coupon: Coupon | None, now: datetime
+    ) -> bool:
+        """Insert or update an order by its number. Returns True when it was new."""
+        product_id = await self.upsert_product(product)
+        coupon_id = await self.upsert_coupon(coupon, order.customer_id) if coupon else None
+        row = await self.session.scalar(
+            select(OrderRow).where(OrderRow.order_no == order.order_no)
+        )
+        created = row is None
+        if row is None:
+            row = OrderRow(order_no=order.order_no)
+            self.session.add(row)
+        row.customer_id = order.customer_id
+        row.product_id = product_id
+        row.product_name = order.product_name
+        row.product_kind = order.product_kind.value
+        row.quantity = order.quantity
+        row.unit_price_fen = order.unit_price_fen
+        row.discount_fen = order.discount_fen
+        row.amount_paid_fen = order.amount_paid_fen
+        row.status = order.status.value
+        row.payment_channel = order.payment_channel.value if order.payment_channel else None
+        row.coupon_id = coupon_id
+        row.placed_at = order.placed_at
+        row.paid_at = order.paid_at
+        row.delivered_at = order.delivered_at
+        row.completed_at = order.completed_at
+        row.cancelled_at = order.cancelled_at
+        row.card_key_activated = order.card_key_activated
+        row.updated_at = now
+        await self.session.flush()
+        return created
+
+    async def transition(
+        self, order_id: int, *, expected: OrderStatus, new: OrderStatus, at: datetime
+    ) -> bool:
+        """Move an order from ``expected`` to ``new`` in one guarded statement.
+
+        False means someone else changed the order first; nothing was written.
+        """
+        values: dict[str, object] = {"status": new.value, "updated_at": at}
+        if new is OrderStatus.CANCELLED:
+            values["cancelled_at"] = at
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.status == expected.value)
+            .values(**values)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+class SqlAuditLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, entry: AuditEntry) -> None:
+        self.session.add(
+            AuditRow(
+                at=entry.at,
+                actor=entry.actor,
+                action=entry.action,
+                order_id=entry.order_id,
+                detail=dict(entry.detail),
+            )
+        )
+
+    async def for_order(self, order_id: int) -> list[AuditEntry]:
+        rows = await self.session.scalars(
+            select(AuditRow).where(AuditRow.order_id == order_id).order_by(AuditRow.id)
+        )
+        return [
+            AuditEntry(r.action, r.actor, r.at, order_id=r.order_id, detail=r.detail) for r in rows
+        ]

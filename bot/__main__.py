@@ -13,17 +13,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from bot.demo import load_demo
-from bot.importer import import_orders as run_import
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.app import Runtime, describe_database
 from bot.config import ConfigError, Settings, load_settings, operator_locale
+from bot.demo import load_demo
 from bot.i18n import Translations, Translator
+from bot.importer import import_orders as run_import
 from domain.calendar import CalendarFileError
 from domain.ports import SystemClock
-from storage.db import create_engine, create_session_factory
+from storage.db import create_engine, create_session_factory, describe_database
 from storage.migrate import current_revision, upgrade
 
 EXIT_CONFIG = 2
@@ -51,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Each operator mistake has its own exit path and message; a chain of returns says so plainly.
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     t = Translations(operator_locale()).get(operator_locale())
@@ -76,13 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911
         problem = t("config-calendar-file", problem=str(error))
         print(t("config-error", key="CALENDAR_FILE", value="", problem=problem), file=sys.stderr)
         return EXIT_CONFIG
-    except TelegramUnauthorizedError:
-        print(t("telegram-unauthorized"), file=sys.stderr)
-        return EXIT_CONFIG
-    except TelegramNetworkError as error:
-        url = settings.telegram_api_url or "https://api.telegram.org"
-        print(t("telegram-unreachable", url=url, problem=str(error)), file=sys.stderr)
-        return EXIT_FAILED
     except (OperationalError, DBAPIError, OSError) as error:
         url = describe_database(settings.database_url)
         problem = str(getattr(error, "orig", None) or error).splitlines()[0]
@@ -94,12 +85,25 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911
 
 
 async def run(settings: Settings, _args: argparse.Namespace, t: Translator) -> int:
+    # Telegram's client library takes seconds to import; only this command needs it, so
+    # --help, migrate, imports and configuration errors answer without that wait.
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError  # noqa: PLC0415
+
+    from bot.app import Runtime  # noqa: PLC0415
+
     runtime = Runtime(settings)
     try:
         username = await runtime.prepare()
         database = describe_database(settings.database_url)
         print(t("bot-started", username=username, database=database), file=sys.stderr)
         await runtime.poll()
+    except TelegramUnauthorizedError:
+        print(t("telegram-unauthorized"), file=sys.stderr)
+        return EXIT_CONFIG
+    except TelegramNetworkError as error:
+        url = settings.telegram_api_url or "https://api.telegram.org"
+        print(t("telegram-unreachable", url=url, problem=str(error)), file=sys.stderr)
+        return EXIT_FAILED
     finally:
         await runtime.close()
     print(t("bot-stopped"), file=sys.stderr)

@@ -6,7 +6,6 @@ import contextlib
 import logging
 
 from aiogram import Bot, Dispatcher
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
@@ -27,10 +26,11 @@ class Runtime:
         self.clock = clock or SystemClock()
         self.translations = Translations(settings.default_locale)
         self.engine: AsyncEngine = create_engine(settings.database_url)
+        self.session_factory = create_session_factory(self.engine)
         self.bot: Bot = create_bot(settings)
         self.dispatcher: Dispatcher = create_dispatcher(
             settings,
-            create_session_factory(self.engine),
+            self.session_factory,
             self.clock,
             create_rules(settings),
             self.translations,
@@ -59,8 +59,3 @@ class Runtime:
     async def close(self) -> None:
         await self.bot.session.close()
         await self.engine.dispose()
-
-
-def describe_database(url: str) -> str:
-    """The database URL without its password, fit for a log line."""
-    return make_url(url).render_as_string(hide_password=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 
 class OrderStatus(StrEnum):
@@ -121,7 +122,37 @@ class Order:
 
 
 class OrderDataError(ValueError):
-    """An order whose facts contradict each other (e.g. paid without a channel)."""
+    """An order whose facts contradict each other (e.g. paid without a channel).
+
+    ``code`` names the contradiction and ``params`` carry its details, so that
+    whoever reports it (the importer, in the operator's language) can word it;
+    ``str()`` stays a readable English sentence for logs and tracebacks.
+    """
+
+    #: English wording for logs only; people read the translated reason instead.
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "quantity-too-small": "quantity must be at least 1 ({quantity} given)",
+        "negative-amount": "{field} cannot be negative ({value} fen given)",
+        "amount-mismatch": (
+            "amount_paid must equal unit_price × quantity − discount "
+            "({expected} fen expected, {given} given)"
+        ),
+        "timezone-missing": "{field} needs a timezone offset, e.g. +08:00",
+        "channel-missing": "a {status} order needs payment_channel",
+        "paid-at-missing": "a {status} order needs paid_at",
+        "paid-at-not-allowed": "a {status} order cannot have paid_at",
+        "delivered-at-missing": "a {status} order needs delivered_at",
+        "activation-not-card-key": (
+            "card_key_activated applies to card_key products only (not {kind})"
+        ),
+        "paid-before-placed": "paid_at is earlier than placed_at",
+    }
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        template = self.MESSAGES.get(code)
+        super().__init__(template.format(**params) if template else code)
 
 
 def check_order_facts(
@@ -141,21 +172,26 @@ def check_order_facts(
     """Reject order facts the cancel rules could not reason about.
 
     Imports come from other systems, so the same checks guard every way an
-    order enters the shop's database.
+    order enters the shop's database. Errors carry a code and parameters
+    (see ``OrderDataError.MESSAGES``) rather than finished text.
     """
     if quantity < 1:
-        raise OrderDataError("quantity must be at least 1")
-    if unit_price_fen < 0 or discount_fen < 0 or amount_paid_fen < 0:
-        raise OrderDataError("amounts cannot be negative")
-    if amount_paid_fen != unit_price_fen * quantity - discount_fen:
-        raise OrderDataError(
-            "amount_paid must equal unit_price × quantity − discount "
-            f"({unit_price_fen * quantity - discount_fen} fen expected, {amount_paid_fen} given)"
-        )
+        raise OrderDataError("quantity-too-small", quantity=quantity)
+    amounts = (
+        ("unit_price_fen", unit_price_fen),
+        ("discount_fen", discount_fen),
+        ("amount_paid_fen", amount_paid_fen),
+    )
+    negative = next(((name, amount) for name, amount in amounts if amount < 0), None)
+    if negative is not None:
+        raise OrderDataError("negative-amount", field=negative[0], value=negative[1])
+    expected = unit_price_fen * quantity - discount_fen
+    if amount_paid_fen != expected:
+        raise OrderDataError("amount-mismatch", expected=expected, given=amount_paid_fen)
     stamps = (("placed_at", placed_at), ("paid_at", paid_at), ("delivered_at", delivered_at))
     for name, value in stamps:
         if value is not None and value.tzinfo is None:
-            raise OrderDataError(f"{name} needs a timezone offset, e.g. +08:00")
+            raise OrderDataError("timezone-missing", field=name)
     paid_states = {
         OrderStatus.PAID,
         OrderStatus.DELIVERING,
@@ -164,14 +200,14 @@ def check_order_facts(
     }
     if status in paid_states:
         if payment_channel is None:
-            raise OrderDataError(f"a {status} order needs payment_channel")
+            raise OrderDataError("channel-missing", status=status.value)
         if paid_at is None:
-            raise OrderDataError(f"a {status} order needs paid_at")
+            raise OrderDataError("paid-at-missing", status=status.value)
     if status is OrderStatus.PENDING_PAYMENT and paid_at is not None:
-        raise OrderDataError("a pending_payment order cannot have paid_at")
+        raise OrderDataError("paid-at-not-allowed", status=status.value)
     if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) and delivered_at is None:
-        raise OrderDataError(f"a {status} order needs delivered_at")
+        raise OrderDataError("delivered-at-missing", status=status.value)
     if card_key_activated is not None and kind is not ProductKind.CARD_KEY:
-        raise OrderDataError("card_key_activated applies to card_key products only")
+        raise OrderDataError("activation-not-card-key", kind=kind.value)
     if paid_at is not None and paid_at < placed_at:
-        raise OrderDataError("paid_at is earlier than placed_at")
+        raise OrderDataError("paid-before-placed")

@@ -8,5 +8,8 @@ from handlers import fallback, start
 
 
 def get_routers() -> list[Router]:
-    # The fallback must come last: it answers whatever no other router took.
-    return [start.router, fallback.router]
+    """Fresh routers for one Dispatcher (a router can belong to only one).
+
+    The fallback comes last: it answers whatever no other router took.
+    """
+    return [start.create_router(), fallback.create_router()]

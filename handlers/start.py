@@ -12,11 +12,15 @@ from domain.ports import Clock, UnitOfWork
 from domain.services import shopper_home
 from handlers.views import home_text
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    return router
 
 
-@router.message(CommandStart())
 async def start(
     message: Message, uow: UnitOfWork, rules: ShopRules, clock: Clock, i18n: Translator
 ) -> None:
@@ -28,6 +32,5 @@ async def start(
     await message.answer(home_text(i18n, home))
 
 
-@router.message(Command("help"))
 async def help_(message: Message, i18n: Translator) -> None:
     await message.answer(i18n("help-text"))

@@ -24,6 +24,11 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def describe_database(url: str) -> str:
+    """The database URL without its password, fit for a log line."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and enforced foreign keys.
 

@@ -1,0 +1,295 @@
+"""``python -m bot demo-data [--bind TELEGRAM_USER_ID]``: a small, realistic demo shop.
+
+Five customers, products of every kind and orders in every status with every
+payment channel that fits it, so each answer the bot can give (cancel now,
+apply, after-sales, refund routes, coupons returned, kept or expired) can be
+tried. Times are relative to the clock, so the newest orders are minutes old
+whenever the demo is loaded.
+
+Order numbers (DEMO-0001…), customer codes (C0001…), SKUs and coupon codes
+are fixed: loading again updates the same rows (refreshing their times) and
+creates nothing. The customer codes are the shop's own, so load the demo into
+a demo database, not the live one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.orders import (
+    Coupon,
+    CouponStatus,
+    Customer,
+    Order,
+    OrderStatus,
+    PaymentChannel,
+    Product,
+    ProductKind,
+)
+from domain.ports import Clock
+from domain.services import OrderRecord, save_order
+from storage.uow import SqlUnitOfWork
+
+S = OrderStatus
+K = ProductKind
+P = PaymentChannel
+
+#: The customer ``--bind`` links to the operator's Telegram account.
+BIND_CODE = "C0001"
+
+CUSTOMERS = (
+    Customer(id=0, code="C0001", name="张三", phone="13800138001"),
+    Customer(id=0, code="C0002", name="李四", phone="13800138002"),
+    Customer(id=0, code="C0003", name="王五", phone="13800138003"),
+    Customer(id=0, code="C0004", name="赵六", phone="13800138004"),
+    Customer(id=0, code="C0005", name="孙小美"),
+)
+
+PRODUCTS = (
+    Product(sku="WZRY-60", name="王者荣耀 点券 60点", kind=K.CARD_KEY, price_fen=600),
+    Product(sku="STEAM-100", name="Steam 钱包充值卡 100元", kind=K.CARD_KEY, price_fen=10000),
+    Product(sku="CMCC-100", name="中国移动 话费直充 100元", kind=K.DIRECT_TOPUP, price_fen=9950),
+    Product(sku="YS-6480", name="原神 创世结晶 6480", kind=K.DIRECT_TOPUP, price_fen=64800),
+    Product(
+        sku="DC-LOL-100",
+        name="人工代充 英雄联盟 点券 100元",
+        kind=K.MANUAL_VIRTUAL,
+        price_fen=9800,
+    ),
+    Product(sku="PAD-X1", name="游戏手柄 X1 无线版", kind=K.PHYSICAL, price_fen=19900),
+    Product(
+        sku="GIFT-WZRY",
+        name="实体点卡礼盒(王者荣耀 300点)",
+        kind=K.PHYSICAL,
+        price_fen=3800,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _DemoCoupon:
+    title: str
+    discount_fen: int
+    returnable_on_cancel: bool
+    #: Expiry relative to the demo's "now"; None: never expires.
+    expires_in: timedelta | None
+    status: CouponStatus = CouponStatus.USED
+
+
+COUPONS = {
+    "DEMO-CP-01": _DemoCoupon("满600减30", 3000, True, timedelta(days=30)),
+    # Expired an hour ago, after the order used it: cancelling cannot give it back.
+    "DEMO-CP-02": _DemoCoupon("话费券 满99减2(限时)", 200, True, timedelta(hours=-1)),
+    "DEMO-CP-03": _DemoCoupon("Steam 新人券 减5元(取消不退)", 500, False, timedelta(days=60)),
+    "DEMO-CP-04": _DemoCoupon(
+        "手柄立减20", 2000, True, timedelta(days=15), CouponStatus.AVAILABLE
+    ),
+    "DEMO-CP-05": _DemoCoupon("代充 满98减3(不退)", 300, False, None),
+    "DEMO-CP-06": _DemoCoupon("原神 满600减20", 2000, True, timedelta(days=7)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _DemoOrder:
+    customer: str
+    sku: str
+    status: OrderStatus
+    channel: PaymentChannel | None
+    placed_ago: timedelta
+    quantity: int = 1
+    coupon: str | None = None
+    activated: bool | None = None
+    #: For cancelled orders: whether the goods had been delivered before cancelling.
+    was_delivered: bool = False
+
+
+def _ago(days: float = 0, hours: float = 0, minutes: float = 0) -> timedelta:
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+#: DEMO-0001, DEMO-0002, ... in this order. C0001 comes first and has every situation;
+#: its five newest orders (what /start shows) can all be cancelled or applied for.
+ORDERS = (
+    # 张三 (C0001)
+    _DemoOrder("C0001", "YS-6480", S.PENDING_PAYMENT, None, _ago(minutes=10), coupon="DEMO-CP-01"),
+    _DemoOrder("C0001", "CMCC-100", S.PAID, P.WECHAT, _ago(hours=2), coupon="DEMO-CP-02"),
+    _DemoOrder("C0001", "WZRY-60", S.DELIVERING, P.ALIPAY, _ago(hours=1), quantity=5),
+    _DemoOrder(
+        "C0001",
+        "STEAM-100",
+        S.DELIVERED,
+        P.BANK_CARD,
+        _ago(days=1),
+        coupon="DEMO-CP-03",
+        activated=False,
+    ),
+    _DemoOrder("C0001", "WZRY-60", S.DELIVERED, P.BALANCE, _ago(days=3), activated=True),
+    _DemoOrder("C0001", "PAD-X1", S.DELIVERING, P.WECHAT, _ago(days=2)),
+    _DemoOrder("C0001", "DC-LOL-100", S.PAID, P.BALANCE, _ago(minutes=30), coupon="DEMO-CP-05"),
+    _DemoOrder("C0001", "GIFT-WZRY", S.COMPLETED, P.ALIPAY, _ago(days=20), quantity=2),
+    _DemoOrder("C0001", "YS-6480", S.CANCELLED, None, _ago(days=5)),
+    _DemoOrder("C0001", "CMCC-100", S.CANCELLED, P.WECHAT, _ago(days=8)),
+    _DemoOrder("C0001", "STEAM-100", S.DELIVERED, P.WECHAT, _ago(days=6)),
+    # 李四 (C0002)
+    _DemoOrder("C0002", "STEAM-100", S.PENDING_PAYMENT, None, _ago(hours=5)),
+    _DemoOrder("C0002", "GIFT-WZRY", S.PAID, P.ALIPAY, _ago(hours=3)),
+    _DemoOrder("C0002", "YS-6480", S.DELIVERING, P.BANK_CARD, _ago(hours=4), coupon="DEMO-CP-06"),
+    _DemoOrder("C0002", "DC-LOL-100", S.DELIVERED, P.ALIPAY, _ago(days=2)),
+    _DemoOrder(
+        "C0002", "WZRY-60", S.COMPLETED, P.WECHAT, _ago(days=15), quantity=10, activated=True
+    ),
+    _DemoOrder("C0002", "PAD-X1", S.CANCELLED, P.BALANCE, _ago(days=4), coupon="DEMO-CP-04"),
+    # 王五 (C0003)
+    _DemoOrder("C0003", "WZRY-60", S.PAID, P.BANK_CARD, _ago(hours=6), quantity=2),
+    _DemoOrder("C0003", "DC-LOL-100", S.DELIVERING, P.BALANCE, _ago(hours=8)),
+    _DemoOrder("C0003", "PAD-X1", S.DELIVERED, P.ALIPAY, _ago(days=4)),
+    _DemoOrder("C0003", "CMCC-100", S.COMPLETED, P.BANK_CARD, _ago(days=12)),
+    _DemoOrder("C0003", "YS-6480", S.CANCELLED, P.ALIPAY, _ago(days=3)),
+    # 赵六 (C0004)
+    _DemoOrder("C0004", "CMCC-100", S.DELIVERING, P.WECHAT, _ago(minutes=50)),
+    _DemoOrder("C0004", "GIFT-WZRY", S.PENDING_PAYMENT, None, _ago(minutes=20)),
+    _DemoOrder("C0004", "DC-LOL-100", S.COMPLETED, P.BALANCE, _ago(days=10)),
+    _DemoOrder(
+        "C0004",
+        "STEAM-100",
+        S.CANCELLED,
+        P.BANK_CARD,
+        _ago(days=6),
+        activated=False,
+        was_delivered=True,
+    ),
+    _DemoOrder("C0004", "PAD-X1", S.DELIVERED, P.BALANCE, _ago(days=5)),
+    # 孙小美 (C0005): no phone on file.
+    _DemoOrder("C0005", "STEAM-100", S.COMPLETED, P.ALIPAY, _ago(days=30), activated=True),
+    _DemoOrder("C0005", "WZRY-60", S.PAID, P.ALIPAY, _ago(minutes=5), quantity=3),
+)
+
+#: How long after payment the goods arrive, by kind (card keys and top-ups are automatic).
+DELIVERY_TAKES = {
+    K.CARD_KEY: timedelta(seconds=5),
+    K.DIRECT_TOPUP: timedelta(minutes=2),
+    K.MANUAL_VIRTUAL: timedelta(hours=2),
+    K.PHYSICAL: timedelta(days=1, hours=6),
+}
+PAYMENT_TAKES = timedelta(minutes=1)
+#: Orders confirm themselves this long after delivery (the usual 7-day window).
+AUTO_COMPLETE = timedelta(days=7)
+CANCEL_UNPAID_AFTER = timedelta(minutes=30)
+CANCEL_PAID_AFTER = timedelta(hours=2)
+CANCEL_DELIVERED_AFTER = timedelta(days=1)
+
+_PAID = {S.PAID, S.DELIVERING, S.DELIVERED, S.COMPLETED}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoReport:
+    customers: int
+    products: int
+    orders: int
+    #: The customer linked by ``--bind`` (with its telegram_id), else None.
+    bound: Customer | None = None
+    #: Orders that did not exist before this run (0 when the demo was already loaded).
+    created: int = 0
+
+
+def order_number(index: int) -> str:
+    return f"DEMO-{index:04d}"
+
+
+def _record(index: int, spec: _DemoOrder, now: datetime) -> OrderRecord:
+    customer = next(c for c in CUSTOMERS if c.code == spec.customer)
+    product = next(p for p in PRODUCTS if p.sku == spec.sku)
+    coupon = None
+    if spec.coupon is not None:
+        terms = COUPONS[spec.coupon]
+        coupon = Coupon(
+            code=spec.coupon,
+            title=terms.title,
+            discount_fen=terms.discount_fen,
+            returnable_on_cancel=terms.returnable_on_cancel,
+            expires_at=now + terms.expires_in if terms.expires_in is not None else None,
+            status=terms.status,
+        )
+    placed = now - spec.placed_ago
+    paid = placed + PAYMENT_TAKES if spec.status in _PAID or spec.channel else None
+    delivered = None
+    if spec.status in (S.DELIVERED, S.COMPLETED) or spec.was_delivered:
+        delivered = (paid or placed) + DELIVERY_TAKES[product.kind]
+    completed = delivered + AUTO_COMPLETE if spec.status is S.COMPLETED and delivered else None
+    cancelled = None
+    if spec.status is S.CANCELLED:
+        if delivered is not None:
+            cancelled = delivered + CANCEL_DELIVERED_AFTER
+        elif paid is not None:
+            cancelled = paid + CANCEL_PAID_AFTER
+        else:
+            cancelled = placed + CANCEL_UNPAID_AFTER
+    discount = coupon.discount_fen if coupon else 0
+    order = Order(
+        id=0,
+        order_no=order_number(index),
+        customer_id=0,
+        product_name=product.name,
+        product_kind=product.kind,
+        product_sku=product.sku,
+        quantity=spec.quantity,
+        unit_price_fen=product.price_fen,
+        discount_fen=discount,
+        amount_paid_fen=product.price_fen * spec.quantity - discount,
+        status=spec.status,
+        payment_channel=spec.channel,
+        coupon=coupon,
+        placed_at=placed,
+        paid_at=paid,
+        delivered_at=delivered,
+        completed_at=completed,
+        cancelled_at=cancelled,
+        card_key_activated=spec.activated,
+    )
+    return OrderRecord(customer=customer, product=product, order=order, coupon=coupon)
+
+
+def demo_records(now: datetime) -> list[OrderRecord]:
+    """Every demo order as it should stand at ``now`` (whole minutes, so reruns match)."""
+    anchor = now.replace(second=0, microsecond=0)
+    return [_record(i, spec, anchor) for i, spec in enumerate(ORDERS, start=1)]
+
+
+async def load_demo(
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    clock: Clock,
+    bind: int | None = None,
+) -> DemoReport:
+    """Create or refresh the demo shop in one transaction; optionally link C0001 to ``bind``.
+
+    Binding releases that Telegram id from whichever customer had it before.
+    """
+    # Whole minutes throughout (updated_at too), so a rerun within the minute writes
+    # byte-identical rows.
+    now = clock.now().replace(second=0, microsecond=0)
+    records = demo_records(now)
+    async with session_factory() as session:
+        uow = SqlUnitOfWork(session)
+        async with uow:
+            created = 0
+            for record in records:
+                created += await save_order(uow, record, now)
+            bound = None
+            if bind is not None:
+                customer = await uow.customers.by_code(BIND_CODE)
+                if customer is None:  # pragma: no cover - the records above create it
+                    raise LookupError(BIND_CODE)
+                await uow.customers.bind_telegram(customer.id, bind)
+                bound = await uow.customers.get(customer.id)
+            await uow.commit()
+    return DemoReport(
+        customers=len(CUSTOMERS),
+        products=len(PRODUCTS),
+        orders=len(records),
+        bound=bound,
+        created=created,
+    )

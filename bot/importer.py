@@ -1,0 +1,801 @@
+"""``python -m bot import-orders FILE``: orders from the shop's order system, as JSON Lines.
+
+The file format is described in ``docs/import-orders.md``. Each row is parsed
+and checked completely before anything is written, good rows are committed in
+batches, and every bad row is reported with its line number in the operator's
+language (``bot/locales/*/import.ftl``). Importing is an upsert by order
+number, so running the same file again creates nothing new.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TextIO, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import Translator, money
+from domain.orders import (
+    Coupon,
+    CouponStatus,
+    Customer,
+    Order,
+    OrderDataError,
+    OrderStatus,
+    PaymentChannel,
+    Product,
+    ProductKind,
+    check_order_facts,
+)
+from domain.ports import Clock
+from domain.services import OrderRecord, save_order
+from storage.tables import CouponRow, CustomerRow, OrderRow, ProductRow
+from storage.uow import SqlUnitOfWork
+
+#: Files longer than this get progress lines, one per 10 % of the file.
+PROGRESS_MIN_LINES = 2000
+PROGRESS_STEPS = 10
+
+#: Bounds that keep every amount (and unit price × quantity) well inside a 64-bit column.
+MAX_YUAN = Decimal(10_000_000)
+MAX_QUANTITY = 1_000_000
+
+#: How much of an offending value a reason quotes.
+SHOWN_VALUE_CHARS = 40
+
+ORDER_NO_PATTERN = r"^[A-Za-z0-9_-]{4,64}$"
+PHONE_PATTERN = r"^\+?[0-9][0-9 -]{4,30}$"
+MONEY_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did. ``total`` counts non-blank lines: created + updated + failed."""
+
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    failed: int = 0
+    #: (line number, reason in the operator's language), in line order.
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why one row was refused: a locale key suffix (``import-reason-<key>``) and its values."""
+
+    key: str
+    params: dict[str, str | int] = field(default_factory=dict)
+
+
+class RowError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(", ".join(p.key for p in problems))
+        self.problems = problems
+
+
+# --------------------------------------------------------------------------- field types
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, Decimal):
+        text = str(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= SHOWN_VALUE_CHARS else text[: SHOWN_VALUE_CHARS - 1] + "…"
+
+
+def _custom(kind: str, value: object, **extra: str | int) -> PydanticCustomError:
+    # The message is for debugging only; operators see the translated reason for ``kind``.
+    return PydanticCustomError(kind, kind, {"value": _show(value), **extra})
+
+
+def _fen(value: object) -> int:
+    """Yuan (a JSON number or a decimal string) → integer fen, exactly or not at all."""
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        raise _custom("money_format", value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not MONEY_TEXT.fullmatch(text):
+            raise _custom("money_format", value)
+        amount = Decimal(text)
+    else:
+        amount = Decimal(value)
+    if not amount.is_finite():
+        raise _custom("money_format", value)
+    if amount < 0:
+        raise _custom("money_negative", value)
+    if amount > MAX_YUAN:
+        raise _custom("money_too_large", value, max=int(MAX_YUAN))
+    # Compared exactly: a value with a fraction of a fen differs from its rounded self.
+    cents = amount.quantize(Decimal("0.01"))
+    if cents != amount:
+        raise _custom("money_precision", value)
+    return int(cents * 100)
+
+
+def _moment(value: object) -> datetime:
+    """ISO 8601 with an offset → aware UTC datetime."""
+    if not isinstance(value, str):
+        raise _custom("datetime_format", value)
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise _custom("datetime_format", value) from None
+    if moment.tzinfo is None:
+        raise _custom("datetime_naive", value)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+08:00 has no UTC equivalent
+        raise _custom("datetime_format", value) from None
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(enum: type[E]) -> Callable[[object], E]:
+    choices = ", ".join(member.value for member in enum)
+
+    def parse(value: object) -> E:
+        if isinstance(value, str):
+            try:
+                return enum(value.strip())
+            except ValueError:
+                pass
+        raise _custom("choice", value, choices=choices)
+
+    return parse
+
+
+def _blank_is_absent(value: object) -> object:
+    # Order systems often export a missing optional value as "" rather than null.
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Money = Annotated[int, PlainValidator(_fen)]
+Moment = Annotated[datetime, PlainValidator(_moment)]
+OptionalMoment = Annotated[Moment | None, BeforeValidator(_blank_is_absent)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phone = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)] | None,
+    BeforeValidator(_blank_is_absent),
+]
+Status = Annotated[OrderStatus, PlainValidator(_choice(OrderStatus))]
+Kind = Annotated[ProductKind, PlainValidator(_choice(ProductKind))]
+Channel = Annotated[
+    Annotated[PaymentChannel, PlainValidator(_choice(PaymentChannel))] | None,
+    BeforeValidator(_blank_is_absent),
+]
+CouponState = Annotated[CouponStatus, PlainValidator(_choice(CouponStatus))]
+
+
+class _Row(BaseModel):
+    # Unknown keys are refused: a misspelt "discuont" must not silently import as no discount.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CustomerIn(_Row):
+    code: Code
+    name: Name
+    phone: Phone = None
+
+
+class ProductIn(_Row):
+    sku: Code
+    name: Title
+    kind: Kind
+
+
+class CouponIn(_Row):
+    code: Code
+    title: Title
+    discount: Money
+    returnable_on_cancel: StrictBool
+    expires_at: OptionalMoment = None
+    status: CouponState = CouponStatus.USED
+
+
+class OrderLine(_Row):
+    """One line of the import file; see docs/import-orders.md."""
+
+    order_no: Annotated[str, StringConstraints(strip_whitespace=True, pattern=ORDER_NO_PATTERN)]
+    customer: CustomerIn
+    product: ProductIn
+    quantity: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+    unit_price: Money
+    discount: Money = 0
+    amount_paid: Money
+    status: Status
+    payment_channel: Channel = None
+    placed_at: Moment
+    paid_at: OptionalMoment = None
+    delivered_at: OptionalMoment = None
+    completed_at: OptionalMoment = None
+    cancelled_at: OptionalMoment = None
+    card_key_activated: StrictBool | None = None
+    coupon: CouponIn | None = None
+
+
+# --------------------------------------------------------------------------- row → record
+
+#: Every reason key this module can produce (``import-reason-<key>``); tests check both locales.
+REASON_KEYS = (
+    "bad-json",
+    "bad-encoding",
+    "not-object",
+    "duplicate-key",
+    "missing-field",
+    "unknown-field",
+    "choice",
+    "bad-order-no",
+    "bad-phone",
+    "empty-text",
+    "text-too-long",
+    "expected-text",
+    "expected-integer",
+    "expected-bool",
+    "expected-object",
+    "quantity-range",
+    "money-format",
+    "money-negative",
+    "money-too-large",
+    "money-precision",
+    "datetime-format",
+    "datetime-naive",
+    "invalid-value",
+    "stamp-missing",
+    "stamp-not-allowed",
+    "stamp-order",
+    "coupon-exceeds-discount",
+    "quantity-too-small",
+    "negative-amount",
+    "amount-mismatch",
+    "timezone-missing",
+    "channel-missing",
+    "paid-at-missing",
+    "paid-at-not-allowed",
+    "delivered-at-missing",
+    "activation-not-card-key",
+    "paid-before-placed",
+    "database",
+    "more",
+)
+
+#: pydantic's built-in error types → our reason keys.
+_PYDANTIC_KINDS = {
+    "missing": "missing-field",
+    "extra_forbidden": "unknown-field",
+    "string_type": "expected-text",
+    "string_too_short": "empty-text",
+    "string_too_long": "text-too-long",
+    "int_type": "expected-integer",
+    "int_from_float": "expected-integer",
+    "int_parsing": "expected-integer",
+    "bool_type": "expected-bool",
+    "bool_parsing": "expected-bool",
+    "model_type": "expected-object",
+    "model_attributes_type": "expected-object",
+    "dict_type": "expected-object",
+    "greater_than_equal": "quantity-range",
+    "less_than_equal": "quantity-range",
+}
+
+
+def _problem(error: ErrorDetails) -> Problem:
+    where = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    params: dict[str, str | int] = {"field": where}
+    if kind == "string_pattern_mismatch":
+        key = "bad-order-no" if where == "order_no" else "bad-phone"
+        params["value"] = _show(error["input"])
+    elif kind in _PYDANTIC_KINDS:
+        key = _PYDANTIC_KINDS[kind]
+        if key == "text-too-long":
+            params["max"] = int(ctx.get("max_length", 0))
+        if key == "quantity-range":
+            params.update(value=_show(error["input"]), max=MAX_QUANTITY)
+    elif "value" in ctx:
+        # Our own validators name their error after the reason key.
+        key = kind.replace("_", "-")
+        params.update({k: v if isinstance(v, int) else str(v) for k, v in ctx.items()})
+    else:
+        key = "invalid-value"
+    return Problem(key, params)
+
+
+def _yuan(fen: object) -> str:
+    return money(fen) if isinstance(fen, int) else str(fen)
+
+
+def _domain_problem(error: OrderDataError) -> Problem:
+    params: dict[str, str | int] = {}
+    for name, value in error.params.items():
+        if name in ("expected", "given") or (name == "value" and error.code == "negative-amount"):
+            params[name] = _yuan(value)
+        elif name == "field":
+            params[name] = str(value).removesuffix("_fen")
+        else:
+            params[name] = value if isinstance(value, int) else str(value)
+    return Problem(error.code, params)
+
+
+#: Which timestamp each status needs, and which timestamps make no sense for it.
+_STAMP_REQUIRED = {
+    OrderStatus.COMPLETED: "completed_at",
+    OrderStatus.CANCELLED: "cancelled_at",
+}
+_STAMP_FORBIDDEN = {
+    OrderStatus.PENDING_PAYMENT: ("delivered_at", "completed_at", "cancelled_at"),
+    OrderStatus.PAID: ("delivered_at", "completed_at", "cancelled_at"),
+    OrderStatus.DELIVERING: ("delivered_at", "completed_at", "cancelled_at"),
+    OrderStatus.DELIVERED: ("completed_at", "cancelled_at"),
+    OrderStatus.COMPLETED: ("cancelled_at",),
+    OrderStatus.CANCELLED: ("completed_at",),
+}
+#: Each timestamp must not be earlier than the ones before it on this path.
+_STAMP_ORDER = ("placed_at", "paid_at", "delivered_at", "completed_at")
+
+
+def _check_extra(row: OrderLine) -> None:
+    """Checks beyond the domain's: timestamps that fit the status, coupons that fit the discount.
+
+    The domain's own checks (``check_order_facts``) run afterwards.
+    """
+    status = row.status.value
+    required = _STAMP_REQUIRED.get(row.status)
+    if required and getattr(row, required) is None:
+        raise RowError([Problem("stamp-missing", {"field": required, "status": status})])
+    for name in _STAMP_FORBIDDEN[row.status]:
+        if getattr(row, name) is not None:
+            raise RowError([Problem("stamp-not-allowed", {"field": name, "status": status})])
+    previous: tuple[str, datetime] | None = None
+    for name in _STAMP_ORDER:
+        moment = getattr(row, name)
+        if moment is None:
+            continue
+        if previous is not None and moment < previous[1]:
+            raise RowError([Problem("stamp-order", {"field": name, "earlier": previous[0]})])
+        previous = (name, moment)
+    if row.cancelled_at is not None and row.cancelled_at < row.placed_at:
+        raise RowError([Problem("stamp-order", {"field": "cancelled_at", "earlier": "placed_at"})])
+    if row.paid_at is not None and row.payment_channel is None:
+        # Stricter than the domain for cancelled orders: a refund needs the original route.
+        raise RowError([Problem("channel-missing", {"status": status})])
+    if row.coupon is not None and row.coupon.discount > row.discount:
+        raise RowError(
+            [
+                Problem(
+                    "coupon-exceeds-discount",
+                    {"coupon": money(row.coupon.discount), "discount": money(row.discount)},
+                )
+            ]
+        )
+
+
+def _record(row: OrderLine) -> OrderRecord:
+    _check_extra(row)
+    try:
+        check_order_facts(
+            status=row.status,
+            kind=row.product.kind,
+            quantity=row.quantity,
+            unit_price_fen=row.unit_price,
+            discount_fen=row.discount,
+            amount_paid_fen=row.amount_paid,
+            payment_channel=row.payment_channel,
+            placed_at=row.placed_at,
+            paid_at=row.paid_at,
+            delivered_at=row.delivered_at,
+            card_key_activated=row.card_key_activated,
+        )
+    except OrderDataError as error:
+        raise RowError([_domain_problem(error)]) from None
+    coupon = None
+    if row.coupon is not None:
+        coupon = Coupon(
+            code=row.coupon.code,
+            title=row.coupon.title,
+            discount_fen=row.coupon.discount,
+            returnable_on_cancel=row.coupon.returnable_on_cancel,
+            expires_at=row.coupon.expires_at,
+            status=row.coupon.status,
+        )
+    order = Order(
+        id=0,
+        order_no=row.order_no,
+        customer_id=0,
+        product_name=row.product.name,
+        product_kind=row.product.kind,
+        product_sku=row.product.sku,
+        quantity=row.quantity,
+        unit_price_fen=row.unit_price,
+        discount_fen=row.discount,
+        amount_paid_fen=row.amount_paid,
+        status=row.status,
+        payment_channel=row.payment_channel,
+        coupon=coupon,
+        placed_at=row.placed_at,
+        paid_at=row.paid_at,
+        delivered_at=row.delivered_at,
+        completed_at=row.completed_at,
+        cancelled_at=row.cancelled_at,
+        card_key_activated=row.card_key_activated,
+    )
+    return OrderRecord(
+        customer=Customer(
+            id=0, code=row.customer.code, name=row.customer.name, phone=row.customer.phone
+        ),
+        # The product's list price follows the latest imported sale of it.
+        product=Product(
+            sku=row.product.sku,
+            name=row.product.name,
+            kind=row.product.kind,
+            price_fen=row.unit_price,
+        ),
+        order=order,
+        coupon=coupon,
+    )
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys; two "amount_paid"s are a broken export.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(name)
+
+
+def parse_line(raw: bytes) -> OrderRecord:
+    """One non-blank line → a checked record, or RowError with the reasons."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RowError([Problem("bad-encoding")]) from None
+    try:
+        # Decimal keeps 30.10 exact; NaN and Infinity are no amounts.
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_no_constants,
+            object_pairs_hook=_unique_keys,
+        )
+    except _DuplicateKeyError as error:
+        raise RowError([Problem("duplicate-key", {"field": error.key})]) from None
+    except json.JSONDecodeError as error:
+        raise RowError([Problem("bad-json", {"column": error.colno})]) from None
+    except (ValueError, RecursionError):  # NaN/Infinity, or absurdly deep nesting
+        raise RowError([Problem("bad-json", {"column": 1})]) from None
+    if not isinstance(data, dict):
+        raise RowError([Problem("not-object")])
+    try:
+        row = OrderLine.model_validate(data)
+    except ValidationError as error:
+        raise RowError([_problem(e) for e in error.errors(include_url=False)]) from None
+    return _record(row)
+
+
+def reason_text(t: Translator, problems: list[Problem]) -> str:
+    """The first problem in words; any others are only counted, to keep one line per row."""
+    first = problems[0]
+    reason = t(f"import-reason-{first.key}", **first.params)
+    if len(problems) > 1:
+        reason = t("import-reason-more", reason=reason, more=len(problems) - 1)
+    return reason
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def count_lines(path: Path) -> int:
+    """Physical lines, read in large chunks (far cheaper than parsing them)."""
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines if last == b"\n" else lines + 1
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            line = raw.removeprefix(UTF8_BOM) if number == 1 else raw
+            # Only the line break goes: JSON error columns then match the operator's editor.
+            yield number, line.rstrip(b"\r\n")
+
+
+def _is_file(path: Path) -> bool:
+    # File access is synchronous on purpose: the import is the only task on its event
+    # loop (a CLI command), so there is nothing a blocking read could hold up.
+    return path.is_file()
+
+
+# --------------------------------------------------------------------------- writing
+
+Rows = list[tuple[int, OrderRecord]]
+
+#: Keys per ``IN (...)`` list, below SQLite's oldest limit of 999 bound parameters.
+IN_CHUNK = 500
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def _upsert_by_key(
+    session: AsyncSession,
+    table: Any,
+    key: str,
+    values: dict[str, dict[str, Any]],
+    on_insert: Callable[[str], dict[str, Any]],
+) -> tuple[dict[str, int], set[str]]:
+    """Insert or update rows of ``table`` by a unique ``key`` column, a few statements in all.
+
+    Returns the id of every key and the set of keys that were new.
+    """
+    column = getattr(table, key)
+    ids: dict[str, int] = {}
+    for chunk in _chunks(list(values), IN_CHUNK):
+        found = await session.execute(select(column, table.id).where(column.in_(chunk)))
+        ids.update((k, v) for k, v in found)
+    new = {k for k in values if k not in ids}
+    changes = [{"id": ids[k], **v} for k, v in values.items() if k in ids]
+    if changes:
+        await session.execute(update(table), changes)
+    if new:
+        rows = [{key: k, **values[k], **on_insert(k)} for k in values if k in new]
+        inserted = await session.execute(insert(table).returning(column, table.id), rows)
+        ids.update((k, v) for k, v in inserted)
+    return ids, new
+
+
+async def save_batch(session: AsyncSession, rows: Rows, now: datetime) -> int:
+    """Upsert checked records the way ``save_order`` does one after another; returns how many
+    orders were new. The caller commits.
+
+    ``save_order`` costs about nine database round trips a row; this does the
+    same work in about a dozen statements per batch, whatever its size. When
+    two rows name the same customer, product, coupon or order the later row's
+    values win, exactly as saving them in file order would leave them.
+    ``tests/integration/test_import.py`` checks both ways leave identical rows.
+    """
+    customers: dict[str, dict[str, Any]] = {}
+    products: dict[str, dict[str, Any]] = {}
+    coupons: dict[str, dict[str, Any]] = {}
+    coupon_owner: dict[str, str] = {}
+    orders: dict[str, tuple[OrderRecord, str | None]] = {}
+    for _, record in rows:
+        c, p, o = record.customer, record.product, record.order
+        customers[c.code] = {"name": c.name, "phone": c.phone}
+        products[p.sku] = {"name": p.name, "kind": p.kind.value, "price_fen": p.price_fen}
+        coupon = record.coupon
+        if coupon is not None:
+            coupons[coupon.code] = {
+                "title": coupon.title,
+                "discount_fen": coupon.discount_fen,
+                "returnable_on_cancel": coupon.returnable_on_cancel,
+                "expires_at": coupon.expires_at,
+                "status": coupon.status.value,
+            }
+            # A coupon belongs to whoever first used it; later rows do not move it.
+            coupon_owner.setdefault(coupon.code, c.code)
+        orders[o.order_no] = (record, coupon.code if coupon else None)
+
+    customer_ids, _ = await _upsert_by_key(
+        session, CustomerRow, "code", customers, lambda _code: {"created_at": now}
+    )
+    product_ids, _ = await _upsert_by_key(session, ProductRow, "sku", products, lambda _s: {})
+    coupon_ids, _ = await _upsert_by_key(
+        session,
+        CouponRow,
+        "code",
+        coupons,
+        lambda code: {"customer_id": customer_ids[coupon_owner[code]]},
+    )
+    order_values: dict[str, dict[str, Any]] = {}
+    for order_no, (record, coupon_code) in orders.items():
+        o = record.order
+        order_values[order_no] = {
+            "customer_id": customer_ids[record.customer.code],
+            "product_id": product_ids[record.product.sku],
+            "product_name": o.product_name,
+            "product_kind": o.product_kind.value,
+            "quantity": o.quantity,
+            "unit_price_fen": o.unit_price_fen,
+            "discount_fen": o.discount_fen,
+            "amount_paid_fen": o.amount_paid_fen,
+            "status": o.status.value,
+            "payment_channel": o.payment_channel.value if o.payment_channel else None,
+            "coupon_id": coupon_ids[coupon_code] if coupon_code else None,
+            "placed_at": o.placed_at,
+            "paid_at": o.paid_at,
+            "delivered_at": o.delivered_at,
+            "completed_at": o.completed_at,
+            "cancelled_at": o.cancelled_at,
+            "card_key_activated": o.card_key_activated,
+            "updated_at": now,
+        }
+    _, new_orders = await _upsert_by_key(
+        session, OrderRow, "order_no", order_values, lambda _no: {}
+    )
+    return len(new_orders)
+
+
+class _Writer:
+    """Saves checked rows in batches; a database error falls back to one row at a time."""
+
+    def __init__(
+        self,
+        factory: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        report: ImportReport,
+        fail: Callable[[int, list[Problem]], None],
+    ) -> None:
+        self.factory = factory
+        self.clock = clock
+        self.report = report
+        self.fail = fail
+        self.pending: Rows = []
+
+    async def _save_batch(self, rows: Rows) -> int:
+        async with self.factory() as session:
+            uow = SqlUnitOfWork(session)
+            async with uow:
+                created = await save_batch(session, rows, self.clock.now())
+                await uow.commit()
+        return created
+
+    async def _save_one(self, record: OrderRecord) -> bool:
+        async with self.factory() as session:
+            uow = SqlUnitOfWork(session)
+            async with uow:
+                created = await save_order(uow, record, self.clock.now())
+                await uow.commit()
+        return created
+
+    def _count(self, rows: int, created: int) -> None:
+        self.report.created += created
+        self.report.updated += rows - created
+
+    async def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            created = await self._save_batch(batch)
+        except (IntegrityError, DataError):
+            # The batch was rolled back as a whole; redo it row by row through the
+            # shop's own save_order so only the offending row is refused and its
+            # neighbours are kept.
+            for line, record in batch:
+                try:
+                    new = await self._save_one(record)
+                except (IntegrityError, DataError, OrderDataError) as error:
+                    self.fail(line, [_database_problem(error)])
+                else:
+                    self._count(1, int(new))
+        else:
+            self._count(len(batch), created)
+
+
+def _database_problem(error: Exception) -> Problem:
+    if isinstance(error, OrderDataError):
+        return _domain_problem(error)
+    detail = str(getattr(error, "orig", None) or error).splitlines()
+    return Problem("database", {"problem": detail[0] if detail else type(error).__name__})
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+async def import_orders(
+    session_factory: async_sessionmaker[AsyncSession],
+    path: Path,
+    *,
+    clock: Clock,
+    t: Translator,
+    err: TextIO,
+    batch_size: int = 500,
+) -> ImportReport:
+    """Import or update the orders in ``path`` (JSON Lines) and say what happened.
+
+    Raises FileNotFoundError when ``path`` is not a readable file (before
+    writing anything); the CLI turns it into ``import-file-missing``. Bad rows
+    are written to ``err`` as they are found, one ``import-bad-row`` line each;
+    on files over PROGRESS_MIN_LINES lines an ``import-progress`` line follows
+    every tenth of the file, once the rows before it are committed. Database
+    errors that are not about one row (locked, missing table) propagate.
+    """
+    if not _is_file(path):
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    report = ImportReport()
+
+    def fail(line: int, problems: list[Problem]) -> None:
+        reason = reason_text(t, problems)
+        report.failed += 1
+        report.errors.append((line, reason))
+        # As text: Fluent would group a number's digits ("line 1,234").
+        print(t("import-bad-row", line=str(line), reason=reason), file=err, flush=True)
+
+    writer = _Writer(session_factory, clock, report, fail)
+    physical = count_lines(path)
+    steps: list[int] = []
+    if physical > PROGRESS_MIN_LINES:
+        steps = [math.ceil(physical * k / PROGRESS_STEPS) for k in range(1, PROGRESS_STEPS + 1)]
+    step = 0
+
+    for number, line in _lines(path):
+        if line.strip():
+            report.total += 1
+            try:
+                writer.pending.append((number, parse_line(line)))
+            except RowError as error:
+                fail(number, error.problems)
+            if len(writer.pending) >= batch_size:
+                await writer.flush()
+        if step < len(steps) and number >= steps[step]:
+            await writer.flush()
+            step += 1
+            percent = step * 100 // PROGRESS_STEPS
+            print(
+                t("import-progress", done=number, total=physical, percent=percent),
+                file=err,
+                flush=True,
+            )
+    await writer.flush()
+    report.errors.sort(key=lambda item: item[0])
+    return report

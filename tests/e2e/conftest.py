@@ -1,0 +1,136 @@
+"""The real bot runtime, in-process, polling the fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import Runtime
+from bot.config import Settings
+from domain.orders import (
+    Coupon,
+    Customer,
+    Order,
+    OrderStatus,
+    PaymentChannel,
+    Product,
+    ProductKind,
+)
+from domain.ports import FixedClock
+from domain.services import OrderRecord, save_order
+from storage.uow import SqlUnitOfWork
+from tests.fakebot import DEFAULT_TOKEN, FakeTelegram
+
+#: Thursday 2026-11-26 10:00 in Shanghai.
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+def make_settings(tg: FakeTelegram, tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "bot_token": DEFAULT_TOKEN,
+        "database_url": f"sqlite+aiosqlite:///{tmp_path}/shop.db",
+        "telegram_api_url": tg.base_url,
+        "staff_chat_id": -1001,
+        "staff_ids": "9001,9002",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class Shop:
+    """The running bot plus helpers to arrange and inspect the shop's data."""
+
+    runtime: Runtime
+    clock: FixedClock
+
+    async def add_order(
+        self,
+        order_no: str,
+        *,
+        customer: str = "C0001",
+        name: str = "张三",
+        status: OrderStatus = OrderStatus.PAID,
+        kind: ProductKind = ProductKind.CARD_KEY,
+        product: str = "王者荣耀 60点券",
+        price_fen: int = 600,
+        channel: PaymentChannel = PaymentChannel.WECHAT,
+        minutes_ago: int = 10,
+        coupon: Coupon | None = None,
+        activated: bool | None = None,
+    ) -> None:
+        placed = self.clock.now() - timedelta(minutes=minutes_ago)
+        pending = status is OrderStatus.PENDING_PAYMENT
+        delivered = status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+        discount = coupon.discount_fen if coupon else 0
+        rec = OrderRecord(
+            customer=Customer(id=0, code=customer, name=name, phone=None),
+            product=Product(f"SKU-{product}", product, kind, price_fen),
+            order=Order(
+                id=0,
+                order_no=order_no,
+                customer_id=0,
+                product_name=product,
+                product_kind=kind,
+                quantity=1,
+                unit_price_fen=price_fen,
+                discount_fen=discount,
+                amount_paid_fen=price_fen - discount,
+                status=status,
+                payment_channel=None if pending else channel,
+                placed_at=placed,
+                paid_at=None if pending else placed,
+                delivered_at=placed if delivered else None,
+                card_key_activated=activated,
+            ),
+            coupon=coupon,
+        )
+        async with self.session() as uow:
+            await save_order(uow, rec, self.clock.now())
+            await uow.commit()
+
+    async def link(self, customer: str, telegram_id: int) -> None:
+        async with self.session() as uow:
+            found = await uow.customers.by_code(customer)
+            assert found is not None
+            await uow.customers.bind_telegram(found.id, telegram_id)
+            await uow.commit()
+
+    async def order(self, order_no: str) -> Order:
+        async with self.session() as uow:
+            found = await uow.orders.by_number(order_no)
+        assert found is not None
+        return found
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[SqlUnitOfWork]:
+        async with self.runtime.session_factory() as session, SqlUnitOfWork(session) as uow:
+            yield uow
+
+
+@pytest.fixture
+async def shop(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Shop]:
+    clock = FixedClock(NOW)
+    runtime = Runtime(make_settings(tg, tmp_path), clock=clock)
+    # Lets the fake know when each update is fully handled, and surfaces handler crashes.
+    tg.track(runtime.dispatcher)
+    await runtime.prepare()
+    polling = asyncio.create_task(runtime.poll(handle_signals=False))
+    try:
+        yield Shop(runtime, clock)
+    finally:
+        await runtime.stop()
+        await polling
+        await runtime.close()

@@ -19,7 +19,7 @@ from bot.config import ConfigError, Settings, load_settings, operator_locale
 from bot.demo import load_demo
 from bot.i18n import Translations, Translator
 from bot.importer import import_orders as run_import
-from domain.calendar import CalendarFileError
+from domain.calendar import CalendarFileError, CalendarOverrides
 from domain.ports import SystemClock
 from storage.db import create_engine, create_session_factory, describe_database
 from storage.migrate import current_revision, upgrade
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--bind",
         type=int,
         metavar="TELEGRAM_USER_ID",
-        help="link the demo customer C0001 to this Telegram user",
+        help="link the demo customer DEMO-C0001 to this Telegram user",
     )
     imp = commands.add_parser("import-orders", help="import or update orders from JSON Lines")
     imp.add_argument("file", type=Path, metavar="FILE")
@@ -60,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=settings.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+        # Migration chatter is noise on every start; problems still show as warnings.
+        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
         if command == "run":
             settings.require_token()
         return asyncio.run(COMMANDS[command](settings, args, t))
@@ -91,6 +93,8 @@ async def run(settings: Settings, _args: argparse.Namespace, t: Translator) -> i
 
     from bot.app import Runtime  # noqa: PLC0415
 
+    if settings.calendar_file is not None:
+        CalendarOverrides.load(settings.calendar_file)  # a bad file fails before any network
     runtime = Runtime(settings)
     try:
         username = await runtime.prepare()
@@ -139,7 +143,7 @@ async def demo_data(settings: Settings, args: argparse.Namespace, t: Translator)
     )
     if report.bound is not None:
         bound = report.bound
-        print(t("demo-bound", name=bound.name, code=bound.code, telegram_id=args.bind))
+        print(t("demo-bound", name=bound.name, code=bound.code, telegram_id=str(args.bind)))
     else:
         print(t("demo-hint"))
     return 0

@@ -6,10 +6,10 @@ apply, after-sales, refund routes, coupons returned, kept or expired) can be
 tried. Times are relative to the clock, so the newest orders are minutes old
 whenever the demo is loaded.
 
-Order numbers (DEMO-0001…), customer codes (C0001…), SKUs and coupon codes
+Order numbers (DEMO-0001…), customer codes (DEMO-C0001…), SKUs and coupon codes
 are fixed: loading again updates the same rows (refreshing their times) and
-creates nothing. The customer codes are the shop's own, so load the demo into
-a demo database, not the live one.
+creates nothing. Every code starts with DEMO- so that it cannot collide with
+the shop's real customers, but the demo still belongs in a demo database.
 """
 
 from __future__ import annotations
@@ -38,14 +38,14 @@ K = ProductKind
 P = PaymentChannel
 
 #: The customer ``--bind`` links to the operator's Telegram account.
-BIND_CODE = "C0001"
+BIND_CODE = "DEMO-C0001"
 
 CUSTOMERS = (
-    Customer(id=0, code="C0001", name="张三", phone="13800138001"),
-    Customer(id=0, code="C0002", name="李四", phone="13800138002"),
-    Customer(id=0, code="C0003", name="王五", phone="13800138003"),
-    Customer(id=0, code="C0004", name="赵六", phone="13800138004"),
-    Customer(id=0, code="C0005", name="孙小美"),
+    Customer(id=0, code="DEMO-C0001", name="张三", phone="13800138001"),
+    Customer(id=0, code="DEMO-C0002", name="李四", phone="13800138002"),
+    Customer(id=0, code="DEMO-C0003", name="王五", phone="13800138003"),
+    Customer(id=0, code="DEMO-C0004", name="赵六", phone="13800138004"),
+    Customer(id=0, code="DEMO-C0005", name="孙小美"),
 )
 
 PRODUCTS = (
@@ -110,15 +110,17 @@ def _ago(days: float = 0, hours: float = 0, minutes: float = 0) -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
-#: DEMO-0001, DEMO-0002, ... in this order. C0001 comes first and has every situation;
+#: DEMO-0001, DEMO-0002, ... in this order. DEMO-C0001 comes first and has every situation;
 #: its five newest orders (what /start shows) can all be cancelled or applied for.
 ORDERS = (
-    # 张三 (C0001)
-    _DemoOrder("C0001", "YS-6480", S.PENDING_PAYMENT, None, _ago(minutes=10), coupon="DEMO-CP-01"),
-    _DemoOrder("C0001", "CMCC-100", S.PAID, P.WECHAT, _ago(hours=2), coupon="DEMO-CP-02"),
-    _DemoOrder("C0001", "WZRY-60", S.DELIVERING, P.ALIPAY, _ago(hours=1), quantity=5),
+    # 张三 (DEMO-C0001)
     _DemoOrder(
-        "C0001",
+        "DEMO-C0001", "YS-6480", S.PENDING_PAYMENT, None, _ago(minutes=10), coupon="DEMO-CP-01"
+    ),
+    _DemoOrder("DEMO-C0001", "CMCC-100", S.PAID, P.WECHAT, _ago(hours=2), coupon="DEMO-CP-02"),
+    _DemoOrder("DEMO-C0001", "WZRY-60", S.DELIVERING, P.ALIPAY, _ago(hours=1), quantity=5),
+    _DemoOrder(
+        "DEMO-C0001",
         "STEAM-100",
         S.DELIVERED,
         P.BANK_CARD,
@@ -126,34 +128,38 @@ ORDERS = (
         coupon="DEMO-CP-03",
         activated=False,
     ),
-    _DemoOrder("C0001", "WZRY-60", S.DELIVERED, P.BALANCE, _ago(days=3), activated=True),
-    _DemoOrder("C0001", "PAD-X1", S.DELIVERING, P.WECHAT, _ago(days=2)),
-    _DemoOrder("C0001", "DC-LOL-100", S.PAID, P.BALANCE, _ago(minutes=30), coupon="DEMO-CP-05"),
-    _DemoOrder("C0001", "GIFT-WZRY", S.COMPLETED, P.ALIPAY, _ago(days=20), quantity=2),
-    _DemoOrder("C0001", "YS-6480", S.CANCELLED, None, _ago(days=5)),
-    _DemoOrder("C0001", "CMCC-100", S.CANCELLED, P.WECHAT, _ago(days=8)),
-    _DemoOrder("C0001", "STEAM-100", S.DELIVERED, P.WECHAT, _ago(days=6)),
-    # 李四 (C0002)
-    _DemoOrder("C0002", "STEAM-100", S.PENDING_PAYMENT, None, _ago(hours=5)),
-    _DemoOrder("C0002", "GIFT-WZRY", S.PAID, P.ALIPAY, _ago(hours=3)),
-    _DemoOrder("C0002", "YS-6480", S.DELIVERING, P.BANK_CARD, _ago(hours=4), coupon="DEMO-CP-06"),
-    _DemoOrder("C0002", "DC-LOL-100", S.DELIVERED, P.ALIPAY, _ago(days=2)),
+    _DemoOrder("DEMO-C0001", "WZRY-60", S.DELIVERED, P.BALANCE, _ago(days=3), activated=True),
+    _DemoOrder("DEMO-C0001", "PAD-X1", S.DELIVERING, P.WECHAT, _ago(days=2)),
     _DemoOrder(
-        "C0002", "WZRY-60", S.COMPLETED, P.WECHAT, _ago(days=15), quantity=10, activated=True
+        "DEMO-C0001", "DC-LOL-100", S.PAID, P.BALANCE, _ago(minutes=30), coupon="DEMO-CP-05"
     ),
-    _DemoOrder("C0002", "PAD-X1", S.CANCELLED, P.BALANCE, _ago(days=4), coupon="DEMO-CP-04"),
-    # 王五 (C0003)
-    _DemoOrder("C0003", "WZRY-60", S.PAID, P.BANK_CARD, _ago(hours=6), quantity=2),
-    _DemoOrder("C0003", "DC-LOL-100", S.DELIVERING, P.BALANCE, _ago(hours=8)),
-    _DemoOrder("C0003", "PAD-X1", S.DELIVERED, P.ALIPAY, _ago(days=4)),
-    _DemoOrder("C0003", "CMCC-100", S.COMPLETED, P.BANK_CARD, _ago(days=12)),
-    _DemoOrder("C0003", "YS-6480", S.CANCELLED, P.ALIPAY, _ago(days=3)),
-    # 赵六 (C0004)
-    _DemoOrder("C0004", "CMCC-100", S.DELIVERING, P.WECHAT, _ago(minutes=50)),
-    _DemoOrder("C0004", "GIFT-WZRY", S.PENDING_PAYMENT, None, _ago(minutes=20)),
-    _DemoOrder("C0004", "DC-LOL-100", S.COMPLETED, P.BALANCE, _ago(days=10)),
+    _DemoOrder("DEMO-C0001", "GIFT-WZRY", S.COMPLETED, P.ALIPAY, _ago(days=20), quantity=2),
+    _DemoOrder("DEMO-C0001", "YS-6480", S.CANCELLED, None, _ago(days=5)),
+    _DemoOrder("DEMO-C0001", "CMCC-100", S.CANCELLED, P.WECHAT, _ago(days=8)),
+    _DemoOrder("DEMO-C0001", "STEAM-100", S.DELIVERED, P.WECHAT, _ago(days=6)),
+    # 李四 (C0002)
+    _DemoOrder("DEMO-C0002", "STEAM-100", S.PENDING_PAYMENT, None, _ago(hours=5)),
+    _DemoOrder("DEMO-C0002", "GIFT-WZRY", S.PAID, P.ALIPAY, _ago(hours=3)),
     _DemoOrder(
-        "C0004",
+        "DEMO-C0002", "YS-6480", S.DELIVERING, P.BANK_CARD, _ago(hours=4), coupon="DEMO-CP-06"
+    ),
+    _DemoOrder("DEMO-C0002", "DC-LOL-100", S.DELIVERED, P.ALIPAY, _ago(days=2)),
+    _DemoOrder(
+        "DEMO-C0002", "WZRY-60", S.COMPLETED, P.WECHAT, _ago(days=15), quantity=10, activated=True
+    ),
+    _DemoOrder("DEMO-C0002", "PAD-X1", S.CANCELLED, P.BALANCE, _ago(days=4), coupon="DEMO-CP-04"),
+    # 王五 (C0003)
+    _DemoOrder("DEMO-C0003", "WZRY-60", S.PAID, P.BANK_CARD, _ago(hours=6), quantity=2),
+    _DemoOrder("DEMO-C0003", "DC-LOL-100", S.DELIVERING, P.BALANCE, _ago(hours=8)),
+    _DemoOrder("DEMO-C0003", "PAD-X1", S.DELIVERED, P.ALIPAY, _ago(days=4)),
+    _DemoOrder("DEMO-C0003", "CMCC-100", S.COMPLETED, P.BANK_CARD, _ago(days=12)),
+    _DemoOrder("DEMO-C0003", "YS-6480", S.CANCELLED, P.ALIPAY, _ago(days=3)),
+    # 赵六 (C0004)
+    _DemoOrder("DEMO-C0004", "CMCC-100", S.DELIVERING, P.WECHAT, _ago(minutes=50)),
+    _DemoOrder("DEMO-C0004", "GIFT-WZRY", S.PENDING_PAYMENT, None, _ago(minutes=20)),
+    _DemoOrder("DEMO-C0004", "DC-LOL-100", S.COMPLETED, P.BALANCE, _ago(days=10)),
+    _DemoOrder(
+        "DEMO-C0004",
         "STEAM-100",
         S.CANCELLED,
         P.BANK_CARD,
@@ -161,10 +167,10 @@ ORDERS = (
         activated=False,
         was_delivered=True,
     ),
-    _DemoOrder("C0004", "PAD-X1", S.DELIVERED, P.BALANCE, _ago(days=5)),
+    _DemoOrder("DEMO-C0004", "PAD-X1", S.DELIVERED, P.BALANCE, _ago(days=5)),
     # 孙小美 (C0005): no phone on file.
-    _DemoOrder("C0005", "STEAM-100", S.COMPLETED, P.ALIPAY, _ago(days=30), activated=True),
-    _DemoOrder("C0005", "WZRY-60", S.PAID, P.ALIPAY, _ago(minutes=5), quantity=3),
+    _DemoOrder("DEMO-C0005", "STEAM-100", S.COMPLETED, P.ALIPAY, _ago(days=30), activated=True),
+    _DemoOrder("DEMO-C0005", "WZRY-60", S.PAID, P.ALIPAY, _ago(minutes=5), quantity=3),
 )
 
 #: How long after payment the goods arrive, by kind (card keys and top-ups are automatic).

@@ -199,7 +199,7 @@ async def test_bind_links_c0001_and_takes_the_id_from_whoever_had_it(
     session_factory: Factory,
 ) -> None:
     await load_demo(session_factory, clock=FixedClock(NOW))
-    other = await customer(session_factory, "C0002")
+    other = await customer(session_factory, "DEMO-C0002")
     assert other is not None
     async with session_factory() as session, SqlUnitOfWork(session) as uow:
         await uow.customers.bind_telegram(other.id, 777000)
@@ -217,7 +217,7 @@ async def test_bind_links_c0001_and_takes_the_id_from_whoever_had_it(
     first = await customer(session_factory, BIND_CODE)
     assert first is not None
     assert first.telegram_id == 777000
-    moved = await customer(session_factory, "C0002")
+    moved = await customer(session_factory, "DEMO-C0002")
     assert moved is not None
     assert moved.telegram_id is None
 

@@ -37,8 +37,8 @@ class LocaleMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         uow: SqlUnitOfWork = data["uow"]
         customer = await uow.customers.by_telegram(user.id) if user else None
+        saved = await uow.prefs.locale(user.id) if user else None
         await uow.session.rollback()  # end the read so the use case starts a fresh transaction
-        saved = customer.locale if customer else None
         code = user.language_code if user else None
         locale = saved or pick_locale(code, self.translations.default_locale)
         data["customer"] = customer

@@ -7,7 +7,7 @@ pick up floating-point cents. Times are timezone-aware UTC datetimes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
@@ -76,7 +76,6 @@ class Customer:
     name: str
     phone: str | None = None
     telegram_id: int | None = None
-    locale: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,3 +210,75 @@ def check_order_facts(
         raise OrderDataError("activation-not-card-key", kind=kind.value)
     if paid_at is not None and paid_at < placed_at:
         raise OrderDataError("paid-before-placed")
+
+
+class CancelReason(StrEnum):
+    """Why the shopper cancelled, asked after the cancel so it never costs a tap on the way."""
+
+    DUPLICATE = "duplicate"  # 重复下单
+    WRONG_INFO = "wrong_info"  # 信息填错
+    CHANGED_MIND = "changed_mind"  # 不想要了
+    OTHER = "other"  # 其他
+
+
+class RefundStatus(StrEnum):
+    REQUESTED = "requested"
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    id: int
+    order_id: int
+    order_no: str
+    amount_fen: int
+    channel: PaymentChannel
+    status: RefundStatus
+    expected_earliest: date
+    expected_latest: date
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrderTab(StrEnum):
+    """The tabs of the shopper's order list.
+
+    全部 / 待支付 / 待发货 / 已发货 / 已完成 / 已取消; "to ship" covers paid orders in delivery.
+    """
+
+    ALL = "all"
+    PENDING = "pending"
+    TO_SHIP = "to_ship"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def statuses(self) -> tuple[OrderStatus, ...]:
+        return _TAB_STATUSES[self]
+
+
+_TAB_STATUSES: dict[OrderTab, tuple[OrderStatus, ...]] = {
+    OrderTab.ALL: (),
+    OrderTab.PENDING: (OrderStatus.PENDING_PAYMENT,),
+    OrderTab.TO_SHIP: (OrderStatus.PAID, OrderStatus.DELIVERING),
+    OrderTab.SHIPPED: (OrderStatus.DELIVERED,),
+    OrderTab.COMPLETED: (OrderStatus.COMPLETED,),
+    OrderTab.CANCELLED: (OrderStatus.CANCELLED,),
+}
+
+
+def normalize_phone(raw: str) -> str | None:
+    """Mainland mobile numbers in one form (11 digits), whatever Telegram or the shop wrote.
+
+    Telegram sends contacts as "8613800138000" or "+86 138-0013-8000"; shops
+    store "13800138000". None when it is not a plausible phone number.
+    """
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits if 6 <= len(digits) <= 15 else None

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from domain.orders import Coupon, Customer, Order, OrderStatus, Product
+from domain.orders import (
+    CancelReason,
+    Coupon,
+    Customer,
+    Order,
+    OrderStatus,
+    PaymentChannel,
+    Product,
+    Refund,
+)
 
 
 class Clock(Protocol):
@@ -51,13 +61,48 @@ class OrderPage:
     total: int
 
 
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A message for a shopper or the staff chat, queued with the change that causes it.
+
+    ``kind`` names the text; ``payload`` holds the facts it shows (no rendered
+    text: it is rendered in the recipient's language when sent). ``dedupe_key``
+    makes queueing the same news twice impossible.
+    """
+
+    kind: str
+    audience: str  # "customer" or "staff"
+    dedupe_key: str
+    due_at: datetime
+    customer_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class LinkOutcome(StrEnum):
+    LINKED = "linked"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDraft:
+    order_id: int
+    idempotency_key: str
+    amount_fen: int
+    channel: PaymentChannel
+    expected_earliest: date
+    expected_latest: date
+
+
 class CustomerRepository(Protocol):
     async def get(self, customer_id: int) -> Customer | None: ...
     async def by_telegram(self, telegram_id: int) -> Customer | None: ...
     async def by_code(self, code: str) -> Customer | None: ...
+    async def by_phone(self, phone: str) -> list[Customer]: ...
     async def upsert(self, customer: Customer, now: datetime) -> Customer: ...
     async def bind_telegram(self, customer_id: int, telegram_id: int) -> None: ...
-    async def set_locale(self, customer_id: int, locale: str) -> None: ...
+    async def unbind_telegram(self, telegram_id: int) -> bool: ...
 
 
 class OrderRepository(Protocol):
@@ -77,6 +122,37 @@ class OrderRepository(Protocol):
     async def transition(
         self, order_id: int, *, expected: OrderStatus, new: OrderStatus, at: datetime
     ) -> bool: ...
+    async def for_customer(self, customer_id: int, order_id: int) -> Order | None: ...
+    async def number_for_customer(self, customer_id: int, order_no: str) -> Order | None: ...
+    async def search_for_customer(
+        self, customer_id: int, text: str, *, limit: int = 5, offset: int = 0
+    ) -> OrderPage: ...
+    async def set_cancel_reason(self, order_id: int, reason: CancelReason) -> bool: ...
+    async def return_coupon(self, coupon_id: int) -> bool: ...
+
+
+class RefundRepository(Protocol):
+    async def add(self, draft: RefundDraft, now: datetime) -> Refund: ...
+    async def for_order(self, order_id: int) -> Refund | None: ...
+    async def for_customer(self, customer_id: int, *, limit: int = 10) -> list[Refund]: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, notification: Notification, now: datetime) -> bool: ...
+
+
+class LinkTokenRepository(Protocol):
+    async def add(
+        self, token: str, customer_id: int, created_at: datetime, expires_at: datetime
+    ) -> None: ...
+    async def consume(
+        self, token: str, telegram_id: int, now: datetime
+    ) -> tuple[LinkOutcome, int | None]: ...
+
+
+class PreferenceRepository(Protocol):
+    async def locale(self, telegram_id: int) -> str | None: ...
+    async def set_locale(self, telegram_id: int, locale: str, now: datetime) -> None: ...
 
 
 class AuditLog(Protocol):
@@ -86,6 +162,10 @@ class AuditLog(Protocol):
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     orders: OrderRepository
+    refunds: RefundRepository
+    outbox: OutboxRepository
+    link_tokens: LinkTokenRepository
+    prefs: PreferenceRepository
     audit: AuditLog
 
     async def __aenter__(self) -> Self: ...

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.orders import (
+    CancelReason,
     Coupon,
     CouponStatus,
     Customer,
@@ -18,10 +19,30 @@ from domain.orders import (
     PaymentChannel,
     Product,
     ProductKind,
+    Refund,
+    RefundStatus,
+    normalize_phone,
 )
-from domain.ports import AuditEntry, OrderPage
+from domain.ports import AuditEntry, LinkOutcome, Notification, OrderPage, RefundDraft
 from domain.services import OrderRecord
-from storage.tables import AuditRow, CouponRow, CustomerRow, OrderRow, ProductRow
+from storage.tables import (
+    AuditRow,
+    CouponRow,
+    CustomerRow,
+    LinkTokenRow,
+    OrderRow,
+    OutboxRow,
+    ProductRow,
+    RefundRow,
+    UserPrefRow,
+)
+
+
+def _phone(raw: str | None) -> str | None:
+    """Phones are stored normalized so that a Telegram contact can be matched exactly."""
+    if raw is None:
+        return None
+    return normalize_phone(raw) or raw
 
 
 def _customer(row: CustomerRow) -> Customer:
@@ -31,7 +52,6 @@ def _customer(row: CustomerRow) -> Customer:
         name=row.name,
         phone=row.phone,
         telegram_id=row.telegram_id,
-        locale=row.locale,
     )
 
 
@@ -100,9 +120,23 @@ class SqlCustomerRepository:
             row = CustomerRow(code=customer.code, created_at=now)
             self.session.add(row)
         row.name = customer.name
-        row.phone = customer.phone
+        row.phone = _phone(customer.phone)
         await self.session.flush()
         return _customer(row)
+
+    async def by_phone(self, phone: str) -> list[Customer]:
+        rows = await self.session.scalars(
+            select(CustomerRow).where(CustomerRow.phone == phone).order_by(CustomerRow.id)
+        )
+        return [_customer(r) for r in rows]
+
+    async def unbind_telegram(self, telegram_id: int) -> bool:
+        result = await self.session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.telegram_id == telegram_id)
+            .values(telegram_id=None)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def bind_telegram(self, customer_id: int, telegram_id: int) -> None:
         """Link a Telegram account to one customer, releasing it from any other first."""
@@ -115,11 +149,6 @@ class SqlCustomerRepository:
             update(CustomerRow)
             .where(CustomerRow.id == customer_id)
             .values(telegram_id=telegram_id)
-        )
-
-    async def set_locale(self, customer_id: int, locale: str) -> None:
-        await self.session.execute(
-            update(CustomerRow).where(CustomerRow.id == customer_id).values(locale=locale)
         )
 
 
@@ -225,6 +254,63 @@ class SqlOrderRepository:
         await self.session.flush()
         return created
 
+    async def for_customer(self, customer_id: int, order_id: int) -> Order | None:
+        """The order only if it belongs to this customer: ids from buttons are never trusted."""
+        result = (
+            await self.session.execute(
+                self._select().where(OrderRow.id == order_id, OrderRow.customer_id == customer_id)
+            )
+        ).first()
+        return _order(*result) if result else None
+
+    async def number_for_customer(self, customer_id: int, order_no: str) -> Order | None:
+        result = (
+            await self.session.execute(
+                self._select().where(
+                    OrderRow.order_no == order_no, OrderRow.customer_id == customer_id
+                )
+            )
+        ).first()
+        return _order(*result) if result else None
+
+    async def search_for_customer(
+        self, customer_id: int, text: str, *, limit: int = 5, offset: int = 0
+    ) -> OrderPage:
+        where = [
+            OrderRow.customer_id == customer_id,
+            OrderRow.product_name.icontains(text, autoescape=True),
+        ]
+        total = await self.session.scalar(select(func.count()).select_from(OrderRow).where(*where))
+        rows = await self.session.execute(
+            self._select()
+            .where(*where)
+            .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return OrderPage(orders=[_order(*r) for r in rows], total=total or 0)
+
+    async def set_cancel_reason(self, order_id: int, reason: CancelReason) -> bool:
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(
+                OrderRow.id == order_id,
+                OrderRow.status == OrderStatus.CANCELLED.value,
+                OrderRow.cancel_reason.is_(None),
+            )
+            .values(cancel_reason=reason.value)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def return_coupon(self, coupon_id: int) -> bool:
+        """Give a spent coupon back, once: only a coupon still marked used changes."""
+        result = await self.session.execute(
+            update(CouponRow)
+            .where(CouponRow.id == coupon_id, CouponRow.status == CouponStatus.USED.value)
+            .values(status=CouponStatus.AVAILABLE.value)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
     async def transition(
         self, order_id: int, *, expected: OrderStatus, new: OrderStatus, at: datetime
     ) -> bool:
@@ -241,6 +327,143 @@ class SqlOrderRepository:
             .values(**values)
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _refund(row: RefundRow, order_no: str) -> Refund:
+    return Refund(
+        id=row.id,
+        order_id=row.order_id,
+        order_no=order_no,
+        amount_fen=row.amount_fen,
+        channel=PaymentChannel(row.channel),
+        status=RefundStatus(row.status),
+        expected_earliest=row.expected_earliest,
+        expected_latest=row.expected_latest,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlRefundRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, draft: RefundDraft, now: datetime) -> Refund:
+        row = RefundRow(
+            order_id=draft.order_id,
+            idempotency_key=draft.idempotency_key,
+            amount_fen=draft.amount_fen,
+            channel=draft.channel.value,
+            status=RefundStatus.REQUESTED.value,
+            expected_earliest=draft.expected_earliest,
+            expected_latest=draft.expected_latest,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        order_no = await self.session.scalar(
+            select(OrderRow.order_no).where(OrderRow.id == draft.order_id)
+        )
+        return _refund(row, order_no or "")
+
+    async def for_order(self, order_id: int) -> Refund | None:
+        found = (
+            await self.session.execute(
+                select(RefundRow, OrderRow.order_no)
+                .join(OrderRow, OrderRow.id == RefundRow.order_id)
+                .where(RefundRow.order_id == order_id)
+            )
+        ).first()
+        return _refund(*found) if found else None
+
+    async def for_customer(self, customer_id: int, *, limit: int = 10) -> list[Refund]:
+        rows = await self.session.execute(
+            select(RefundRow, OrderRow.order_no)
+            .join(OrderRow, OrderRow.id == RefundRow.order_id)
+            .where(OrderRow.customer_id == customer_id)
+            .order_by(RefundRow.created_at.desc(), RefundRow.id.desc())
+            .limit(limit)
+        )
+        return [_refund(*r) for r in rows]
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, notification: Notification, now: datetime) -> bool:
+        """Queue a message; False when one with the same dedupe key is already queued."""
+        exists = await self.session.scalar(
+            select(OutboxRow.id).where(OutboxRow.dedupe_key == notification.dedupe_key)
+        )
+        if exists is not None:
+            return False
+        self.session.add(
+            OutboxRow(
+                dedupe_key=notification.dedupe_key,
+                kind=notification.kind,
+                audience=notification.audience,
+                customer_id=notification.customer_id,
+                payload=dict(notification.payload),
+                status="pending",
+                attempts=0,
+                created_at=now,
+                due_at=notification.due_at,
+            )
+        )
+        return True
+
+
+class SqlLinkTokens:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self, token: str, customer_id: int, created_at: datetime, expires_at: datetime
+    ) -> None:
+        self.session.add(
+            LinkTokenRow(
+                token=token, customer_id=customer_id, created_at=created_at, expires_at=expires_at
+            )
+        )
+
+    async def consume(
+        self, token: str, telegram_id: int, now: datetime
+    ) -> tuple[LinkOutcome, int | None]:
+        """Use a token once: the guarded update makes a second use (or a race) fail."""
+        result = await self.session.execute(
+            update(LinkTokenRow)
+            .where(
+                LinkTokenRow.token == token,
+                LinkTokenRow.used_at.is_(None),
+                LinkTokenRow.expires_at > now,
+            )
+            .values(used_at=now, used_by=telegram_id)
+        )
+        row = await self.session.scalar(select(LinkTokenRow).where(LinkTokenRow.token == token))
+        if row is None:
+            return LinkOutcome.UNKNOWN, None
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            return LinkOutcome.LINKED, row.customer_id
+        return (LinkOutcome.USED if row.used_at is not None else LinkOutcome.EXPIRED), None
+
+
+class SqlPreferences:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def locale(self, telegram_id: int) -> str | None:
+        return await self.session.scalar(
+            select(UserPrefRow.locale).where(UserPrefRow.telegram_id == telegram_id)
+        )
+
+    async def set_locale(self, telegram_id: int, locale: str, now: datetime) -> None:
+        row = await self.session.get(UserPrefRow, telegram_id)
+        if row is None:
+            self.session.add(UserPrefRow(telegram_id=telegram_id, locale=locale, updated_at=now))
+        else:
+            row.locale, row.updated_at = locale, now
 
 
 class SqlAuditLog:
@@ -320,7 +543,7 @@ async def upsert_many(session: AsyncSession, records: Sequence[OrderRecord], now
     orders: dict[str, tuple[OrderRecord, str | None]] = {}
     for record in records:
         c, p, o = record.customer, record.product, record.order
-        customers[c.code] = {"name": c.name, "phone": c.phone}
+        customers[c.code] = {"name": c.name, "phone": _phone(c.phone)}
         products[p.sku] = {"name": p.name, "kind": p.kind.value, "price_fen": p.price_fen}
         coupon = record.coupon
         if coupon is not None:

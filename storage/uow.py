@@ -7,7 +7,15 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.repositories import SqlAuditLog, SqlCustomerRepository, SqlOrderRepository
+from storage.repositories import (
+    SqlAuditLog,
+    SqlCustomerRepository,
+    SqlLinkTokens,
+    SqlOrderRepository,
+    SqlOutbox,
+    SqlPreferences,
+    SqlRefundRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -21,6 +29,10 @@ class SqlUnitOfWork:
         self.session = session
         self.customers = SqlCustomerRepository(session)
         self.orders = SqlOrderRepository(session)
+        self.refunds = SqlRefundRepository(session)
+        self.outbox = SqlOutbox(session)
+        self.link_tokens = SqlLinkTokens(session)
+        self.prefs = SqlPreferences(session)
         self.audit = SqlAuditLog(session)
 
     async def __aenter__(self) -> Self:

@@ -45,4 +45,8 @@ badge-nothing = ⛔ cannot cancel
 error-generic = Sorry, something went wrong and nothing was changed. Please try again in a moment, or send /help to reach customer service.
 
 command-start = Start / my recent orders
+command-orders = My orders (by status, search)
+command-cancel = Cancel an order (optionally with its number)
+command-refunds = Refund progress
+command-lang = Language / 切换语言
 command-help = Help

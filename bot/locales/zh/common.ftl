@@ -32,4 +32,8 @@ badge-nothing = ⛔ 不可取消
 error-generic = 抱歉,处理时出了点问题,您的数据没有任何改动。请稍后再试,或发送 /help 联系客服。
 
 command-start = 开始 / 我的最近订单
+command-orders = 我的订单(按状态查看、搜索)
+command-cancel = 取消订单(可跟订单号)
+command-refunds = 退款进度
+command-lang = 切换语言 / Language
 command-help = 帮助

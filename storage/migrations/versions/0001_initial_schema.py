@@ -25,7 +25,6 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=128), nullable=False),
         sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("telegram_id", sa.BigInteger(), nullable=True),
-        sa.Column("locale", sa.String(length=8), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("code", name=op.f("uq_customers_code")),
@@ -45,6 +44,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
     )
     op.create_table(
+        "user_prefs",
+        sa.Column("telegram_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("locale", sa.String(length=8), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("telegram_id", name=op.f("pk_user_prefs")),
+    )
+    op.create_table(
         "coupons",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
@@ -60,6 +66,45 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coupons")),
         sa.UniqueConstraint("code", name=op.f("uq_coupons_code")),
     )
+    op.create_table(
+        "link_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("used_by", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_link_tokens_customer_id_customers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_link_tokens")),
+        sa.UniqueConstraint("token", name=op.f("uq_link_tokens_token")),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=160), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("audience", sa.String(length=16), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("last_error", sa.String(length=300), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_outbox_customer_id_customers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_status_due", ["status", "due_at"], unique=False)
+
     op.create_table(
         "orders",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -81,6 +126,7 @@ def upgrade() -> None:
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("card_key_activated", sa.Boolean(), nullable=True),
+        sa.Column("cancel_reason", sa.String(length=20), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["coupon_id"], ["coupons.id"], name=op.f("fk_orders_coupon_id_coupons")
@@ -121,9 +167,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_log_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_log_order_id"), ["order_id"], unique=False)
 
+    op.create_table(
+        "refunds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=100), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("expected_earliest", sa.Date(), nullable=False),
+        sa.Column("expected_latest", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_refunds_order_id_orders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_refunds")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_refunds_idempotency_key")),
+        sa.UniqueConstraint("order_id", name=op.f("uq_refunds_order_id")),
+    )
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_refunds_status"), ["status"], unique=False)
+
 
 def downgrade() -> None:
 
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_refunds_status"))
+
+    op.drop_table("refunds")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_log_order_id"))
         batch_op.drop_index(batch_op.f("ix_audit_log_at"))
@@ -134,7 +206,13 @@ def downgrade() -> None:
         batch_op.drop_index("ix_orders_customer_placed")
 
     op.drop_table("orders")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_status_due")
+
+    op.drop_table("outbox")
+    op.drop_table("link_tokens")
     op.drop_table("coupons")
+    op.drop_table("user_prefs")
     op.drop_table("products")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_phone"))

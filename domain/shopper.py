@@ -1,0 +1,387 @@
+"""The shopper's use cases: link the account, find an order, cancel it, say why."""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.orders import (
+    CancelReason,
+    Customer,
+    Order,
+    OrderStatus,
+    OrderTab,
+    Refund,
+    normalize_phone,
+)
+from domain.policy import CancelDecision, CouponOutcome, ShopRules
+from domain.ports import AuditEntry, LinkOutcome, Notification, RefundDraft, UnitOfWork
+from domain.services import OrderSummary
+
+PAGE_SIZE = 5
+#: What an order number looks like: letters, digits, - and _, with at least one digit.
+ORDER_NO = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{3,63}$")
+LINK_TOKEN_BYTES = 18  # 24 url-safe characters, well inside Telegram's 64 for a start parameter
+
+
+def shopper(telegram_id: int) -> str:
+    """The audit actor for a shopper's own action."""
+    return f"tg:{telegram_id}"
+
+
+# --------------------------------------------------------------------------- finding orders
+
+
+@dataclass(frozen=True, slots=True)
+class OrderList:
+    tab: OrderTab
+    page: int
+    pages: int
+    total: int
+    items: list[OrderSummary]
+    query: str | None = None
+
+
+def _page_bounds(page: int, total: int) -> tuple[int, int]:
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    return min(max(page, 0), pages - 1), pages
+
+
+async def list_orders(
+    uow: UnitOfWork,
+    customer_id: int,
+    *,
+    tab: OrderTab,
+    page: int,
+    rules: ShopRules,
+    now: datetime,
+) -> OrderList:
+    async with uow:
+        wanted = max(page, 0)
+        result = await uow.orders.recent_for_customer(
+            customer_id, statuses=tab.statuses, limit=PAGE_SIZE, offset=wanted * PAGE_SIZE
+        )
+        page, pages = _page_bounds(wanted, result.total)
+        if page != wanted:
+            # A stale "next page" press after orders changed: show the last page instead.
+            result = await uow.orders.recent_for_customer(
+                customer_id, statuses=tab.statuses, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+            )
+    items = [OrderSummary(o, rules.decide(o, now)) for o in result.orders]
+    return OrderList(tab, page, pages, result.total, items)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Either the one order the text named, or the orders whose product matches it."""
+
+    exact: OrderSummary | None
+    matches: OrderList | None
+
+
+def looks_like_order_no(text: str) -> bool:
+    return bool(ORDER_NO.match(text.strip()))
+
+
+async def search_orders(
+    uow: UnitOfWork,
+    customer_id: int,
+    text: str,
+    *,
+    page: int,
+    rules: ShopRules,
+    now: datetime,
+) -> SearchResult:
+    """An order number opens that order (only the shopper's own); other text searches names."""
+    query = " ".join(text.split())[:64]
+    async with uow:
+        if looks_like_order_no(query):
+            order = await uow.orders.number_for_customer(customer_id, query)
+            if order is None:
+                order = await uow.orders.number_for_customer(customer_id, query.upper())
+            if order is not None:
+                return SearchResult(OrderSummary(order, rules.decide(order, now)), None)
+        wanted = max(page, 0)
+        found = await uow.orders.search_for_customer(
+            customer_id, query, limit=PAGE_SIZE, offset=wanted * PAGE_SIZE
+        )
+        page, pages = _page_bounds(wanted, found.total)
+        if page != wanted:
+            found = await uow.orders.search_for_customer(
+                customer_id, query, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+            )
+    items = [OrderSummary(o, rules.decide(o, now)) for o in found.orders]
+    return SearchResult(None, OrderList(OrderTab.ALL, page, pages, found.total, items, query))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCard:
+    order: Order
+    decision: CancelDecision
+    refund: Refund | None  # the refund already under way, for a cancelled paid order
+
+
+async def open_order(
+    uow: UnitOfWork, customer_id: int, order_id: int, rules: ShopRules, now: datetime
+) -> OrderCard | None:
+    """The order's card, or None when it is not this customer's (or does not exist)."""
+    async with uow:
+        order = await uow.orders.for_customer(customer_id, order_id)
+        if order is None:
+            return None
+        refund = await uow.refunds.for_order(order.id)
+    return OrderCard(order, rules.decide(order, now), refund)
+
+
+async def open_order_by_number(
+    uow: UnitOfWork, customer_id: int, order_no: str, rules: ShopRules, now: datetime
+) -> OrderCard | None:
+    async with uow:
+        order = await uow.orders.number_for_customer(customer_id, order_no.strip())
+        if order is None:
+            return None
+        refund = await uow.refunds.for_order(order.id)
+    return OrderCard(order, rules.decide(order, now), refund)
+
+
+# --------------------------------------------------------------------------- cancelling
+
+
+class CancelOutcome(StrEnum):
+    CANCELLED = "cancelled"
+    ALREADY_CANCELLED = "already_cancelled"  # a second press, another device, a stale card
+    NOT_ALLOWED = "not_allowed"  # the rules no longer allow a direct cancel
+    NOT_FOUND = "not_found"  # not this shopper's order
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResult:
+    outcome: CancelOutcome
+    card: OrderCard | None
+    coupon: CouponOutcome = CouponOutcome.NO_COUPON
+
+
+async def cancel_order(
+    uow: UnitOfWork,
+    *,
+    customer_id: int,
+    order_id: int,
+    actor: str,
+    rules: ShopRules,
+    now: datetime,
+) -> CancelResult:
+    """Cancel a shopper's order as one guarded transition with its refund, coupon and audit.
+
+    Whatever the order's state by the time the press arrives, exactly one
+    cancellation happens; every later press gets the current state back.
+    """
+    async with uow:
+        order = await uow.orders.for_customer(customer_id, order_id)
+        if order is None:
+            uow.audit.add(AuditEntry("cancel.refused", "shopper", now, detail={"why": "owner"}))
+            await uow.commit()
+            return CancelResult(CancelOutcome.NOT_FOUND, None)
+        decision = rules.decide(order, now)
+        if not decision.can_cancel_now:
+            return await _current(uow, customer_id, order_id, rules, now)
+        if not await uow.orders.transition(
+            order.id, expected=order.status, new=OrderStatus.CANCELLED, at=now
+        ):
+            await uow.rollback()
+            return await _current(uow, customer_id, order_id, rules, now)
+        refund = None
+        if decision.refund is not None:
+            plan = decision.refund
+            refund = await uow.refunds.add(
+                RefundDraft(
+                    order_id=order.id,
+                    idempotency_key=f"cancel:{order.id}",
+                    amount_fen=plan.amount_fen,
+                    channel=plan.channel,
+                    expected_earliest=plan.earliest,
+                    expected_latest=plan.latest,
+                ),
+                now,
+            )
+        if decision.coupon is CouponOutcome.RETURNED and order.coupon and order.coupon.id:
+            await uow.orders.return_coupon(order.coupon.id)
+        uow.audit.add(
+            AuditEntry(
+                "order.cancelled",
+                actor,
+                now,
+                order_id=order.id,
+                detail={
+                    "from": order.status.value,
+                    "refund_fen": refund.amount_fen if refund else 0,
+                    "coupon": decision.coupon.value,
+                },
+            )
+        )
+        if refund is not None:
+            # Staff must push money back through WeChat/Alipay/bank consoles; tell them now.
+            await uow.outbox.add(
+                Notification(
+                    kind="staff.refund_requested",
+                    audience="staff",
+                    dedupe_key=f"refund-requested:{refund.id}",
+                    due_at=now,
+                    customer_id=customer_id,
+                    payload={
+                        "order_no": order.order_no,
+                        "amount_fen": refund.amount_fen,
+                        "channel": refund.channel.value,
+                        "latest": refund.expected_latest.isoformat(),
+                    },
+                ),
+                now,
+            )
+        await uow.commit()
+        after = await uow.orders.for_customer(customer_id, order_id)
+    assert after is not None  # it was just cancelled inside this unit of work
+    card = OrderCard(after, rules.decide(after, now), refund)
+    return CancelResult(CancelOutcome.CANCELLED, card, decision.coupon)
+
+
+async def _current(
+    uow: UnitOfWork, customer_id: int, order_id: int, rules: ShopRules, now: datetime
+) -> CancelResult:
+    order = await uow.orders.for_customer(customer_id, order_id)
+    assert order is not None  # ownership was checked moments ago and orders are never deleted
+    card = OrderCard(order, rules.decide(order, now), await uow.refunds.for_order(order.id))
+    if order.status is OrderStatus.CANCELLED:
+        return CancelResult(CancelOutcome.ALREADY_CANCELLED, card)
+    return CancelResult(CancelOutcome.NOT_ALLOWED, card)
+
+
+async def record_cancel_reason(
+    uow: UnitOfWork,
+    *,
+    customer_id: int,
+    order_id: int,
+    reason: CancelReason,
+    actor: str,
+    now: datetime,
+) -> bool:
+    """Store the optional reason once; False when not this shopper's cancelled order or given."""
+    async with uow:
+        order = await uow.orders.for_customer(customer_id, order_id)
+        if order is None or order.status is not OrderStatus.CANCELLED:
+            return False
+        if not await uow.orders.set_cancel_reason(order.id, reason):
+            return False
+        uow.audit.add(
+            AuditEntry("order.cancel_reason", actor, now, order.id, {"reason": reason.value})
+        )
+        await uow.commit()
+    return True
+
+
+# --------------------------------------------------------------------------- linking
+
+
+async def issue_link_token(
+    uow: UnitOfWork, customer_code: str, now: datetime, ttl: timedelta
+) -> tuple[Customer, str] | None:
+    """A fresh one-time token for the customer's deep link; None for an unknown customer."""
+    async with uow:
+        customer = await uow.customers.by_code(customer_code)
+        if customer is None:
+            return None
+        token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
+        await uow.link_tokens.add(token, customer.id, now, now + ttl)
+        uow.audit.add(
+            AuditEntry("link.token_issued", "shop", now, detail={"customer": customer.id})
+        )
+        await uow.commit()
+    return customer, token
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    outcome: LinkOutcome
+    customer: Customer | None = None
+
+
+async def link_with_token(
+    uow: UnitOfWork, telegram_id: int, token: str, now: datetime
+) -> LinkResult:
+    async with uow:
+        outcome, customer_id = await uow.link_tokens.consume(token, telegram_id, now)
+        if outcome is not LinkOutcome.LINKED or customer_id is None:
+            return LinkResult(outcome)
+        await uow.customers.bind_telegram(customer_id, telegram_id)
+        uow.audit.add(AuditEntry("link.token", shopper(telegram_id), now))
+        await uow.commit()
+        return LinkResult(LinkOutcome.LINKED, await uow.customers.get(customer_id))
+
+
+class PhoneLinkOutcome(StrEnum):
+    LINKED = "linked"
+    NOT_OWN_CONTACT = "not_own_contact"
+    NO_MATCH = "no_match"
+    AMBIGUOUS = "ambiguous"  # several customers share the number: a link from the shop is safer
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneLinkResult:
+    outcome: PhoneLinkOutcome
+    customer: Customer | None = None
+
+
+async def link_with_phone(
+    uow: UnitOfWork,
+    *,
+    telegram_id: int,
+    contact_user_id: int | None,
+    phone: str,
+    now: datetime,
+) -> PhoneLinkResult:
+    """Link by the phone number of the sender's own Telegram contact card.
+
+    Telegram vouches for the number only when the shared contact is the
+    sender's own (its user_id equals the sender's); anything else could be
+    someone else's number and is refused.
+    """
+    if contact_user_id != telegram_id:
+        return PhoneLinkResult(PhoneLinkOutcome.NOT_OWN_CONTACT)
+    number = normalize_phone(phone)
+    if number is None:
+        return PhoneLinkResult(PhoneLinkOutcome.NO_MATCH)
+    async with uow:
+        matches = await uow.customers.by_phone(number)
+        if not matches:
+            return PhoneLinkResult(PhoneLinkOutcome.NO_MATCH)
+        if len(matches) > 1:
+            return PhoneLinkResult(PhoneLinkOutcome.AMBIGUOUS)
+        await uow.customers.bind_telegram(matches[0].id, telegram_id)
+        uow.audit.add(AuditEntry("link.phone", shopper(telegram_id), now))
+        await uow.commit()
+        return PhoneLinkResult(PhoneLinkOutcome.LINKED, await uow.customers.get(matches[0].id))
+
+
+async def unlink(uow: UnitOfWork, telegram_id: int, now: datetime) -> bool:
+    async with uow:
+        if not await uow.customers.unbind_telegram(telegram_id):
+            return False
+        uow.audit.add(AuditEntry("link.removed", shopper(telegram_id), now))
+        await uow.commit()
+    return True
+
+
+# --------------------------------------------------------------------------- preferences, refunds
+
+
+async def set_language(uow: UnitOfWork, telegram_id: int, locale: str, now: datetime) -> None:
+    async with uow:
+        await uow.prefs.set_locale(telegram_id, locale, now)
+        await uow.commit()
+
+
+async def shopper_refunds(uow: UnitOfWork, customer_id: int) -> list[Refund]:
+    async with uow:
+        return await uow.refunds.for_customer(customer_id)

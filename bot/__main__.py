@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|migrate|demo-data|import-orders]``.
+"""Command line: ``python -m bot [run|migrate|demo-data|import-orders|link-token]``.
 
 Operator mistakes end with one line naming the problem and its fix, and exit
 status 2 (configuration) or 1 (a failed run); never a traceback.
@@ -11,6 +11,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -21,8 +22,10 @@ from bot.i18n import Translations, Translator
 from bot.importer import import_orders as run_import
 from domain.calendar import CalendarFileError, CalendarOverrides
 from domain.ports import SystemClock
+from domain.shopper import issue_link_token
 from storage.db import create_engine, create_session_factory, describe_database
 from storage.migrate import current_revision, upgrade
+from storage.uow import SqlUnitOfWork
 
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
@@ -45,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp = commands.add_parser("import-orders", help="import or update orders from JSON Lines")
     imp.add_argument("file", type=Path, metavar="FILE")
+    link = commands.add_parser(
+        "link-token", help="print a one-time t.me link that links a customer's Telegram account"
+    )
+    link.add_argument("customer_code", metavar="CUSTOMER_CODE")
     return parser
 
 
@@ -173,7 +180,63 @@ async def import_orders(settings: Settings, args: argparse.Namespace, t: Transla
     return EXIT_FAILED if report.failed else 0
 
 
-COMMANDS = {"run": run, "migrate": migrate, "demo-data": demo_data, "import-orders": import_orders}
+async def link_token(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    # As in run: only this command talks to Telegram, so only it pays for importing aiogram.
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError  # noqa: PLC0415
+
+    from bot.factory import create_bot  # noqa: PLC0415
+
+    settings.require_token()
+    bot = create_bot(settings)
+    try:
+        # The link needs the bot's username; asking before issuing means a bad token or an
+        # unreachable Telegram leaves no unused token behind.
+        me = await bot.get_me()
+    except TelegramUnauthorizedError:
+        print(t("telegram-unauthorized"), file=sys.stderr)
+        return EXIT_CONFIG
+    except TelegramNetworkError as error:
+        url = settings.telegram_api_url or "https://api.telegram.org"
+        print(t("telegram-unreachable", url=url, problem=str(error)), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        await bot.session.close()
+    engine = create_engine(settings.database_url)
+    ttl = timedelta(hours=settings.link_token_ttl_hours)
+    now = SystemClock().now()
+    try:
+        await upgrade(engine)
+        async with create_session_factory(engine)() as session:
+            issued = await issue_link_token(
+                SqlUnitOfWork(session), args.customer_code.strip(), now, ttl
+            )
+    finally:
+        await engine.dispose()
+    if issued is None:
+        print(t("link-cli-unknown-customer", code=args.customer_code), file=sys.stderr)
+        return EXIT_FAILED
+    customer, token = issued
+    expires = (now + ttl).astimezone(settings.tz)
+    print(
+        t(
+            "link-cli-issued",
+            name=customer.name,
+            code=customer.code,
+            expires=f"{expires:%Y-%m-%d %H:%M}",
+            timezone=settings.timezone,
+        )
+    )
+    print(f"https://t.me/{me.username}?start={token}")
+    return 0
+
+
+COMMANDS = {
+    "run": run,
+    "migrate": migrate,
+    "demo-data": demo_data,
+    "import-orders": import_orders,
+    "link-token": link_token,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 LOCALES = ("zh", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/shop.db"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+MAX_LINK_TOKEN_TTL_HOURS = 720
 
 
 class ConfigError(Exception):
@@ -38,6 +39,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     calendar_file: Path | None = None
     log_level: str = "INFO"
+    link_token_ttl_hours: int = 72
 
     @field_validator(
         "bot_token", "telegram_api_url", "calendar_file", "staff_chat_id", mode="before"
@@ -105,6 +107,14 @@ class Settings(BaseSettings):
         value = value.strip().upper()
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("config-log-level")
+        return value
+
+    @field_validator("link_token_ttl_hours")
+    @classmethod
+    def _ttl_range(cls, value: int) -> int:
+        # A month at most: a deep link is a credential, and old ones lie around in chat logs.
+        if not 1 <= value <= MAX_LINK_TOKEN_TTL_HOURS:
+            raise ValueError("config-link-token-ttl")
         return value
 
     @property

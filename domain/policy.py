@@ -113,11 +113,18 @@ class CancelDecision:
         return self.decision is Decision.APPLY
 
 
-def refund_plan(order: Order, now: datetime, calendar: Calendar, tz: tzinfo) -> RefundPlan | None:
-    """Where the money goes and by which date, counted from ``now`` in the shop's timezone."""
+def refund_plan(
+    order: Order, now: datetime, calendar: Calendar, tz: tzinfo, *, review_days: int = 0
+) -> RefundPlan | None:
+    """Where the money goes and by which date, counted from ``now`` in the shop's timezone.
+
+    ``review_days`` pushes the latest date back by the staff review time, so an
+    application can promise a date that holds even if staff decide on the last day.
+    """
     if not order.was_paid or order.payment_channel is None or order.amount_paid_fen == 0:
         return None
     low, high = REFUND_WORKDAYS[order.payment_channel]
+    high += review_days
     today = now.astimezone(tz).date()
     return RefundPlan(
         amount_fen=order.amount_paid_fen,
@@ -154,11 +161,12 @@ def decide_cancel(  # noqa: PLR0911
     status, kind = order.status, order.product_kind
 
     def money(decision: Decision, reason: Reason, step: NextStep) -> CancelDecision:
+        review = REVIEW_WORKDAYS if decision is Decision.APPLY else 0
         return CancelDecision(
             decision,
             reason,
             step,
-            refund=refund_plan(order, now, calendar, tz),
+            refund=refund_plan(order, now, calendar, tz, review_days=review),
             coupon=coupon_outcome(order.coupon, now),
         )
 

@@ -81,6 +81,8 @@ class SearchResult:
 
     exact: OrderSummary | None
     matches: OrderList | None
+    #: The text looked like an order number, so "no such order" is the clearer answer.
+    by_number: bool = False
 
 
 def looks_like_order_no(text: str) -> bool:
@@ -98,8 +100,9 @@ async def search_orders(
 ) -> SearchResult:
     """An order number opens that order (only the shopper's own); other text searches names."""
     query = " ".join(text.split())[:64]
+    by_number = looks_like_order_no(query)
     async with uow:
-        if looks_like_order_no(query):
+        if by_number:
             order = await uow.orders.number_for_customer(customer_id, query)
             if order is None:
                 order = await uow.orders.number_for_customer(customer_id, query.upper())
@@ -115,7 +118,8 @@ async def search_orders(
                 customer_id, query, limit=PAGE_SIZE, offset=page * PAGE_SIZE
             )
     items = [OrderSummary(o, rules.decide(o, now)) for o in found.orders]
-    return SearchResult(None, OrderList(OrderTab.ALL, page, pages, found.total, items, query))
+    matches = OrderList(OrderTab.ALL, page, pages, found.total, items, query)
+    return SearchResult(None, matches, by_number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +136,17 @@ async def open_order(
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
         if order is None:
+            await refuse_press(uow, "order_not_owned", now)
             return None
         refund = await uow.refunds.for_order(order.id)
     return OrderCard(order, rules.decide(order, now), refund)
+
+
+async def refuse_press(uow: UnitOfWork, why: str, now: datetime) -> None:
+    """Audit a refused button press. No ids or names: forged data must not leak into logs."""
+    async with uow:
+        uow.audit.add(AuditEntry("press.refused", "shopper", now, detail={"why": why}))
+        await uow.commit()
 
 
 async def open_order_by_number(
@@ -182,8 +194,7 @@ async def cancel_order(
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
         if order is None:
-            uow.audit.add(AuditEntry("cancel.refused", "shopper", now, detail={"why": "owner"}))
-            await uow.commit()
+            await refuse_press(uow, "cancel_not_owned", now)
             return CancelResult(CancelOutcome.NOT_FOUND, None)
         decision = rules.decide(order, now)
         if not decision.can_cancel_now:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, start
+from handlers import fallback, link, orders, settings, start
 
 
 def get_routers() -> list[Router]:
@@ -12,4 +12,11 @@ def get_routers() -> list[Router]:
 
     The fallback comes last: it answers whatever no other router took.
     """
-    return [start.create_router(), fallback.create_router()]
+    return [
+        link.create_router(),
+        settings.create_router(),
+        start.create_router(),
+        # Orders takes any remaining shopper text as a search, so it comes after the commands.
+        orders.create_router(),
+        fallback.create_router(),
+    ]

@@ -10,7 +10,8 @@ from bot.i18n import Translator
 from domain.policy import ShopRules
 from domain.ports import Clock, UnitOfWork
 from domain.services import shopper_home
-from handlers.views import home_text
+from handlers.link import contact_keyboard
+from handlers.views import home_view
 
 
 def create_router() -> Router:
@@ -27,9 +28,13 @@ async def start(
     assert message.from_user is not None  # private chats always have a sender
     home = await shopper_home(uow, message.from_user.id, rules, clock.now())
     if home is None:
-        await message.answer(i18n("start-unlinked", name=message.from_user.first_name))
+        await message.answer(
+            i18n("start-unlinked", name=message.from_user.first_name),
+            reply_markup=contact_keyboard(i18n),
+        )
         return
-    await message.answer(home_text(i18n, home))
+    text, markup = home_view(i18n, home)
+    await message.answer(text, reply_markup=markup)
 
 
 async def help_(message: Message, i18n: Translator) -> None:

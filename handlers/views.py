@@ -1,10 +1,27 @@
-"""Pure rendering: domain objects and a Translator in, text out."""
+"""Pure rendering: domain objects and a Translator in, text and keyboards out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import tzinfo
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
 from bot.i18n import Translator, money
-from domain.orders import Order
+from domain.orders import CancelReason, Order, OrderStatus, OrderTab, Refund, RefundStatus
+from domain.policy import CancelDecision, CouponOutcome, Decision, NextStep, RefundPlan
 from domain.services import Home, OrderSummary
+from domain.shopper import CancelResult, OrderCard, OrderList
+from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
+
+PRODUCT_IN_BUTTON = 14  # characters of the product name that fit a button on a phone
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+
+# --------------------------------------------------------------------------- lines
 
 
 def order_line(t: Translator, summary: OrderSummary) -> str:
@@ -19,6 +36,68 @@ def order_line(t: Translator, summary: OrderSummary) -> str:
     )
 
 
+def _short(name: str) -> str:
+    return name if len(name) <= PRODUCT_IN_BUTTON else name[: PRODUCT_IN_BUTTON - 1] + "…"
+
+
+def order_button_text(t: Translator, summary: OrderSummary) -> str:
+    return t(
+        "list-button",
+        icon=t(f"icon-{summary.decision.decision}"),
+        order_no=summary.order.order_no,
+        product=_short(summary.order.product_name),
+        amount=money(summary.order.amount_paid_fen),
+    )
+
+
+def money_lines(t: Translator, order: Order, decision: CancelDecision) -> list[str]:
+    """What would happen to the money and the coupon, before anything is pressed."""
+    if decision.decision not in (Decision.CANCEL_NOW, Decision.APPLY):
+        return []
+    lines = [_refund_plan_line(t, order, decision.refund, decision.decision)]
+    if decision.coupon is not CouponOutcome.NO_COUPON and order.coupon is not None:
+        lines.append(t(f"coupon-{decision.coupon}", title=order.coupon.title))
+    return lines
+
+
+def _refund_plan_line(
+    t: Translator, order: Order, plan: RefundPlan | None, decision: Decision
+) -> str:
+    if plan is None:
+        return t("money-none")
+    channel = t(f"channel-{plan.channel}")
+    amount = money(plan.amount_fen)
+    if decision is Decision.APPLY:
+        return t(
+            "money-refund-if-approved", amount=amount, channel=channel, latest=t.date(plan.latest)
+        )
+    if plan.instant:
+        return t("money-refund-instant", amount=amount, channel=channel)
+    return t(
+        "money-refund",
+        amount=amount,
+        channel=channel,
+        earliest=t.date(plan.earliest),
+        latest=t.date(plan.latest),
+    )
+
+
+def refund_line(t: Translator, refund: Refund) -> str:
+    channel = t(f"channel-{refund.channel}")
+    amount = money(refund.amount_fen)
+    if refund.status is RefundStatus.SUCCEEDED and refund.channel.value == "balance":
+        return t("refund-line-instant", amount=amount, channel=channel)
+    return t(
+        f"refund-line-{refund.status}",
+        amount=amount,
+        channel=channel,
+        latest=t.date(refund.expected_latest),
+    )
+
+
+# --------------------------------------------------------------------------- home and lists
+
+
 def home_text(t: Translator, home: Home) -> str:
     name = home.customer.name
     if not home.recent:
@@ -27,3 +106,211 @@ def home_text(t: Translator, home: Home) -> str:
     lines += [order_line(t, s) for s in home.recent]
     lines += ["", t("start-linked-footer")]
     return "\n".join(lines)
+
+
+def home_view(t: Translator, home: Home) -> Rendered:
+    builder = InlineKeyboardBuilder()
+    for summary in home.recent:
+        builder.button(
+            text=order_button_text(t, summary),
+            callback_data=OrderCb(action=OrderAction.OPEN, order_id=summary.order.id),
+        )
+    builder.button(text=t("list-all-orders"), callback_data=ListCb(tab=OrderTab.ALL, page=0))
+    builder.adjust(1)
+    return home_text(t, home), builder.as_markup()
+
+
+def _tab_rows(t: Translator, builder: InlineKeyboardBuilder, current: OrderTab) -> None:
+    for tab in OrderTab:
+        label = t(f"tab-{tab}")
+        builder.button(
+            text=f"· {label} ·" if tab is current else label,
+            callback_data=ListCb(tab=tab, page=0),
+        )
+
+
+def list_view(t: Translator, orders: OrderList) -> Rendered:
+    tab = t(f"tab-{orders.tab}")
+    builder = InlineKeyboardBuilder()
+    _tab_rows(t, builder, orders.tab)
+    for summary in orders.items:
+        builder.button(
+            text=order_button_text(t, summary),
+            callback_data=OrderCb(action=OrderAction.OPEN, order_id=summary.order.id),
+        )
+    paging = _paging(t, orders, lambda page: ListCb(tab=orders.tab, page=page))
+    for text, data in paging:
+        builder.button(text=text, callback_data=data)
+    builder.adjust(3, 3, *([1] * len(orders.items)), len(paging) or 1)
+    if not orders.total:
+        return t("list-empty", tab=tab), builder.as_markup()
+    header = t(
+        "list-header", tab=tab, total=orders.total, page=orders.page + 1, pages=orders.pages
+    )
+    return f"{header}\n{t('list-hint')}", builder.as_markup()
+
+
+def search_view(t: Translator, found: OrderList, *, by_number: bool = False) -> Rendered:
+    query = found.query or ""
+    builder = InlineKeyboardBuilder()
+    for summary in found.items:
+        builder.button(
+            text=order_button_text(t, summary),
+            callback_data=OrderCb(action=OrderAction.OPEN, order_id=summary.order.id),
+        )
+    paging = _paging(t, found, lambda page: SearchCb(page=page))
+    for text, data in paging:
+        builder.button(text=text, callback_data=data)
+    builder.button(text=t("list-all-orders"), callback_data=ListCb(tab=OrderTab.ALL, page=0))
+    builder.adjust(*([1] * len(found.items)), *([len(paging)] if paging else []), 1)
+    if not found.total:
+        key = "search-no-order" if by_number else "search-empty"
+        return t(key, query=query, order_no=query), builder.as_markup()
+    text = t(
+        "search-header", query=query, total=found.total, page=found.page + 1, pages=found.pages
+    )
+    return text, builder.as_markup()
+
+
+def _paging(
+    t: Translator, orders: OrderList, make: Callable[[int], CallbackData]
+) -> list[tuple[str, CallbackData]]:
+    buttons: list[tuple[str, CallbackData]] = []
+    if orders.page > 0:
+        buttons.append((t("list-prev"), make(orders.page - 1)))
+    if orders.page + 1 < orders.pages:
+        buttons.append((t("list-next"), make(orders.page + 1)))
+    return buttons
+
+
+# --------------------------------------------------------------------------- the order card
+
+
+def card_text(t: Translator, card: OrderCard, tz: tzinfo) -> str:
+    order, decision = card.order, card.decision
+    lines = [
+        t("card-title", order_no=order.order_no),
+        t(
+            "card-product",
+            product=order.product_name,
+            kind=t(f"kind-{order.product_kind}"),
+            quantity=str(order.quantity),
+        ),
+        t("card-unit-price", price=money(order.unit_price_fen)),
+    ]
+    if order.coupon is not None:
+        lines.append(
+            t("card-coupon", title=order.coupon.title, discount=money(order.discount_fen))
+        )
+    elif order.discount_fen:
+        lines.append(t("card-discount", discount=money(order.discount_fen)))
+    if order.payment_channel is not None and order.paid_at is not None:
+        channel = t(f"channel-{order.payment_channel}")
+        lines.append(t("card-paid", amount=money(order.amount_paid_fen), channel=channel))
+    else:
+        lines.append(t("card-unpaid", amount=money(order.amount_paid_fen)))
+    for key, moment in (
+        ("card-placed", order.placed_at),
+        ("card-paid-at", order.paid_at),
+        ("card-delivered-at", order.delivered_at),
+        ("card-cancelled-at", order.cancelled_at),
+    ):
+        if moment is not None:
+            lines.append(t(key, time=t.datetime(moment, tz)))
+    lines += [
+        t("card-status", status=t(f"status-{order.status}")),
+        "",
+        t(f"reason-{decision.reason}"),
+    ]
+    lines += money_lines(t, order, decision)
+    if card.refund is not None:
+        lines.append(refund_line(t, card.refund))
+    return "\n".join(lines)
+
+
+def card_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    order_id = card.order.id
+    step = card.decision.next_step
+    if step is NextStep.CONFIRM_CANCEL:
+        builder.button(
+            text=t("card-cancel"),
+            callback_data=OrderCb(action=OrderAction.CANCEL, order_id=order_id),
+        )
+    elif step in (NextStep.APPLY_FOR_CANCEL, NextStep.REQUEST_ACTIVATION_CHECK):
+        builder.button(
+            text=t("card-apply"),
+            callback_data=OrderCb(action=OrderAction.APPLY, order_id=order_id),
+        )
+    elif step in (
+        NextStep.NEGOTIATE_EXCHANGE,
+        NextStep.RETURN_REFUND,
+        NextStep.CONTACT_AFTER_SALES,
+    ):
+        builder.button(
+            text=t("card-after-sales"),
+            callback_data=OrderCb(action=OrderAction.AFTER_SALES, order_id=order_id),
+        )
+    builder.button(text=t("card-back"), callback_data=ListCb(tab=OrderTab.ALL, page=0))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def card_view(t: Translator, card: OrderCard, tz: tzinfo) -> Rendered:
+    return card_text(t, card, tz), card_keyboard(t, card)
+
+
+def confirm_view(t: Translator, card: OrderCard) -> Rendered:
+    order = card.order
+    lines = [
+        t("confirm-title", order_no=order.order_no),
+        t("confirm-product", product=order.product_name, quantity=str(order.quantity)),
+        *money_lines(t, order, card.decision),
+    ]
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("confirm-yes"), callback_data=OrderCb(action=OrderAction.CONFIRM, order_id=order.id)
+    )
+    builder.button(
+        text=t("confirm-no"), callback_data=OrderCb(action=OrderAction.KEEP, order_id=order.id)
+    )
+    builder.adjust(2)
+    return "\n".join(lines), builder.as_markup()
+
+
+def cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rendered:
+    """The success message: the same facts as the confirmation, now as what happened."""
+    assert result.card is not None
+    order = result.card.order
+    lines = [t("cancel-done", order_no=order.order_no)]
+    if result.card.refund is not None:
+        lines.append(refund_line(t, result.card.refund))
+    else:
+        lines.append(t("money-none"))
+    if order.coupon is not None and result.coupon is not CouponOutcome.NO_COUPON:
+        key = (
+            "cancel-done-coupon-returned"
+            if result.coupon is CouponOutcome.RETURNED
+            else f"coupon-{result.coupon}"
+        )
+        lines.append(t(key, title=order.coupon.title))
+    lines += ["", t("cancel-ask-reason")]
+    builder = InlineKeyboardBuilder()
+    for reason in CancelReason:
+        builder.button(
+            text=t(f"cancel-reason-{reason}"),
+            callback_data=ReasonCb(order_id=order.id, reason=reason),
+        )
+    builder.adjust(2, 2)
+    return "\n".join(lines), builder.as_markup()
+
+
+def not_cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rendered:
+    """A press that lost the race or came from a stale card: the order as it is now."""
+    assert result.card is not None
+    order = result.card.order
+    if result.card.order.status is OrderStatus.CANCELLED:
+        head = t("cancel-already", order_no=order.order_no)
+    else:
+        head = t("cancel-not-allowed", order_no=order.order_no, status=t(f"status-{order.status}"))
+    return f"{head}\n\n{card_text(t, result.card, tz)}", card_keyboard(t, result.card)

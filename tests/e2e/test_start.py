@@ -78,5 +78,7 @@ async def test_menu_commands_are_set_in_both_languages(shop: Shop, tg: FakeTeleg
     languages = {c.params.get("language_code") for c in calls}
     assert languages == {None, "en"}
     assert all(
-        [cmd["command"] for cmd in c.params["commands"]] == ["start", "orders", "cancel", "refunds", "help", "lang"] for c in calls
+        [cmd["command"] for cmd in c.params["commands"]]
+        == ["start", "orders", "cancel", "refunds", "help", "lang"]
+        for c in calls
     )

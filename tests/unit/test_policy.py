@@ -159,10 +159,15 @@ def test_refund_dates_are_counted_in_the_shops_timezone() -> None:
     assert result.refund.earliest == date(2026, 11, 30)
 
 
-def test_application_shows_where_the_money_would_go_if_approved() -> None:
+def test_application_promises_a_date_that_holds_even_if_staff_decide_on_the_last_day() -> None:
+    # Thursday 11-26: review by Monday 11-30, then WeChat's 3 working days → Thursday 12-03.
     result = decide_cancel(make_order(S.DELIVERING, K.DIRECT_TOPUP), NOW, CAL, SHANGHAI)
     assert result.can_apply
     assert result.refund is not None and result.refund.amount_fen == 1200
+    assert (result.refund.earliest, result.refund.latest) == (
+        date(2026, 11, 27),
+        date(2026, 12, 3),
+    )
 
 
 def test_activated_card_key_offers_no_refund() -> None:

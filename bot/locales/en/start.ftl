@@ -3,7 +3,7 @@ start-unlinked =
 
     Your Telegram account is not linked to a shop account yet, so I cannot show your orders. To link it:
     1. ask the shop's customer service for your personal link and open it;
-    2. or link with the phone number you gave when ordering (where the shop offers it).
+    2. or tap the "📱 Link with my phone number" button below to share the phone number you gave when ordering (your own number only).
 
     Then send /start to see your orders.
 start-linked-header = Hello {$name}! Your recent orders ({$total} in all):

@@ -1,0 +1,29 @@
+"""Small helpers shared by the shopper's handlers."""
+
+from __future__ import annotations
+
+import contextlib
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+
+async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the pressed message; send a new one when it can no longer be edited."""
+    message = query.message
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as error:
+            if "not modified" in error.message:
+                return
+        else:
+            return
+    if query.bot is not None and query.from_user is not None:
+        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a press at once; a press older than Telegram's window cannot be answered."""
+    with contextlib.suppress(TelegramBadRequest):
+        await query.answer(text, show_alert=alert)

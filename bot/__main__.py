@@ -83,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = t("config-calendar-file", problem=str(error))
         print(t("config-error", key="CALENDAR_FILE", value="", problem=problem), file=sys.stderr)
         return EXIT_CONFIG
+    except ImportError as error:
+        # Only an optional database driver can be missing from a working install.
+        problem = t("config-postgres-driver") if "asyncpg" in str(error) else str(error)
+        print(t("config-error", key="DATABASE_URL", value="", problem=problem), file=sys.stderr)
+        return EXIT_CONFIG
     except (OperationalError, DBAPIError, OSError) as error:
         url = describe_database(settings.database_url)
         problem = str(getattr(error, "orig", None) or error).splitlines()[0]
@@ -96,7 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def run(settings: Settings, _args: argparse.Namespace, t: Translator) -> int:
     # Telegram's client library takes seconds to import; only this command needs it, so
     # --help, migrate, imports and configuration errors answer without that wait.
-    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError  # noqa: PLC0415
+    from aiogram.exceptions import (  # noqa: PLC0415
+        ClientDecodeError,
+        TelegramAPIError,
+        TelegramNetworkError,
+        TelegramUnauthorizedError,
+    )
+    from aiohttp import ClientError  # noqa: PLC0415
 
     from bot.app import Runtime  # noqa: PLC0415
 
@@ -111,14 +122,26 @@ async def run(settings: Settings, _args: argparse.Namespace, t: Translator) -> i
     except TelegramUnauthorizedError:
         print(t("telegram-unauthorized"), file=sys.stderr)
         return EXIT_CONFIG
-    except TelegramNetworkError as error:
+    except (TelegramNetworkError, ClientError) as error:
         url = settings.telegram_api_url or "https://api.telegram.org"
-        print(t("telegram-unreachable", url=url, problem=str(error)), file=sys.stderr)
+        problem = _redact(str(error), settings)
+        print(t("telegram-unreachable", url=url, problem=problem), file=sys.stderr)
+        return EXIT_FAILED
+    except (TelegramAPIError, ClientDecodeError) as error:
+        url = settings.telegram_api_url or "https://api.telegram.org"
+        problem = _redact(str(error), settings).splitlines()[0][:200]
+        print(t("telegram-api-error", url=url, problem=problem), file=sys.stderr)
         return EXIT_FAILED
     finally:
         await runtime.close()
     print(t("bot-stopped"), file=sys.stderr)
     return 0
+
+
+def _redact(text: str, settings: Settings) -> str:
+    """Error texts from the HTTP layer quote request URLs, and every URL carries the token."""
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    return text.replace(token, "<BOT_TOKEN>") if token else text
 
 
 async def migrate(settings: Settings, _args: argparse.Namespace, t: Translator) -> int:
@@ -163,9 +186,16 @@ async def import_orders(settings: Settings, args: argparse.Namespace, t: Transla
     engine = create_engine(settings.database_url)
     try:
         await upgrade(engine)
-        report = await run_import(
-            create_session_factory(engine), args.file, clock=SystemClock(), t=t, err=sys.stderr
-        )
+        try:
+            report = await run_import(
+                create_session_factory(engine), args.file, clock=SystemClock(), t=t, err=sys.stderr
+            )
+        except (PermissionError, IsADirectoryError, UnicodeDecodeError) as error:
+            problem = getattr(error, "strerror", None) or type(error).__name__
+            print(
+                t("import-file-unreadable", path=str(args.file), problem=problem), file=sys.stderr
+            )
+            return EXIT_FAILED
     finally:
         await engine.dispose()
     print(
@@ -182,7 +212,13 @@ async def import_orders(settings: Settings, args: argparse.Namespace, t: Transla
 
 async def link_token(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     # As in run: only this command talks to Telegram, so only it pays for importing aiogram.
-    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError  # noqa: PLC0415
+    from aiogram.exceptions import (  # noqa: PLC0415
+        ClientDecodeError,
+        TelegramAPIError,
+        TelegramNetworkError,
+        TelegramUnauthorizedError,
+    )
+    from aiohttp import ClientError  # noqa: PLC0415
 
     from bot.factory import create_bot  # noqa: PLC0415
 
@@ -195,9 +231,15 @@ async def link_token(settings: Settings, args: argparse.Namespace, t: Translator
     except TelegramUnauthorizedError:
         print(t("telegram-unauthorized"), file=sys.stderr)
         return EXIT_CONFIG
-    except TelegramNetworkError as error:
+    except (TelegramNetworkError, ClientError) as error:
         url = settings.telegram_api_url or "https://api.telegram.org"
-        print(t("telegram-unreachable", url=url, problem=str(error)), file=sys.stderr)
+        problem = _redact(str(error), settings)
+        print(t("telegram-unreachable", url=url, problem=problem), file=sys.stderr)
+        return EXIT_FAILED
+    except (TelegramAPIError, ClientDecodeError) as error:
+        url = settings.telegram_api_url or "https://api.telegram.org"
+        problem = _redact(str(error), settings).splitlines()[0][:200]
+        print(t("telegram-api-error", url=url, problem=problem), file=sys.stderr)
         return EXIT_FAILED
     finally:
         await bot.session.close()

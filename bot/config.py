@@ -6,10 +6,14 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 LOCALES = ("zh", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/shop.db"
@@ -86,6 +90,14 @@ class Settings(BaseSettings):
     @classmethod
     def _async_driver(cls, value: str) -> str:
         value = value.strip()
+        try:
+            url = make_url(value)
+            url.port  # noqa: B018 - reading it validates it
+        except (ArgumentError, ValueError):
+            raise ValueError("config-database-url") from None
+        if url.drivername.startswith("sqlite") and url.database in (None, "", ":memory:"):
+            # An in-memory database would lose every order and refund when the bot stops.
+            raise ValueError("config-database-memory")
         if value.startswith("sqlite:"):
             value = "sqlite+aiosqlite:" + value.removeprefix("sqlite:")
         elif value.startswith(("postgresql:", "postgres:")):
@@ -97,9 +109,25 @@ class Settings(BaseSettings):
     @field_validator("telegram_api_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s/]+", value.strip()):
+        # The token is appended to this base in every request URL, so a malformed base
+        # must be refused here rather than end up in an error message with the token in it.
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.query
+            or parts.fragment
+            or any(ch.isspace() for ch in value)
+        ):
             raise ValueError("config-api-url")
-        return value.strip().rstrip("/") if value else None
+        try:
+            parts.port  # noqa: B018 - reading it validates it
+        except ValueError:
+            raise ValueError("config-api-url") from None
+        return value
 
     @field_validator("log_level")
     @classmethod
@@ -131,18 +159,28 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     """Read settings, turning pydantic's report into one ConfigError for the first bad key."""
     try:
         return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except UnicodeDecodeError:
+        raise ConfigError(".env", "config-env-encoding") from None
     except ValidationError as error:
         first = error.errors()[0]
         key = str(first["loc"][0]).upper() if first["loc"] else "?"
         problem = str(first.get("ctx", {}).get("error", "")) or "config-invalid-value"
         if not problem.startswith("config-"):
             problem = "config-invalid-value"
-        # The value is echoed back to help the operator, except the token, which is a secret.
-        value = "" if key == "BOT_TOKEN" else str(first.get("input", ""))[:80]
+        # The value is echoed back to help the operator, except secrets: the token, and a
+        # database URL, which may carry a password.
+        secret = key in ("BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_URL")
+        value = "" if secret else str(first.get("input", ""))[:80]
         raise ConfigError(key, problem, value) from None
 
 
-def operator_locale() -> str:
+def operator_locale(env_file: str | Path = ".env") -> str:
     """The language for operator messages, usable even when the settings are broken."""
-    wanted = os.environ.get("DEFAULT_LOCALE", "zh").strip().lower()
+    wanted = os.environ.get("DEFAULT_LOCALE")
+    if wanted is None:
+        try:
+            wanted = dotenv_values(env_file).get("DEFAULT_LOCALE")
+        except (OSError, UnicodeDecodeError):
+            wanted = None
+    wanted = (wanted or "zh").strip().lower()
     return wanted if wanted in LOCALES else "zh"

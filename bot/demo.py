@@ -8,8 +8,10 @@ whenever the demo is loaded.
 
 Order numbers (DEMO-0001…), customer codes (DEMO-C0001…), SKUs and coupon codes
 are fixed: loading again updates the same rows (refreshing their times) and
-creates nothing. Every code starts with DEMO- so that it cannot collide with
-the shop's real customers, but the demo still belongs in a demo database.
+creates nothing. An order whose status may no longer take the demo's (one a
+shopper cancelled in the bot, see ``import_may_set``) is kept as it is. Every
+code starts with DEMO- so that it cannot collide with the shop's real
+customers, but the demo still belongs in a demo database.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from domain.orders import (
     PaymentChannel,
     Product,
     ProductKind,
+    import_may_set,
 )
 from domain.ports import Clock
 from domain.services import OrderRecord, save_order
@@ -199,6 +202,9 @@ class DemoReport:
     bound: Customer | None = None
     #: Orders that did not exist before this run (0 when the demo was already loaded).
     created: int = 0
+    #: Orders left as they were because their status moved on in the bot (a shopper
+    #: cancelled them): the demo's status would undo that. Included in ``orders``.
+    kept: int = 0
 
 
 def order_number(index: int) -> str:
@@ -272,7 +278,10 @@ async def load_demo(
 ) -> DemoReport:
     """Create or refresh the demo shop in one transaction; optionally link C0001 to ``bind``.
 
-    Binding releases that Telegram id from whichever customer had it before.
+    Orders whose status the demo may not set any more (``import_may_set``: a
+    shopper cancelled one while trying the bot) are left untouched and counted
+    in ``kept``, so the demo can be reloaded at any time. Binding releases that
+    Telegram id from whichever customer had it before.
     """
     # Whole minutes throughout (updated_at too), so a rerun within the minute writes
     # byte-identical rows.
@@ -281,8 +290,13 @@ async def load_demo(
     async with session_factory() as session:
         uow = SqlUnitOfWork(session)
         async with uow:
-            created = 0
+            current = await uow.orders.statuses_by_number([r.order.order_no for r in records])
+            created = kept = 0
             for record in records:
+                existing = current.get(record.order.order_no)
+                if existing is not None and not import_may_set(existing, record.order.status):
+                    kept += 1
+                    continue
                 created += await save_order(uow, record, now)
             bound = None
             if bind is not None:
@@ -298,4 +312,5 @@ async def load_demo(
         orders=len(records),
         bound=bound,
         created=created,
+        kept=kept,
     )

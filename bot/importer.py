@@ -48,7 +48,8 @@ from domain.orders import (
     PaymentChannel,
     Product,
     ProductKind,
-    check_order_facts,
+    check_order,
+    check_status_change,
 )
 from domain.ports import Clock
 from domain.services import OrderRecord, save_order
@@ -291,7 +292,7 @@ REASON_KEYS = (
     "paid-at-not-allowed",
     "delivered-at-missing",
     "activation-not-card-key",
-    "paid-before-placed",
+    "status-backwards",
     "database",
     "more",
 )
@@ -343,10 +344,19 @@ def _yuan(fen: object) -> str:
     return money(fen) if isinstance(fen, int) else str(fen)
 
 
+#: Domain error parameters that are amounts in fen, shown to the operator in yuan.
+_MONEY_PARAMS = {
+    "amount-mismatch": ("expected", "given"),
+    "negative-amount": ("value",),
+    "coupon-exceeds-discount": ("coupon", "discount"),
+}
+
+
 def _domain_problem(error: OrderDataError) -> Problem:
     params: dict[str, str | int] = {}
+    money_params = _MONEY_PARAMS.get(error.code, ())
     for name, value in error.params.items():
-        if name in ("expected", "given") or (name == "value" and error.code == "negative-amount"):
+        if name in money_params:
             params[name] = _yuan(value)
         elif name == "field":
             params[name] = str(value).removesuffix("_fen")
@@ -355,77 +365,7 @@ def _domain_problem(error: OrderDataError) -> Problem:
     return Problem(error.code, params)
 
 
-#: Which timestamp each status needs, and which timestamps make no sense for it.
-_STAMP_REQUIRED = {
-    OrderStatus.COMPLETED: "completed_at",
-    OrderStatus.CANCELLED: "cancelled_at",
-}
-_STAMP_FORBIDDEN = {
-    OrderStatus.PENDING_PAYMENT: ("delivered_at", "completed_at", "cancelled_at"),
-    OrderStatus.PAID: ("delivered_at", "completed_at", "cancelled_at"),
-    OrderStatus.DELIVERING: ("delivered_at", "completed_at", "cancelled_at"),
-    OrderStatus.DELIVERED: ("completed_at", "cancelled_at"),
-    OrderStatus.COMPLETED: ("cancelled_at",),
-    OrderStatus.CANCELLED: ("completed_at",),
-}
-#: Each timestamp must not be earlier than the ones before it on this path.
-_STAMP_ORDER = ("placed_at", "paid_at", "delivered_at", "completed_at")
-
-
-def _check_extra(row: OrderLine) -> None:
-    """Checks beyond the domain's: timestamps that fit the status, coupons that fit the discount.
-
-    The domain's own checks (``check_order_facts``) run afterwards.
-    """
-    status = row.status.value
-    required = _STAMP_REQUIRED.get(row.status)
-    if required and getattr(row, required) is None:
-        raise RowError([Problem("stamp-missing", {"field": required, "status": status})])
-    for name in _STAMP_FORBIDDEN[row.status]:
-        if getattr(row, name) is not None:
-            raise RowError([Problem("stamp-not-allowed", {"field": name, "status": status})])
-    previous: tuple[str, datetime] | None = None
-    for name in _STAMP_ORDER:
-        moment = getattr(row, name)
-        if moment is None:
-            continue
-        if previous is not None and moment < previous[1]:
-            raise RowError([Problem("stamp-order", {"field": name, "earlier": previous[0]})])
-        previous = (name, moment)
-    if row.cancelled_at is not None and row.cancelled_at < row.placed_at:
-        raise RowError([Problem("stamp-order", {"field": "cancelled_at", "earlier": "placed_at"})])
-    if row.paid_at is not None and row.payment_channel is None:
-        # Stricter than the domain for cancelled orders: a refund needs the original route.
-        raise RowError([Problem("channel-missing", {"status": status})])
-    if row.coupon is not None and row.coupon.discount > row.discount:
-        raise RowError(
-            [
-                Problem(
-                    "coupon-exceeds-discount",
-                    {"coupon": money(row.coupon.discount), "discount": money(row.discount)},
-                )
-            ]
-        )
-
-
 def _record(row: OrderLine) -> OrderRecord:
-    _check_extra(row)
-    try:
-        check_order_facts(
-            status=row.status,
-            kind=row.product.kind,
-            quantity=row.quantity,
-            unit_price_fen=row.unit_price,
-            discount_fen=row.discount,
-            amount_paid_fen=row.amount_paid,
-            payment_channel=row.payment_channel,
-            placed_at=row.placed_at,
-            paid_at=row.paid_at,
-            delivered_at=row.delivered_at,
-            card_key_activated=row.card_key_activated,
-        )
-    except OrderDataError as error:
-        raise RowError([_domain_problem(error)]) from None
     coupon = None
     if row.coupon is not None:
         coupon = Coupon(
@@ -457,6 +397,11 @@ def _record(row: OrderLine) -> OrderRecord:
         cancelled_at=row.cancelled_at,
         card_key_activated=row.card_key_activated,
     )
+    try:
+        # The same checks save_order applies, so a row is refused before any batch sees it.
+        check_order(order, coupon)
+    except OrderDataError as error:
+        raise RowError([_domain_problem(error)]) from None
     return OrderRecord(
         customer=Customer(
             id=0, code=row.customer.code, name=row.customer.name, phone=row.customer.phone
@@ -524,10 +469,19 @@ def parse_line(raw: bytes) -> OrderRecord:
     return _record(row)
 
 
+#: Parameters that hold an order status; the reason also gets its name (``<param>_name``).
+_STATUS_PARAMS = ("existing", "incoming")
+
+
 def reason_text(t: Translator, problems: list[Problem]) -> str:
     """The first problem in words; any others are only counted, to keep one line per row."""
     first = problems[0]
-    reason = t(f"import-reason-{first.key}", **first.params)
+    params = dict(first.params)
+    for name in _STATUS_PARAMS:
+        if name in params:
+            # The shop's own status names (common.ftl), as the bot shows them to shoppers.
+            params[f"{name}_name"] = t(f"status-{params[name]}")
+    reason = t(f"import-reason-{first.key}", **params)
     if len(problems) > 1:
         reason = t("import-reason-more", reason=reason, more=len(problems) - 1)
     return reason
@@ -567,7 +521,13 @@ Rows = list[tuple[int, OrderRecord]]
 
 
 class _Writer:
-    """Saves checked rows in batches; a database error falls back to one row at a time."""
+    """Saves checked rows in batches; a database error falls back to one row at a time.
+
+    Before a batch is written, the current status of its orders is read in one
+    query and every row that would move an order backwards or revive a
+    cancelled one (``import_may_set``) is refused with its line; the rest of
+    the batch is written. ``save_order``, used by the fallback, applies the same rule.
+    """
 
     def __init__(
         self,
@@ -582,13 +542,28 @@ class _Writer:
         self.fail = fail
         self.pending: Rows = []
 
-    async def _save_batch(self, rows: Rows) -> int:
+    async def _save_batch(self, rows: Rows) -> tuple[int, int, list[tuple[int, Problem]]]:
+        """Write the rows the status rule allows: (rows written, new orders, refused rows)."""
         async with self.factory() as session:
             uow = SqlUnitOfWork(session)
             async with uow:
-                created = await uow.orders.upsert_many([r for _, r in rows], self.clock.now())
+                current = await uow.orders.statuses_by_number([r.order.order_no for _, r in rows])
+                kept: list[OrderRecord] = []
+                refused: list[tuple[int, Problem]] = []
+                for line, record in rows:
+                    o = record.order
+                    try:
+                        check_status_change(o.order_no, current.get(o.order_no), o.status)
+                    except OrderDataError as error:
+                        refused.append((line, _domain_problem(error)))
+                        continue
+                    # A later line for the same order is judged against this one, as
+                    # saving the rows one by one in file order would.
+                    current[o.order_no] = o.status
+                    kept.append(record)
+                created = await uow.orders.upsert_many(kept, self.clock.now()) if kept else 0
                 await uow.commit()
-        return created
+        return len(kept), created, refused
 
     async def _save_one(self, record: OrderRecord) -> bool:
         async with self.factory() as session:
@@ -607,7 +582,7 @@ class _Writer:
         if not batch:
             return
         try:
-            created = await self._save_batch(batch)
+            written, created, refused = await self._save_batch(batch)
         except (IntegrityError, DataError):
             # The batch was rolled back as a whole; redo it row by row through the
             # shop's own save_order so only the offending row is refused and its
@@ -620,7 +595,9 @@ class _Writer:
                 else:
                     self._count(1, int(new))
         else:
-            self._count(len(batch), created)
+            self._count(written, created)
+            for line, problem in refused:
+                self.fail(line, [problem])
 
 
 def _database_problem(error: Exception) -> Problem:

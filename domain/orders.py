@@ -141,10 +141,18 @@ class OrderDataError(ValueError):
         "paid-at-missing": "a {status} order needs paid_at",
         "paid-at-not-allowed": "a {status} order cannot have paid_at",
         "delivered-at-missing": "a {status} order needs delivered_at",
+        "stamp-missing": "a {status} order needs {field}",
+        "stamp-not-allowed": "a {status} order cannot have {field}",
+        "stamp-order": "{field} is earlier than {earlier}",
         "activation-not-card-key": (
             "card_key_activated applies to card_key products only (not {kind})"
         ),
-        "paid-before-placed": "paid_at is earlier than placed_at",
+        "coupon-exceeds-discount": (
+            "the coupon takes off {coupon} fen, more than the order's discount of {discount} fen"
+        ),
+        "status-backwards": (
+            "order {order_no} is already {existing}; an import cannot set it to {incoming}"
+        ),
     }
 
     def __init__(self, code: str, **params: object) -> None:
@@ -152,6 +160,27 @@ class OrderDataError(ValueError):
         self.params = params
         template = self.MESSAGES.get(code)
         super().__init__(template.format(**params) if template else code)
+
+
+#: Statuses in which the shop has the shopper's money (a cancelled order may have it too).
+_PAID_STATES = frozenset(
+    {OrderStatus.PAID, OrderStatus.DELIVERING, OrderStatus.DELIVERED, OrderStatus.COMPLETED}
+)
+#: The timestamp that closes each final status.
+_STAMP_REQUIRED = {
+    OrderStatus.COMPLETED: "completed_at",
+    OrderStatus.CANCELLED: "cancelled_at",
+}
+#: Timestamps of later steps, which an order in this status cannot have reached yet.
+#: (``paid_at`` is left to ``paid-at-not-allowed``; a cancelled order keeps what it reached.)
+_STAMP_FORBIDDEN = {
+    OrderStatus.PENDING_PAYMENT: ("delivered_at", "completed_at", "cancelled_at"),
+    OrderStatus.PAID: ("delivered_at", "completed_at", "cancelled_at"),
+    OrderStatus.DELIVERING: ("delivered_at", "completed_at", "cancelled_at"),
+    OrderStatus.DELIVERED: ("completed_at", "cancelled_at"),
+    OrderStatus.COMPLETED: ("cancelled_at",),
+    OrderStatus.CANCELLED: ("completed_at",),
+}
 
 
 def check_order_facts(
@@ -166,13 +195,25 @@ def check_order_facts(
     placed_at: datetime,
     paid_at: datetime | None,
     delivered_at: datetime | None,
+    completed_at: datetime | None,
+    cancelled_at: datetime | None,
     card_key_activated: bool | None,
+    coupon_discount_fen: int | None,
 ) -> None:
     """Reject order facts the cancel rules could not reason about.
 
     Imports come from other systems, so the same checks guard every way an
-    order enters the shop's database. Errors carry a code and parameters
-    (see ``OrderDataError.MESSAGES``) rather than finished text.
+    order enters the shop's database (``save_order``, and the importer before
+    its batches). Errors carry a code and parameters (see
+    ``OrderDataError.MESSAGES``) rather than finished text.
+
+    Besides amounts, each status needs the timestamps of the steps it has
+    reached (completed → ``completed_at``, cancelled → ``cancelled_at``) and
+    none of later ones; times run ``placed_at ≤ paid_at ≤ delivered_at ≤
+    completed_at`` and ``cancelled_at ≥ placed_at``; anything paid (``paid_at``
+    set, cancelled orders included) names its payment channel, which is where
+    a refund goes; and a coupon (``coupon_discount_fen``, None without one)
+    takes off no more than the order's whole discount.
     """
     if quantity < 1:
         raise OrderDataError("quantity-too-small", quantity=quantity)
@@ -187,29 +228,131 @@ def check_order_facts(
     expected = unit_price_fen * quantity - discount_fen
     if amount_paid_fen != expected:
         raise OrderDataError("amount-mismatch", expected=expected, given=amount_paid_fen)
-    stamps = (("placed_at", placed_at), ("paid_at", paid_at), ("delivered_at", delivered_at))
-    for name, value in stamps:
+    stamps = {
+        "placed_at": placed_at,
+        "paid_at": paid_at,
+        "delivered_at": delivered_at,
+        "completed_at": completed_at,
+        "cancelled_at": cancelled_at,
+    }
+    for name, value in stamps.items():
         if value is not None and value.tzinfo is None:
             raise OrderDataError("timezone-missing", field=name)
-    paid_states = {
-        OrderStatus.PAID,
-        OrderStatus.DELIVERING,
-        OrderStatus.DELIVERED,
-        OrderStatus.COMPLETED,
-    }
-    if status in paid_states:
-        if payment_channel is None:
-            raise OrderDataError("channel-missing", status=status.value)
-        if paid_at is None:
-            raise OrderDataError("paid-at-missing", status=status.value)
-    if status is OrderStatus.PENDING_PAYMENT and paid_at is not None:
-        raise OrderDataError("paid-at-not-allowed", status=status.value)
-    if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) and delivered_at is None:
-        raise OrderDataError("delivered-at-missing", status=status.value)
+    _check_status_stamps(status, payment_channel, stamps)
     if card_key_activated is not None and kind is not ProductKind.CARD_KEY:
         raise OrderDataError("activation-not-card-key", kind=kind.value)
-    if paid_at is not None and paid_at < placed_at:
-        raise OrderDataError("paid-before-placed")
+    _check_stamp_order(stamps)
+    if coupon_discount_fen is not None and coupon_discount_fen > discount_fen:
+        raise OrderDataError(
+            "coupon-exceeds-discount", coupon=coupon_discount_fen, discount=discount_fen
+        )
+
+
+def _check_status_stamps(
+    status: OrderStatus,
+    payment_channel: PaymentChannel | None,
+    stamps: dict[str, datetime | None],
+) -> None:
+    """The timestamps (and channel) a status needs, and those it cannot have yet."""
+    if status in _PAID_STATES:
+        if payment_channel is None:
+            raise OrderDataError("channel-missing", status=status.value)
+        if stamps["paid_at"] is None:
+            raise OrderDataError("paid-at-missing", status=status.value)
+    if status is OrderStatus.PENDING_PAYMENT and stamps["paid_at"] is not None:
+        raise OrderDataError("paid-at-not-allowed", status=status.value)
+    if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) and stamps["delivered_at"] is None:
+        raise OrderDataError("delivered-at-missing", status=status.value)
+    required = _STAMP_REQUIRED.get(status)
+    if required is not None and stamps[required] is None:
+        raise OrderDataError("stamp-missing", field=required, status=status.value)
+    for name in _STAMP_FORBIDDEN[status]:
+        if stamps[name] is not None:
+            raise OrderDataError("stamp-not-allowed", field=name, status=status.value)
+    if stamps["paid_at"] is not None and payment_channel is None:
+        # A cancelled order that was paid: its refund goes back by the original route.
+        raise OrderDataError("channel-missing", status=status.value)
+
+
+#: The path an order's timestamps follow; each is no earlier than the ones before it.
+_STAMP_PATH = ("placed_at", "paid_at", "delivered_at", "completed_at")
+
+
+def _check_stamp_order(stamps: dict[str, datetime | None]) -> None:
+    previous: tuple[str, datetime] | None = None
+    for name in _STAMP_PATH:
+        moment = stamps[name]
+        if moment is None:
+            continue
+        if previous is not None and moment < previous[1]:
+            raise OrderDataError("stamp-order", field=name, earlier=previous[0])
+        previous = (name, moment)
+    cancelled_at, placed_at = stamps["cancelled_at"], stamps["placed_at"]
+    if cancelled_at is not None and placed_at is not None and cancelled_at < placed_at:
+        raise OrderDataError("stamp-order", field="cancelled_at", earlier="placed_at")
+
+
+def check_order(order: Order, coupon: Coupon | None = None) -> None:
+    """``check_order_facts`` for a whole order and the coupon saved with it."""
+    check_order_facts(
+        status=order.status,
+        kind=order.product_kind,
+        quantity=order.quantity,
+        unit_price_fen=order.unit_price_fen,
+        discount_fen=order.discount_fen,
+        amount_paid_fen=order.amount_paid_fen,
+        payment_channel=order.payment_channel,
+        placed_at=order.placed_at,
+        paid_at=order.paid_at,
+        delivered_at=order.delivered_at,
+        completed_at=order.completed_at,
+        cancelled_at=order.cancelled_at,
+        card_key_activated=order.card_key_activated,
+        coupon_discount_fen=coupon.discount_fen if coupon is not None else None,
+    )
+
+
+#: The way an order moves forward. ``cancelled`` is off this path: any order can end there.
+STATUS_PATH = (
+    OrderStatus.PENDING_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.DELIVERING,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+)
+
+
+def import_may_set(existing: OrderStatus, incoming: OrderStatus) -> bool:
+    """Whether an import (or demo data) may change an order's status from ``existing``.
+
+    The shop's export lags behind what happens in the bot: a shopper may cancel
+    an order in the bot (which creates its refund) hours before the nightly
+    export, which still says ``paid``. Letting that row win would show the order
+    as cancellable again, and a second cancel would collide with its refund.
+    So an import may keep a status or move it forward along ``STATUS_PATH``, and
+    may cancel an order that is not cancelled yet (the shop cancelled it on its
+    side); it never moves an order backwards, and never revives a cancelled one.
+    """
+    if existing is incoming:
+        return True
+    if existing is OrderStatus.CANCELLED:
+        return False
+    if incoming is OrderStatus.CANCELLED:
+        return True
+    return STATUS_PATH.index(incoming) > STATUS_PATH.index(existing)
+
+
+def check_status_change(
+    order_no: str, existing: OrderStatus | None, incoming: OrderStatus
+) -> None:
+    """Raise ``status-backwards`` when ``import_may_set`` refuses; None means a new order."""
+    if existing is not None and not import_may_set(existing, incoming):
+        raise OrderDataError(
+            "status-backwards",
+            order_no=order_no,
+            existing=existing.value,
+            incoming=incoming.value,
+        )
 
 
 class CancelReason(StrEnum):

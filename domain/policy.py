@@ -4,9 +4,9 @@ The rules are those of the shop's published article on cancelling orders:
 
 * 待支付 (pending payment): cancel at no cost.
 * 已支付未发货 (paid, not delivered): cancel directly, money back by the original
-  route — unless the goods are delivered automatically (game point cards,
-  top-ups) and delivery has already started; then staff must check and decide
-  (申请取消, reviewed within 1–2 working days).
+  route — unless delivery has already started for goods that are delivered
+  automatically (game point cards, top-ups) or by a staff member's hand; then
+  staff must check and decide (申请取消, reviewed within 1–2 working days).
 * 已发货 (delivered): no direct cancel. A card key that was never activated can
   be applied for (staff query its activation); an activated key cannot be
   cancelled and the shopper is offered a negotiated solution such as an exchange.
@@ -39,6 +39,7 @@ class Reason(StrEnum):
     PENDING_PAYMENT = "pending_payment"
     PAID_NOT_SHIPPED = "paid_not_shipped"
     INSTANT_DELIVERY_STARTED = "instant_delivery_started"
+    MANUAL_DELIVERY_STARTED = "manual_delivery_started"
     SHIPPED_PHYSICAL = "shipped_physical"
     CARD_KEY_NOT_ACTIVATED = "card_key_not_activated"
     CARD_KEY_ACTIVATION_UNKNOWN = "card_key_activation_unknown"
@@ -189,7 +190,9 @@ def decide_cancel(  # noqa: PLR0911
             return CancelDecision(
                 Decision.AFTER_SALES, Reason.SHIPPED_PHYSICAL, NextStep.RETURN_REFUND
             )
-        return money(Decision.CANCEL_NOW, Reason.PAID_NOT_SHIPPED, NextStep.CONFIRM_CANCEL)
+        # A staff member is delivering by hand (e.g. topping up the shopper's game account):
+        # only they can say whether it is done, so a cancel now could pay out twice.
+        return money(Decision.APPLY, Reason.MANUAL_DELIVERY_STARTED, NextStep.APPLY_FOR_CANCEL)
     if status is OrderStatus.DELIVERED:
         if kind is ProductKind.CARD_KEY:
             if order.card_key_activated is True:

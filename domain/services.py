@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from domain.orders import Coupon, Customer, Order, Product, check_order_facts
+from domain.orders import (
+    Coupon,
+    Customer,
+    Order,
+    Product,
+    check_order,
+    check_status_change,
+)
 from domain.policy import CancelDecision, ShopRules
 from domain.ports import UnitOfWork
 
@@ -59,22 +66,15 @@ class OrderRecord:
 async def save_order(uow: UnitOfWork, record: OrderRecord, now: datetime) -> bool:
     """Insert or update one order by its number (imports, demo data). True when it was new.
 
+    Refuses (``OrderDataError``, before writing anything) facts that contradict
+    each other and a status the order may not take any more: an order cancelled
+    in the bot stays cancelled, and no order moves backwards (``import_may_set``).
     The caller commits, so a batch of rows can share one transaction.
     """
     o = record.order
-    check_order_facts(
-        status=o.status,
-        kind=o.product_kind,
-        quantity=o.quantity,
-        unit_price_fen=o.unit_price_fen,
-        discount_fen=o.discount_fen,
-        amount_paid_fen=o.amount_paid_fen,
-        payment_channel=o.payment_channel,
-        placed_at=o.placed_at,
-        paid_at=o.paid_at,
-        delivered_at=o.delivered_at,
-        card_key_activated=o.card_key_activated,
-    )
+    check_order(o, record.coupon)
+    existing = await uow.orders.statuses_by_number([o.order_no])
+    check_status_change(o.order_no, existing.get(o.order_no), o.status)
     customer = await uow.customers.upsert(record.customer, now)
     order = replace(o, customer_id=customer.id)
     return await uow.orders.upsert(order, record.product, record.coupon, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, link, orders, settings, start
+from handlers import fallback, link, orders, refunds, settings, start
 
 
 def get_routers() -> list[Router]:
@@ -15,6 +15,7 @@ def get_routers() -> list[Router]:
     return [
         link.create_router(),
         settings.create_router(),
+        refunds.create_router(),
         start.create_router(),
         # Orders takes any remaining shopper text as a search, so it comes after the commands.
         orders.create_router(),

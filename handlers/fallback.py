@@ -6,13 +6,20 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
+from domain.ports import Clock, UnitOfWork
+from domain.shopper import refuse_press
+from handlers.common import answer
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(anything_else, F.chat.type == "private")
+    # In groups the bot stays quiet except for commands meant for it.
+    router.message.register(
+        wrong_chat, F.chat.type.in_({"group", "supergroup"}), F.text.startswith("/")
+    )
     router.edited_message.register(edited, F.chat.type == "private")
-    router.callback_query.register(stale_button)
+    router.callback_query.register(unknown_button)
     return router
 
 
@@ -20,9 +27,17 @@ async def anything_else(message: Message, i18n: Translator) -> None:
     await message.answer(i18n("fallback-unknown"))
 
 
+async def wrong_chat(message: Message, i18n: Translator) -> None:
+    await message.reply(i18n("wrong-chat"))
+
+
 async def edited(message: Message, i18n: Translator) -> None:
     await message.answer(i18n("fallback-edited"))
 
 
-async def stale_button(query: CallbackQuery, i18n: Translator) -> None:
-    await query.answer(i18n("fallback-stale-button"), show_alert=True)
+async def unknown_button(
+    query: CallbackQuery, *, uow: UnitOfWork, clock: Clock, i18n: Translator
+) -> None:
+    """Old buttons from an earlier version, or data nobody's keyboard ever had."""
+    await answer(query, i18n("fallback-stale-button"), alert=True)
+    await refuse_press(uow, "unknown_button", clock.now())

@@ -14,7 +14,7 @@ from domain.policy import ShopRules
 from domain.ports import Clock, LinkOutcome, UnitOfWork
 from domain.services import shopper_home
 from domain.shopper import PhoneLinkOutcome, link_with_phone, link_with_token, unlink
-from handlers.views import home_text
+from handlers.views import home_view
 
 #: What Telegram passes on as a start parameter; anything else cannot be one of our tokens.
 START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -106,10 +106,13 @@ async def _welcome(
     clock: Clock,
     i18n: Translator,
 ) -> None:
-    """Confirm the link and show at once what /start would: proof that it worked."""
+    """Confirm the link, then show at once what /start would: proof that it worked."""
     assert message.from_user is not None
-    text = i18n("link-linked", name=customer.name)
+    # Two messages: one message cannot both remove the phone button and carry order buttons.
+    await message.answer(
+        i18n("link-linked", name=customer.name), reply_markup=ReplyKeyboardRemove()
+    )
     home = await shopper_home(uow, message.from_user.id, rules, clock.now())
     if home is not None:
-        text = f"{text}\n\n{home_text(i18n, home)}"
-    await message.answer(text, reply_markup=ReplyKeyboardRemove())
+        text, markup = home_view(i18n, home)
+        await message.answer(text, reply_markup=markup)

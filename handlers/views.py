@@ -10,7 +10,15 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator, money
-from domain.orders import CancelReason, Order, OrderStatus, OrderTab, Refund, RefundStatus
+from domain.orders import (
+    CancelReason,
+    Order,
+    OrderStatus,
+    OrderTab,
+    PaymentChannel,
+    Refund,
+    RefundStatus,
+)
 from domain.policy import CancelDecision, CouponOutcome, Decision, NextStep, RefundPlan
 from domain.services import Home, OrderSummary
 from domain.shopper import CancelResult, OrderCard, OrderList
@@ -32,8 +40,14 @@ def order_line(t: Translator, summary: OrderSummary) -> str:
         order_no=order.order_no,
         product=order.product_name,
         amount=money(order.amount_paid_fen),
-        status=t(f"status-{order.status}"),
+        status=status_label(t, order),
     )
+
+
+def status_label(t: Translator, order: Order) -> str:
+    """The status in words that fit the goods: a parcel is "received", a top-up "credited"."""
+    specific = f"status-{order.status}-{order.product_kind}"
+    return t(specific) if t.has(specific) else t(f"status-{order.status}")
 
 
 def _short(name: str) -> str:
@@ -85,8 +99,17 @@ def _refund_plan_line(
 def refund_line(t: Translator, refund: Refund) -> str:
     channel = t(f"channel-{refund.channel}")
     amount = money(refund.amount_fen)
-    if refund.status is RefundStatus.SUCCEEDED and refund.channel.value == "balance":
-        return t("refund-line-instant", amount=amount, channel=channel)
+    if refund.channel is PaymentChannel.BALANCE and refund.status in (
+        RefundStatus.REQUESTED,
+        RefundStatus.SUCCEEDED,
+    ):
+        # The wallet credit is instant, but "arrived" is only said once it is recorded.
+        key = (
+            "refund-line-instant"
+            if refund.status is RefundStatus.SUCCEEDED
+            else "refund-line-instant-requested"
+        )
+        return t(key, amount=amount, channel=channel)
     return t(
         f"refund-line-{refund.status}",
         amount=amount,
@@ -218,7 +241,7 @@ def card_text(t: Translator, card: OrderCard, tz: tzinfo) -> str:
         if moment is not None:
             lines.append(t(key, time=t.datetime(moment, tz)))
     lines += [
-        t("card-status", status=t(f"status-{order.status}")),
+        t("card-status", status=status_label(t, order)),
         "",
         t(f"reason-{decision.reason}"),
     ]
@@ -312,5 +335,14 @@ def not_cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rende
     if result.card.order.status is OrderStatus.CANCELLED:
         head = t("cancel-already", order_no=order.order_no)
     else:
-        head = t("cancel-not-allowed", order_no=order.order_no, status=t(f"status-{order.status}"))
+        head = t("cancel-not-allowed", order_no=order.order_no, status=status_label(t, order))
     return f"{head}\n\n{card_text(t, result.card, tz)}", card_keyboard(t, result.card)
+
+
+def refunds_text(t: Translator, refunds: list[Refund]) -> str:
+    if not refunds:
+        return t("refunds-empty")
+    lines = [t("refunds-header", count=len(refunds)), ""]
+    for refund in refunds:
+        lines += [t("refunds-order", order_no=refund.order_no), refund_line(t, refund), ""]
+    return "\n".join(lines).rstrip()

@@ -179,6 +179,23 @@ class SqlOrderRepository:
         ).first()
         return _order(*result) if result else None
 
+    async def statuses_by_number(self, order_nos: Sequence[str]) -> dict[str, OrderStatus]:
+        """The current status of each known order number (unknown numbers are left out).
+
+        One query per 500 numbers, so an import checks a whole batch at once. The
+        rows are locked for the rest of the transaction where the database can
+        (PostgreSQL), so a shopper's cancel cannot slip in before the write.
+        """
+        found: dict[str, OrderStatus] = {}
+        for chunk in _chunks(list(dict.fromkeys(order_nos)), IN_CHUNK):
+            rows = await self.session.execute(
+                select(OrderRow.order_no, OrderRow.status)
+                .where(OrderRow.order_no.in_(chunk))
+                .with_for_update()
+            )
+            found.update((no, OrderStatus(status)) for no, status in rows)
+        return found
+
     async def recent_for_customer(
         self,
         customer_id: int,
@@ -535,6 +552,10 @@ async def upsert_many(session: AsyncSession, records: Sequence[OrderRecord], now
     two rows name the same customer, product, coupon or order the later row's
     values win, exactly as saving them in file order would leave them.
     The import tests check that both ways leave identical rows.
+
+    Like ``upsert``, it writes what it is given: callers check the records first
+    (``check_order``, and ``import_may_set`` against ``statuses_by_number``), as
+    ``save_order`` does for one record.
     """
     customers: dict[str, dict[str, Any]] = {}
     products: dict[str, dict[str, Any]] = {}

@@ -227,3 +227,17 @@ async def test_english_cancel_flow(shop: Shop, tg: FakeTelegram) -> None:
     await user.press("Yes, cancel it")
     assert "Order KM-1111 is cancelled" in user.last_text()
     assert "expected by Tue 1 Dec" in user.last_text()
+
+
+async def test_refunds_lists_each_refund_with_its_date(shop: Shop, tg: FakeTelegram) -> None:
+    await shop.add_order("KM-R1", price_fen=3000, channel=PaymentChannel.BANK_CARD)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/refunds")
+    assert "没有退款记录" in user.last_text()
+    await user.send("/cancel KM-R1")
+    await user.press("确认取消")
+    await user.send("/refunds")
+    text = user.last_text()
+    assert "订单 KM-R1" in text
+    assert "退款 ¥30.00 已申请,原路退回银行卡,预计 12月3日(周四) 前到账" in text

@@ -111,3 +111,31 @@ def test_unreadable_calendar_file_is_an_operator_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "CALENDAR_FILE" in lines[0], result.stderr
+
+
+def test_help_lists_the_link_token_command(tmp_path: Path) -> None:
+    result = bot_cli(tmp_path, "link-token", "--help")
+    assert result.returncode == 0
+    assert "CUSTOMER_CODE" in result.stdout
+
+
+def test_link_token_without_a_bot_token_is_a_config_error(tmp_path: Path) -> None:
+    result = bot_cli(tmp_path, "link-token", "DEMO-C0001")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "BOT_TOKEN" in lines[0], result.stderr
+    assert "t.me" not in result.stdout
+
+
+@pytest.mark.parametrize("hours", ["0", "721", "three days"])
+def test_link_token_ttl_out_of_range_names_the_key(tmp_path: Path, hours: str) -> None:
+    result = bot_cli(
+        tmp_path,
+        "link-token",
+        "DEMO-C0001",
+        BOT_TOKEN="123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+        LINK_TOKEN_TTL_HOURS=hours,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "LINK_TOKEN_TTL_HOURS" in lines[0], result.stderr

@@ -13,7 +13,7 @@ from domain.orders import Customer, OrderStatus
 from domain.shopper import issue_link_token
 from tests.e2e.conftest import Shop
 from tests.e2e.test_cli import clean_env
-from tests.fakebot import DEFAULT_TOKEN, FakeTelegram
+from tests.fakebot import DEFAULT_TOKEN, FakeTelegram, FakeUser
 
 LINK = re.compile(r"^https://t\.me/(\w+)\?start=([A-Za-z0-9_-]{1,64})$", re.MULTILINE)
 
@@ -28,6 +28,11 @@ async def issue(shop: Shop, code: str = "C0001", *, hours: int = 72) -> str:
 async def linked_to(shop: Shop, telegram_id: int) -> Customer | None:
     async with shop.session() as uow:
         return await uow.customers.by_telegram(telegram_id)
+
+
+def said(user: FakeUser) -> str:
+    """Everything the bot sent or edited in reply to the user's last action."""
+    return "\n".join(message.content for message in user.replies())
 
 
 async def set_phone(shop: Shop, code: str, name: str, phone: str) -> None:
@@ -50,9 +55,10 @@ async def test_deep_link_links_the_account_and_shows_the_orders(
 
     await user.send(f"/start {token}")
 
-    text = user.last_text()
+    text = said(user)
     assert "已关联到 张三 的账号" in text
     assert "✅ 可取消 KM-P1" in text  # the same view as /start: proof that it worked
+    assert any("KM-P1" in button for button in user.buttons())
     linked = await linked_to(shop, 1001)
     assert linked is not None and linked.code == "C0001"
     await user.send("/start")
@@ -69,8 +75,8 @@ async def test_expired_link_asks_for_a_new_one_and_links_nothing(
 
     await user.send(f"/start {token}")
 
-    assert "已过期" in user.last_text() and "新的关联链接" in user.last_text()
-    assert "KM-P1" not in user.last_text()
+    assert "已过期" in said(user) and "新的关联链接" in said(user)
+    assert "KM-P1" not in said(user)
     assert await linked_to(shop, 1001) is None
 
 
@@ -79,12 +85,12 @@ async def test_a_link_works_once_for_anyone(shop: Shop, tg: FakeTelegram) -> Non
     token = await issue(shop)
     owner, other = tg.user(1001), tg.user(2002)
     await owner.send(f"/start {token}")
-    assert "已关联到 张三" in owner.last_text()
+    assert "已关联到 张三" in said(owner)
 
     await other.send(f"/start {token}")
 
-    assert "已经使用过" in other.last_text() and "新的关联链接" in other.last_text()
-    assert "KM-P1" not in other.last_text()
+    assert "已经使用过" in said(other) and "新的关联链接" in said(other)
+    assert "KM-P1" not in said(other)
     assert await linked_to(shop, 2002) is None
 
     await owner.send(f"/start {token}")  # the same person opening the link again
@@ -119,8 +125,8 @@ async def test_english_speakers_get_the_link_answers_in_english(
 
     await user.send(f"/start {token}")
 
-    assert "Linked to 张三's account" in user.last_text()
-    assert "✅ can cancel KM-P1" in user.last_text()
+    assert "Linked to 张三's account" in said(user)
+    assert "✅ can cancel KM-P1" in said(user)
 
 
 # --------------------------------------------------------------------------- the shopper's phone
@@ -148,8 +154,8 @@ async def test_sharing_ones_own_phone_links_the_account(shop: Shop, tg: FakeTele
 
     await user.share_contact("+86 138 0013 8001")
 
-    assert "已关联到 张三 的账号" in user.last_text()
-    assert "KM-P1" in user.last_text()
+    assert "已关联到 张三 的账号" in said(user)
+    assert "KM-P1" in said(user)
     assert user.reply_keyboard() == []  # the phone button is gone once it has done its job
     linked = await linked_to(shop, 1001)
     assert linked is not None and linked.code == "C0001"
@@ -165,8 +171,8 @@ async def test_someone_elses_contact_is_refused_and_changes_nothing(
 
     await user.share_contact("+86 138 0013 8001", user_id=5555, first_name="张三")
 
-    assert "只能关联您自己的手机号" in user.last_text()
-    assert "KM-P1" not in user.last_text()
+    assert "只能关联您自己的手机号" in said(user)
+    assert "KM-P1" not in said(user)
     assert user.reply_keyboard() == ["📱 用手机号关联"]  # they may still share their own
     assert await linked_to(shop, 1001) is None
     assert await linked_to(shop, 5555) is None
@@ -272,7 +278,7 @@ async def test_link_token_command_prints_a_link_that_links(
     user = tg.user(1001)
     await user.send(f"/start {found.group(2)}")
 
-    assert "已关联到 张三 的账号" in user.last_text()
+    assert "已关联到 张三 的账号" in said(user)
     linked = await linked_to(shop, 1001)
     assert linked is not None and linked.code == "DEMO-C0001"
 

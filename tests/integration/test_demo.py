@@ -10,18 +10,20 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.demo import BIND_CODE, demo_records, load_demo
+from domain.calendar import WorkdayCalendar
 from domain.orders import (
     Customer,
     Order,
     OrderStatus,
     PaymentChannel,
     ProductKind,
-    check_order_facts,
+    check_order,
 )
 from domain.policy import Decision, ShopRules
 from domain.ports import FixedClock
 from domain.services import shopper_home
-from storage.tables import CouponRow, CustomerRow, OrderRow, ProductRow
+from domain.shopper import CancelOutcome, cancel_order
+from storage.tables import CouponRow, CustomerRow, OrderRow, ProductRow, RefundRow
 from storage.uow import SqlUnitOfWork
 
 # Thursday 2026-11-26, 14:30 in Shanghai.
@@ -117,19 +119,7 @@ async def test_demo_covers_card_keys_and_coupons(session_factory: Factory) -> No
 def test_every_demo_order_is_consistent() -> None:
     for record in demo_records(NOW):
         o = record.order
-        check_order_facts(
-            status=o.status,
-            kind=o.product_kind,
-            quantity=o.quantity,
-            unit_price_fen=o.unit_price_fen,
-            discount_fen=o.discount_fen,
-            amount_paid_fen=o.amount_paid_fen,
-            payment_channel=o.payment_channel,
-            placed_at=o.placed_at,
-            paid_at=o.paid_at,
-            delivered_at=o.delivered_at,
-            card_key_activated=o.card_key_activated,
-        )
+        check_order(o, record.coupon)  # what save_order enforces
         stamps = [o.placed_at, o.paid_at, o.delivered_at, o.completed_at]
         present = [s for s in stamps if s is not None]
         assert present == sorted(present), o.order_no
@@ -231,3 +221,55 @@ async def test_loading_without_bind_keeps_an_existing_link(session_factory: Fact
     first = await customer(session_factory, BIND_CODE)
     assert first is not None
     assert first.telegram_id == 4242
+
+
+async def test_reloading_keeps_orders_a_shopper_cancelled_in_the_bot(
+    session_factory: Factory,
+) -> None:
+    clock = FixedClock(NOW)
+    first = await load_demo(session_factory, clock=clock)
+    assert first.kept == 0
+    rules = ShopRules(WorkdayCalendar(), ZoneInfo("Asia/Shanghai"))
+    # A paid order the shopper may cancel at once: cancelling it creates a refund.
+    target = next(
+        o
+        for o in await all_orders(session_factory)
+        if o.status is OrderStatus.PAID and rules.decide(o, NOW).can_cancel_now
+    )
+    async with session_factory() as session:
+        result = await cancel_order(
+            SqlUnitOfWork(session),
+            customer_id=target.customer_id,
+            order_id=target.id,
+            actor="tg:1001",
+            rules=rules,
+            now=NOW,
+        )
+    assert result.outcome is CancelOutcome.CANCELLED
+    async with session_factory() as session, SqlUnitOfWork(session) as uow:
+        cancelled = await uow.orders.by_number(target.order_no)
+        refunds = await session.scalar(select(func.count()).select_from(RefundRow))
+    assert cancelled is not None
+    assert refunds == 1
+    sizes = await table_sizes(session_factory)
+
+    clock.advance(days=1)  # a later day: every other order's times are refreshed
+    again = await load_demo(session_factory, clock=clock)
+
+    assert (again.customers, again.products, again.orders) == (
+        first.customers,
+        first.products,
+        first.orders,
+    )
+    assert (again.created, again.kept) == (0, 1)
+    assert await table_sizes(session_factory) == sizes
+    orders = {o.order_no: o for o in await all_orders(session_factory)}
+    assert orders[target.order_no] == cancelled
+    async with session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(RefundRow)) == 1
+    refreshed = [o for no, o in orders.items() if no != target.order_no]
+    newest = max(o.placed_at for o in refreshed)
+    assert clock.now() - timedelta(hours=1) < newest <= clock.now()
+
+    third = await load_demo(session_factory, clock=clock)
+    assert (third.created, third.kept) == (0, 1)

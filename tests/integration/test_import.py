@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
@@ -17,19 +18,24 @@ from bot.i18n import Translations, Translator
 from bot.importer import (
     REASON_KEYS,
     ImportReport,
+    Problem,
     RowError,
     import_orders,
     parse_line,
     reason_text,
 )
+from domain.calendar import WorkdayCalendar
 from domain.orders import CouponStatus, Order, OrderStatus, PaymentChannel, ProductKind
+from domain.policy import ShopRules
 from domain.ports import FixedClock
 from domain.services import save_order
-from storage.tables import CouponRow, CustomerRow, OrderRow, ProductRow
+from domain.shopper import CancelOutcome, cancel_order
+from storage.tables import CouponRow, CustomerRow, OrderRow, ProductRow, RefundRow
 from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Database, MakeDatabase
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+RULES = ShopRules(WorkdayCalendar(), ZoneInfo("Asia/Shanghai"))
 EN = Translations().get("en")
 ZH = Translations().get("zh")
 DOCS = Path(__file__).parents[2] / "docs" / "import-orders.md"
@@ -83,6 +89,20 @@ def pending(order_no: str, customer: str = "C0002") -> dict[str, Any]:
     }
 
 
+def topup(order_no: str, status: str, **changes: Any) -> dict[str, Any]:
+    """A phone top-up (no coupon) in ``status``, with the timestamps that status needs."""
+    data = pending(order_no) | {"status": status}
+    if status != "pending_payment":
+        data |= {"payment_channel": "alipay", "paid_at": "2026-11-25T21:04:00+08:00"}
+    if status in ("delivered", "completed"):
+        data["delivered_at"] = "2026-11-25T21:06:00+08:00"
+    if status == "completed":
+        data["completed_at"] = "2026-12-02T21:06:00+08:00"
+    if status == "cancelled":
+        data["cancelled_at"] = "2026-11-25T22:00:00+08:00"
+    return data | changes
+
+
 def write(path: Path, *lines: dict[str, Any] | str) -> Path:
     body = "".join(
         (line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n"
@@ -114,7 +134,7 @@ async def counts(factory: Factory) -> dict[str, int]:
 
 
 DUMP_QUERIES = {
-    "customers": "SELECT code, name, phone, telegram_id, locale, created_at FROM customers",
+    "customers": "SELECT code, name, phone, telegram_id, created_at FROM customers",
     "products": "SELECT sku, name, kind, price_fen FROM products",
     "coupons": """
         SELECT c.code, cu.code, c.title, c.discount_fen, c.returnable_on_cancel,
@@ -142,7 +162,18 @@ async def dump(factory: Factory) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def bad_row(t: Translator, line: int, key: str, **params: str | int) -> str:
-    return t("import-bad-row", line=str(line), reason=t(f"import-reason-{key}", **params))
+    return t("import-bad-row", line=str(line), reason=reason_text(t, [Problem(key, params)]))
+
+
+def backwards(t: Translator, line: int, order_no: str, existing: str, incoming: str) -> str:
+    return bad_row(
+        t, line, "status-backwards", order_no=order_no, existing=existing, incoming=incoming
+    )
+
+
+async def refunds(factory: Factory) -> int:
+    async with factory() as session:
+        return await session.scalar(select(func.count()).select_from(RefundRow)) or 0
 
 
 # --------------------------------------------------------------------------- good files
@@ -233,9 +264,10 @@ async def test_good_file_imports_every_field_in_fen_and_utc(
     async with session_factory() as session, SqlUnitOfWork(session) as uow:
         customer = await uow.customers.by_code("C0003")
     assert customer is not None
+    # Stored normalized, so that a Telegram contact can be matched exactly.
     assert (customer.name, customer.phone, customer.telegram_id) == (
         "王五",
-        "+86 139-0013-9000",
+        "13900139000",
         None,
     )
 
@@ -566,6 +598,158 @@ async def test_small_files_print_no_progress(session_factory: Factory, tmp_path:
 
     assert err == []
     assert report.created == 2000
+
+
+# --------------------------------------------------------------------------- status changes
+
+
+async def shopper_cancels(factory: Factory, order_no: str) -> None:
+    """What the bot does when the shopper taps cancel: guarded transition plus refund."""
+    found = await order(factory, order_no)
+    assert found is not None
+    async with factory() as session:
+        result = await cancel_order(
+            SqlUnitOfWork(session),
+            customer_id=found.customer_id,
+            order_id=found.id,
+            actor="tg:1001",
+            rules=RULES,
+            now=NOW,
+        )
+    assert result.outcome is CancelOutcome.CANCELLED
+
+
+@pytest.mark.parametrize("batch_size", [500, 1])
+async def test_an_import_cannot_undo_a_shoppers_cancel(
+    session_factory: Factory, tmp_path: Path, batch_size: int
+) -> None:
+    await run(session_factory, write(tmp_path / "day1.jsonl", topup("KM-CANCEL", "paid")))
+    await shopper_cancels(session_factory, "KM-CANCEL")
+    cancelled = await order(session_factory, "KM-CANCEL")
+    assert cancelled is not None
+    assert await refunds(session_factory) == 1
+    # The nightly export was taken before the shopper cancelled: it still says paid.
+    path = write(
+        tmp_path / "night.jsonl",
+        pending("KM-NEW-1"),
+        topup("KM-CANCEL", "paid"),
+        pending("KM-NEW-3", "C0003"),
+    )
+
+    report, err = await run(session_factory, path, batch_size=batch_size)
+
+    assert err == [backwards(EN, 2, "KM-CANCEL", "cancelled", "paid")]
+    assert err[0] == (
+        'line 2: order KM-CANCEL is already "Cancelled" (cancelled) here; an import cannot '
+        'change it back to "Paid, not shipped" (paid): a cancelled order stays cancelled.'
+    )
+    assert report.errors == [(2, err[0].removeprefix("line 2: "))]
+    assert (report.total, report.created, report.updated, report.failed) == (3, 2, 0, 1)
+    assert await order(session_factory, "KM-CANCEL") == cancelled
+    assert await refunds(session_factory) == 1
+    for kept in ("KM-NEW-1", "KM-NEW-3"):
+        assert await order(session_factory, kept) is not None
+
+
+async def test_the_refusal_names_both_statuses_in_the_operators_language(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    await run(session_factory, write(tmp_path / "a.jsonl", topup("KM-1", "paid")))
+    await shopper_cancels(session_factory, "KM-1")
+
+    _, err = await run(session_factory, write(tmp_path / "b.jsonl", topup("KM-1", "paid")), t=ZH)
+
+    assert err == [
+        "第 1 行:订单 KM-1 在本系统中已是「已取消」(cancelled),导入不能改回「待发货」(paid):"
+        "已取消的订单不会因导入而恢复。"
+    ]
+
+
+async def test_an_import_moves_orders_forward_and_may_cancel_them(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    steps = ["pending_payment", "paid", "delivering", "delivered", "completed"]
+    for number, status in enumerate(steps):
+        path = write(tmp_path / f"{status}.jsonl", topup("KM-FWD", status))
+        report, err = await run(session_factory, path)
+        assert err == [], status
+        assert (report.created, report.updated) == (int(number == 0), int(number > 0))
+        saved = await order(session_factory, "KM-FWD")
+        assert saved is not None
+        assert saved.status is OrderStatus(status)
+    # Keeping a status is fine (a nightly full export), and so is the shop cancelling.
+    path = write(
+        tmp_path / "shop.jsonl",
+        topup("KM-FWD", "completed"),
+        topup("KM-SHOP", "paid"),
+        topup("KM-SHOP", "cancelled"),  # the shop cancelled it on its side, same file
+        topup("KM-SHOP", "cancelled"),
+    )
+
+    report, err = await run(session_factory, path)
+
+    assert err == []
+    assert (report.created, report.updated, report.failed) == (1, 3, 0)
+    shop_cancelled = await order(session_factory, "KM-SHOP")
+    assert shop_cancelled is not None
+    assert shop_cancelled.status is OrderStatus.CANCELLED
+
+
+@pytest.mark.parametrize("batch_size", [500, 2])
+async def test_an_import_never_moves_an_order_backwards(
+    session_factory: Factory, tmp_path: Path, batch_size: int
+) -> None:
+    await run(
+        session_factory,
+        write(tmp_path / "a.jsonl", topup("KM-D", "delivered"), topup("KM-X", "cancelled")),
+    )
+    path = write(
+        tmp_path / "b.jsonl",
+        topup("KM-D", "paid"),  # 1: backwards
+        topup("KM-X", "completed"),  # 2: a cancelled order is not revived
+        topup("KM-N", "delivered"),  # 3: new
+        topup("KM-N", "delivering"),  # 4: backwards from line 3, as saving in order would be
+        topup("KM-D", "completed"),  # 5: forward
+    )
+
+    report, err = await run(session_factory, path, batch_size=batch_size)
+
+    assert err == [
+        backwards(EN, 1, "KM-D", "delivered", "paid"),
+        backwards(EN, 2, "KM-X", "cancelled", "completed"),
+        backwards(EN, 4, "KM-N", "delivered", "delivering"),
+    ]
+    assert (report.total, report.created, report.updated, report.failed) == (5, 1, 1, 3)
+    statuses = {no: await order(session_factory, no) for no in ("KM-D", "KM-X", "KM-N")}
+    assert {no: o.status for no, o in statuses.items() if o} == {
+        "KM-D": OrderStatus.COMPLETED,
+        "KM-X": OrderStatus.CANCELLED,
+        "KM-N": OrderStatus.DELIVERED,
+    }
+
+
+async def test_the_row_by_row_fallback_refuses_the_same_rows(
+    database: Database, tmp_path: Path
+) -> None:
+    await run(database.session_factory, write(tmp_path / "a.jsonl", topup("KM-D", "delivered")))
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "CREATE TRIGGER refuse_boom BEFORE INSERT ON orders "
+                "WHEN NEW.order_no = 'KM-BOOM' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the shop''s trigger'); END"
+            )
+        )
+    path = write(tmp_path / "b.jsonl", pending("KM-OK"), topup("KM-D", "paid"), pending("KM-BOOM"))
+
+    report, err = await run(database.session_factory, path)
+
+    assert err[0] == backwards(EN, 2, "KM-D", "delivered", "paid")
+    assert err[1].startswith("line 3: the database refused this order (")
+    assert (report.created, report.updated, report.failed) == (1, 0, 2)
+    kept = await order(database.session_factory, "KM-D")
+    assert kept is not None
+    assert kept.status is OrderStatus.DELIVERED
 
 
 # --------------------------------------------------------------------------- guards

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from domain.orders import (
     Coupon,
     Customer,
     Order,
+    OrderDataError,
     OrderStatus,
     PaymentChannel,
     Product,
@@ -22,6 +24,7 @@ from domain.orders import (
 )
 from domain.ports import AuditEntry
 from domain.services import OrderRecord, save_order
+from storage import repositories
 from storage.db import create_engine, create_session_factory
 from storage.migrate import current_revision, upgrade
 from storage.uow import SqlUnitOfWork
@@ -210,3 +213,55 @@ async def test_binding_telegram_moves_the_link_from_another_customer(
         assert linked is not None and linked.code == "C0002"
         released = await uow.customers.by_code("C0001")
         assert released is not None and released.telegram_id is None
+
+
+async def test_statuses_by_number_reads_known_orders_in_chunks(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await save(
+        factory,
+        record("KM-1"),
+        record("KM-2", status=OrderStatus.PENDING_PAYMENT),
+        record("KM-3"),
+    )
+    monkeypatch.setattr(repositories, "IN_CHUNK", 2)
+    async with factory() as session:
+        found = await SqlUnitOfWork(session).orders.statuses_by_number(
+            ["KM-1", "KM-2", "KM-1", "NOPE", "KM-3"]
+        )
+        none = await SqlUnitOfWork(session).orders.statuses_by_number([])
+    assert found == {
+        "KM-1": OrderStatus.PAID,
+        "KM-2": OrderStatus.PENDING_PAYMENT,
+        "KM-3": OrderStatus.PAID,
+    }
+    assert none == {}
+
+
+async def test_save_order_refuses_to_undo_a_cancel_and_writes_nothing(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await save(factory, record("KM-1"))
+    async with factory() as session, SqlUnitOfWork(session) as uow:
+        order = await uow.orders.by_number("KM-1")
+        assert order is not None
+        assert await uow.orders.transition(
+            order.id, expected=OrderStatus.PAID, new=OrderStatus.CANCELLED, at=NOW
+        )
+        await uow.commit()
+    renamed = record("KM-1")
+    renamed = replace(renamed, customer=replace(renamed.customer, name="改名"))
+
+    async with factory() as session, SqlUnitOfWork(session) as uow:
+        with pytest.raises(OrderDataError) as caught:
+            await save_order(uow, renamed, NOW)
+        await uow.commit()
+
+    assert caught.value.code == "status-backwards"
+    assert caught.value.params == {"order_no": "KM-1", "existing": "cancelled", "incoming": "paid"}
+    async with factory() as session:
+        uow = SqlUnitOfWork(session)
+        after = await uow.orders.by_number("KM-1")
+        customer = await uow.customers.by_code("C0001")
+    assert after is not None and after.status is OrderStatus.CANCELLED
+    assert customer is not None and customer.name == "张三"

@@ -76,8 +76,8 @@ TABLE = [
      NextStep.APPLY_FOR_CANCEL),
     (S.DELIVERING, K.DIRECT_TOPUP, None, Decision.APPLY, Reason.INSTANT_DELIVERY_STARTED,
      NextStep.APPLY_FOR_CANCEL),
-    (S.DELIVERING, K.MANUAL_VIRTUAL, None, Decision.CANCEL_NOW, Reason.PAID_NOT_SHIPPED,
-     NextStep.CONFIRM_CANCEL),
+    (S.DELIVERING, K.MANUAL_VIRTUAL, None, Decision.APPLY, Reason.MANUAL_DELIVERY_STARTED,
+     NextStep.APPLY_FOR_CANCEL),
     (S.DELIVERING, K.PHYSICAL, None, Decision.AFTER_SALES, Reason.SHIPPED_PHYSICAL,
      NextStep.RETURN_REFUND),
     (S.DELIVERED, K.CARD_KEY, False, Decision.APPLY, Reason.CARD_KEY_NOT_ACTIVATED,
@@ -220,29 +220,34 @@ def facts(**overrides: object) -> dict[str, object]:
         "placed_at": NOW,
         "paid_at": NOW,
         "delivered_at": None,
+        "completed_at": None,
+        "cancelled_at": None,
         "card_key_activated": None,
+        "coupon_discount_fen": None,
     }
     base.update(overrides)
     return base
 
 
 @pytest.mark.parametrize(
-    "overrides",
+    ("overrides", "code"),
     [
-        {"quantity": 0},
-        {"amount_paid_fen": 1000},
-        {"payment_channel": None},
-        {"paid_at": None},
-        {"status": S.PENDING_PAYMENT},
-        {"status": S.DELIVERED},
-        {"kind": K.PHYSICAL, "card_key_activated": True},
-        {"placed_at": datetime(2026, 11, 26, 10, 0)},  # noqa: DTZ001 - a naive time is the bug
-        {"paid_at": datetime(2026, 11, 25, tzinfo=UTC)},
+        ({"quantity": 0}, "quantity-too-small"),
+        ({"amount_paid_fen": 1000}, "amount-mismatch"),
+        ({"payment_channel": None}, "channel-missing"),
+        ({"paid_at": None}, "paid-at-missing"),
+        ({"status": S.PENDING_PAYMENT}, "paid-at-not-allowed"),
+        ({"status": S.DELIVERED}, "delivered-at-missing"),
+        ({"kind": K.PHYSICAL, "card_key_activated": True}, "activation-not-card-key"),
+        # A naive time is the bug being tested.
+        ({"placed_at": datetime(2026, 11, 26, 10, 0)}, "timezone-missing"),  # noqa: DTZ001
+        ({"paid_at": datetime(2026, 11, 25, tzinfo=UTC)}, "stamp-order"),
     ],
 )
-def test_contradictory_order_facts_are_rejected(overrides: dict[str, object]) -> None:
-    with pytest.raises(OrderDataError):
+def test_contradictory_order_facts_are_rejected(overrides: dict[str, object], code: str) -> None:
+    with pytest.raises(OrderDataError) as caught:
         check_order_facts(**facts(**overrides))  # type: ignore[arg-type]
+    assert caught.value.code == code
 
 
 def test_consistent_order_facts_pass() -> None:

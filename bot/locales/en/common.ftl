@@ -24,6 +24,10 @@ status-pending_payment = Awaiting payment
 status-paid = Paid, not shipped
 status-delivering = Delivering
 status-delivered = Delivered
+status-delivering-physical = Shipped (in transit)
+status-delivering-manual_virtual = Being delivered by staff
+status-delivered-physical = Received
+status-delivered-direct_topup = Credited
 status-completed = Completed
 status-cancelled = Cancelled
 

@@ -36,6 +36,9 @@ import-reason-paid-at-missing = a {$status} order needs paid_at.
 import-reason-paid-at-not-allowed = a {$status} order cannot have paid_at.
 import-reason-delivered-at-missing = a {$status} order needs delivered_at.
 import-reason-activation-not-card-key = card_key_activated applies to card_key products only, not {$kind}; leave it out or null.
-import-reason-paid-before-placed = paid_at is earlier than placed_at.
+import-reason-status-backwards = { $existing ->
+    [cancelled] order {$order_no} is already "{$existing_name}" ({$existing}) here; an import cannot change it back to "{$incoming_name}" ({$incoming}): a cancelled order stays cancelled.
+   *[other] order {$order_no} is already "{$existing_name}" ({$existing}) here; an import cannot change it back to "{$incoming_name}" ({$incoming}): an order's status only moves forward.
+}
 import-reason-database = the database refused this order ({$problem}).
 import-reason-more = {$reason} (and {$more} more problems in this line)

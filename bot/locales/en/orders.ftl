@@ -42,6 +42,7 @@ card-back = ⬅ Back to orders
 reason-pending_payment = ✅ Can be cancelled now: it is not paid yet, so cancelling costs nothing.
 reason-paid_not_shipped = ✅ Can be cancelled now: it is paid but not shipped yet.
 reason-instant_delivery_started = 📝 Cannot be cancelled directly: this item is delivered automatically and delivery has started. You can apply; staff decide within 1–2 working days.
+reason-manual_delivery_started = 📝 Cannot be cancelled directly: a staff member is delivering it by hand. You can apply; staff cancel it once they confirm nothing was delivered (reviewed within 1–2 working days).
 reason-card_key_not_activated = 📝 Cannot be cancelled directly: the card key was delivered. It has not been activated, so you can apply and staff will refund after checking.
 reason-card_key_activation_unknown = 📝 Cannot be cancelled directly: the card key was delivered. If you have not used it, apply and staff will check its activation.
 reason-card_key_activated = ⛔ Cannot be cancelled: the card key has been activated. Staff can discuss another solution with you, such as an exchange.
@@ -63,6 +64,7 @@ refund-line-requested = 💰 Refund of {$amount} requested to your {$channel}, e
 refund-line-processing = 💰 Refund of {$amount} to your {$channel} is in progress, expected by {$latest}.
 refund-line-succeeded = 💰 {$amount} has been refunded to your {$channel}.
 refund-line-failed = 💰 The refund of {$amount} to your {$channel} failed; staff will start it again.
+refund-line-instant-requested = 💰 Refund of {$amount} requested to your {$channel}; it arrives at once.
 refund-line-instant = 💰 {$amount} is back in your {$channel}.
 
 confirm-title = ❓ Cancel order {$order_no}?
@@ -92,3 +94,7 @@ press-not-linked = Please link your account first: send /start to see how.
 unlinked-hint = Your account is not linked yet, so I cannot look up orders. Send /start to see how to link it.
 cancel-usage = Send /cancel ORDER_NUMBER to cancel directly, e.g. /cancel KM202611260001, or pick one of your orders below:
 wrong-chat = Please use this in a private chat with me.
+
+refunds-empty = 💰 You have no refunds. After you cancel a paid order, its refund shows up here.
+refunds-header = 💰 Your recent refunds ({$count}):
+refunds-order = Order {$order_no}

@@ -9,7 +9,8 @@ start-unlinked =
 start-linked-header = Hello {$name}! Your recent orders ({$total} in all):
 start-linked-empty = Hello {$name}! There are no orders on your account yet.
 start-order-line = {$badge} {$order_no} · {$product} · {$amount} · {$status}
-start-linked-footer = ✅ can cancel now  📝 can apply (reviewed within 1–2 working days)  ⛔ cannot cancel
+start-linked-footer = ✅ can cancel  📝 can apply (reviewed within 1–2 working days)  ⛔ cannot cancel
+    Tap an order below for details; send an order number or product name to search.
 help-text =
     I can help you with:
     · /start: your recent orders and whether each can be cancelled

@@ -8,7 +8,7 @@ config-database-url = 不支持,请使用 sqlite+aiosqlite:///./data/shop.db 或
 config-api-url = 应为 http(s):// 开头的地址,例如 TELEGRAM_API_URL=http://127.0.0.1:8081;不填则使用 Telegram 官方服务器。
 config-log-level = 只支持 DEBUG、INFO、WARNING、ERROR。
 config-invalid-value = 取值无效,请对照 .env.example 修改。
-config-calendar-file = {$problem}
+config-calendar-file = 日历文件有误:{$problem}
 database-error = 无法打开数据库 {$url}:{$problem}。请检查 .env 中的 DATABASE_URL 以及目录权限。
 telegram-unauthorized = Telegram 拒绝了 BOT_TOKEN(令牌无效或已被撤销)。请在 @BotFather 中重新获取令牌并写入 .env。
 telegram-unreachable = 无法连接 Telegram Bot API({$url}):{$problem}。请检查网络或 TELEGRAM_API_URL。
@@ -23,3 +23,8 @@ import-bad-row = 第 {$line} 行:{$reason}
 import-progress = 已处理 {$done}/{$total} 行({$percent}%)
 import-summary = 导入完成:共 {$total} 行,新增 {$created},更新 {$updated},出错 {$failed}。
 interrupted = 已中断。
+config-env-encoding = 文件不是 UTF-8 编码。请用 UTF-8 重新保存 .env。
+config-database-memory = 是内存数据库,机器人停止后订单和退款会全部丢失。请使用文件,例如 sqlite+aiosqlite:///./data/shop.db。
+config-postgres-driver = 需要 PostgreSQL 驱动:请执行 pip install -e '.[postgres]'。
+telegram-api-error = Telegram Bot API({$url})返回了错误:{$problem}。请检查 TELEGRAM_API_URL 与 BOT_TOKEN。
+import-file-unreadable = 无法读取文件 {$path}:{$problem}。

@@ -11,6 +11,10 @@ status-pending_payment = 待支付
 status-paid = 待发货
 status-delivering = 发货中
 status-delivered = 已发货
+status-delivering-physical = 已发货(运输中)
+status-delivering-manual_virtual = 人工发货中
+status-delivered-physical = 已签收
+status-delivered-direct_topup = 已到账
 status-completed = 已完成
 status-cancelled = 已取消
 

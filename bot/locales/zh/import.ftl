@@ -36,6 +36,9 @@ import-reason-paid-at-missing = 状态为 {$status} 的订单必须有 paid_at�
 import-reason-paid-at-not-allowed = 状态为 {$status} 的订单不能有 paid_at。
 import-reason-delivered-at-missing = 状态为 {$status} 的订单必须有 delivered_at。
 import-reason-activation-not-card-key = card_key_activated 只适用于卡密(card_key)商品,不适用于 {$kind};请删掉该字段或填 null。
-import-reason-paid-before-placed = 支付时间 paid_at 早于下单时间 placed_at。
+import-reason-status-backwards = { $existing ->
+    [cancelled] 订单 {$order_no} 在本系统中已是「{$existing_name}」({$existing}),导入不能改回「{$incoming_name}」({$incoming}):已取消的订单不会因导入而恢复。
+   *[other] 订单 {$order_no} 在本系统中已是「{$existing_name}」({$existing}),导入不能改回「{$incoming_name}」({$incoming}):订单状态只能向前推进。
+}
 import-reason-database = 数据库拒绝了这笔订单({$problem})。
 import-reason-more = {$reason}(这一行还有 {$more} 处问题)

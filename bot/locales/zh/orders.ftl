@@ -42,6 +42,7 @@ card-back = ⬅ 返回订单列表
 reason-pending_payment = ✅ 可以直接取消:订单尚未支付,取消不产生任何费用。
 reason-paid_not_shipped = ✅ 可以直接取消:订单已支付但尚未发货。
 reason-instant_delivery_started = 📝 不能直接取消:该商品为自动发货,已进入发货流程。可以申请取消,由客服在 1–2 个工作日内审核。
+reason-manual_delivery_started = 📝 不能直接取消:客服正在为您人工发货。可以申请取消,客服确认尚未发货后为您取消,1–2 个工作日内审核。
 reason-card_key_not_activated = 📝 不能直接取消:卡密已发出。卡密尚未激活,可以申请取消,客服核实后退款。
 reason-card_key_activation_unknown = 📝 不能直接取消:卡密已发出。如果您还没有使用,可以申请取消,客服会查询激活状态。
 reason-card_key_activated = ⛔ 无法取消:卡密已激活。可以联系客服协商其他方案(如更换商品)。
@@ -63,6 +64,7 @@ refund-line-requested = 💰 退款 {$amount} 已申请,原路退回{$channel},�
 refund-line-processing = 💰 退款 {$amount} 处理中,原路退回{$channel},预计 {$latest} 前到账。
 refund-line-succeeded = 💰 退款 {$amount} 已退回{$channel}。
 refund-line-failed = 💰 退款 {$amount} 退回{$channel}失败,客服会为您重新发起。
+refund-line-instant-requested = 💰 退款 {$amount} 已申请,退回您的{$channel},即时到账。
 refund-line-instant = 💰 {$amount} 已退回您的{$channel}。
 
 confirm-title = ❓ 确认取消订单 {$order_no}?
@@ -92,3 +94,7 @@ press-not-linked = 请先关联您的账号:发送 /start 查看关联方法。
 unlinked-hint = 您的账号还没有关联,所以无法查询订单。发送 /start 查看关联方法。
 cancel-usage = 发送 /cancel 订单号 直接取消,例如:/cancel KM202611260001。也可以在下面的订单里选择:
 wrong-chat = 请在与我的私聊中使用这个功能。
+
+refunds-empty = 💰 您目前没有退款记录。取消已支付的订单后,退款进度会显示在这里。
+refunds-header = 💰 您最近的退款({$count} 笔):
+refunds-order = 订单 {$order_no}

@@ -9,7 +9,8 @@ start-unlinked =
 start-linked-header = {$name},您好!以下是您最近的订单(共 {$total} 笔):
 start-linked-empty = {$name},您好!您的账号下还没有订单。
 start-order-line = {$badge} {$order_no} · {$product} · {$amount} · {$status}
-start-linked-footer = ✅ 可直接取消  📝 可申请取消(客服 1–2 个工作日内审核)  ⛔ 不可取消
+start-linked-footer = ✅ 可取消  📝 可申请取消(客服 1–2 个工作日内审核)  ⛔ 不可取消
+    点下方订单查看详情;直接发送订单号或商品名可搜索。
 help-text =
     我可以帮您:
     · /start 查看最近的订单,以及每笔订单能否取消

@@ -386,9 +386,11 @@ class Refund:
 
 
 class OrderTab(StrEnum):
-    """The tabs of the shopper's order list.
+    """The tabs of the shopper's order list: 全部 / 待支付 / 待发货 / 已发货 / 已完成 / 已取消.
 
-    全部 / 待支付 / 待发货 / 已发货 / 已完成 / 已取消; "to ship" covers paid orders in delivery.
+    A tab is what the shopper would call the order, not the raw status: a
+    parcel in the courier's hands is "shipped", while a top-up still being
+    delivered is "to ship" (nothing has reached the shopper yet).
     """
 
     ALL = "all"
@@ -399,17 +401,40 @@ class OrderTab(StrEnum):
     CANCELLED = "cancelled"
 
     @property
-    def statuses(self) -> tuple[OrderStatus, ...]:
-        return _TAB_STATUSES[self]
+    def clauses(self) -> tuple[TabClause, ...]:
+        """Orders in the tab match any clause; an empty tuple means every order."""
+        return _TAB_CLAUSES[self]
+
+    def contains(self, order: Order) -> bool:
+        return not self.clauses or any(c.matches(order) for c in self.clauses)
 
 
-_TAB_STATUSES: dict[OrderTab, tuple[OrderStatus, ...]] = {
+@dataclass(frozen=True, slots=True)
+class TabClause:
+    status: OrderStatus
+    #: Only these kinds (None: any kind).
+    kinds: frozenset[ProductKind] | None = None
+
+    def matches(self, order: Order) -> bool:
+        return order.status is self.status and (
+            self.kinds is None or order.product_kind in self.kinds
+        )
+
+
+_NOT_PHYSICAL = frozenset(k for k in ProductKind if k is not ProductKind.PHYSICAL)
+_TAB_CLAUSES: dict[OrderTab, tuple[TabClause, ...]] = {
     OrderTab.ALL: (),
-    OrderTab.PENDING: (OrderStatus.PENDING_PAYMENT,),
-    OrderTab.TO_SHIP: (OrderStatus.PAID, OrderStatus.DELIVERING),
-    OrderTab.SHIPPED: (OrderStatus.DELIVERED,),
-    OrderTab.COMPLETED: (OrderStatus.COMPLETED,),
-    OrderTab.CANCELLED: (OrderStatus.CANCELLED,),
+    OrderTab.PENDING: (TabClause(OrderStatus.PENDING_PAYMENT),),
+    OrderTab.TO_SHIP: (
+        TabClause(OrderStatus.PAID),
+        TabClause(OrderStatus.DELIVERING, _NOT_PHYSICAL),
+    ),
+    OrderTab.SHIPPED: (
+        TabClause(OrderStatus.DELIVERING, frozenset({ProductKind.PHYSICAL})),
+        TabClause(OrderStatus.DELIVERED),
+    ),
+    OrderTab.COMPLETED: (TabClause(OrderStatus.COMPLETED),),
+    OrderTab.CANCELLED: (TabClause(OrderStatus.CANCELLED),),
 }
 
 

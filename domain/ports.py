@@ -18,6 +18,7 @@ from domain.orders import (
     Customer,
     Order,
     OrderStatus,
+    OrderTab,
     PaymentChannel,
     Product,
     Refund,
@@ -114,6 +115,7 @@ class OrderRepository(Protocol):
         customer_id: int,
         *,
         statuses: Sequence[OrderStatus] | None = None,
+        tab: OrderTab = OrderTab.ALL,
         limit: int = 5,
         offset: int = 0,
     ) -> OrderPage: ...

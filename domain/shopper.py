@@ -63,13 +63,13 @@ async def list_orders(
     async with uow:
         wanted = max(page, 0)
         result = await uow.orders.recent_for_customer(
-            customer_id, statuses=tab.statuses, limit=PAGE_SIZE, offset=wanted * PAGE_SIZE
+            customer_id, tab=tab, limit=PAGE_SIZE, offset=wanted * PAGE_SIZE
         )
         page, pages = _page_bounds(wanted, result.total)
         if page != wanted:
             # A stale "next page" press after orders changed: show the last page instead.
             result = await uow.orders.recent_for_customer(
-                customer_id, statuses=tab.statuses, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+                customer_id, tab=tab, limit=PAGE_SIZE, offset=page * PAGE_SIZE
             )
     items = [OrderSummary(o, rules.decide(o, now)) for o in result.orders]
     return OrderList(tab, page, pages, result.total, items)
@@ -152,8 +152,12 @@ async def refuse_press(uow: UnitOfWork, why: str, now: datetime) -> None:
 async def open_order_by_number(
     uow: UnitOfWork, customer_id: int, order_no: str, rules: ShopRules, now: datetime
 ) -> OrderCard | None:
+    number = order_no.strip()
     async with uow:
-        order = await uow.orders.number_for_customer(customer_id, order_no.strip())
+        order = await uow.orders.number_for_customer(customer_id, number)
+        if order is None and number != number.upper():
+            # Shoppers type what they see on a phone keyboard: km-1001 means KM-1001.
+            order = await uow.orders.number_for_customer(customer_id, number.upper())
         if order is None:
             return None
         refund = await uow.refunds.for_order(order.id)

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.orders import (
@@ -16,11 +17,13 @@ from domain.orders import (
     Customer,
     Order,
     OrderStatus,
+    OrderTab,
     PaymentChannel,
     Product,
     ProductKind,
     Refund,
     RefundStatus,
+    TabClause,
     normalize_phone,
 )
 from domain.ports import AuditEntry, LinkOutcome, Notification, OrderPage, RefundDraft
@@ -91,6 +94,13 @@ def _order(row: OrderRow, coupon: CouponRow | None, sku: str | None = None) -> O
         cancelled_at=row.cancelled_at,
         card_key_activated=row.card_key_activated,
     )
+
+
+def _tab_clause(clause: TabClause) -> ColumnElement[bool]:
+    condition = OrderRow.status == clause.status.value
+    if clause.kinds is not None:
+        condition = and_(condition, OrderRow.product_kind.in_([k.value for k in clause.kinds]))
+    return condition
 
 
 class SqlCustomerRepository:
@@ -201,12 +211,15 @@ class SqlOrderRepository:
         customer_id: int,
         *,
         statuses: Sequence[OrderStatus] | None = None,
+        tab: OrderTab = OrderTab.ALL,
         limit: int = 5,
         offset: int = 0,
     ) -> OrderPage:
-        where = [OrderRow.customer_id == customer_id]
+        where: list[ColumnElement[bool]] = [OrderRow.customer_id == customer_id]
         if statuses:
             where.append(OrderRow.status.in_([s.value for s in statuses]))
+        if tab.clauses:
+            where.append(or_(*(_tab_clause(c) for c in tab.clauses)))
         total = await self.session.scalar(select(func.count()).select_from(OrderRow).where(*where))
         rows = await self.session.execute(
             self._select()
@@ -476,11 +489,25 @@ class SqlPreferences:
         )
 
     async def set_locale(self, telegram_id: int, locale: str, now: datetime) -> None:
-        row = await self.session.get(UserPrefRow, telegram_id)
-        if row is None:
-            self.session.add(UserPrefRow(telegram_id=telegram_id, locale=locale, updated_at=now))
-        else:
-            row.locale, row.updated_at = locale, now
+        changed = await self.session.execute(
+            update(UserPrefRow)
+            .where(UserPrefRow.telegram_id == telegram_id)
+            .values(locale=locale, updated_at=now)
+        )
+        if changed.rowcount:  # type: ignore[attr-defined]
+            return
+        try:
+            # Two presses at once may both find no row; the loser updates instead.
+            async with self.session.begin_nested():
+                self.session.add(
+                    UserPrefRow(telegram_id=telegram_id, locale=locale, updated_at=now)
+                )
+        except IntegrityError:
+            await self.session.execute(
+                update(UserPrefRow)
+                .where(UserPrefRow.telegram_id == telegram_id)
+                .values(locale=locale, updated_at=now)
+            )
 
 
 class SqlAuditLog:

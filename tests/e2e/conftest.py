@@ -93,6 +93,8 @@ class Shop:
                 placed_at=placed,
                 paid_at=None if pending else placed,
                 delivered_at=placed if delivered else None,
+                completed_at=placed if status is OrderStatus.COMPLETED else None,
+                cancelled_at=placed if status is OrderStatus.CANCELLED else None,
                 card_key_activated=activated,
             ),
             coupon=coupon,

@@ -227,3 +227,22 @@ def test_errors_read_as_english_in_logs() -> None:
     assert str(caught.value) == (
         "the coupon takes off 101 fen, more than the order's discount of 100 fen"
     )
+
+
+def test_every_order_sits_in_exactly_one_status_tab_and_a_parcel_in_transit_is_shipped() -> None:
+    from datetime import UTC, datetime
+
+    from domain.orders import Order, OrderStatus, OrderTab, ProductKind
+
+    def order(status: OrderStatus, kind: ProductKind) -> Order:
+        now = datetime(2026, 11, 26, tzinfo=UTC)
+        return Order(1, "KM-1", 1, "x", kind, 1, 100, 100, status, now)
+
+    tabs = [t for t in OrderTab if t is not OrderTab.ALL]
+    for status in OrderStatus:
+        for kind in ProductKind:
+            homes = [t for t in tabs if t.contains(order(status, kind))]
+            assert len(homes) == 1, (status, kind, homes)
+            assert OrderTab.ALL.contains(order(status, kind))
+    assert OrderTab.SHIPPED.contains(order(OrderStatus.DELIVERING, ProductKind.PHYSICAL))
+    assert OrderTab.TO_SHIP.contains(order(OrderStatus.DELIVERING, ProductKind.DIRECT_TOPUP))

@@ -53,4 +53,5 @@ command-orders = My orders (by status, search)
 command-cancel = Cancel an order (optionally with its number)
 command-refunds = Refund progress
 command-lang = Language / 切换语言
+command-unlink = Unlink my account
 command-help = Help

@@ -14,6 +14,10 @@ start-linked-footer = ✅ can cancel  📝 can apply (reviewed within 1–2 work
 help-text =
     I can help you with:
     · /start: your recent orders and whether each can be cancelled
+    · /orders: all your orders by status; send an order number or product name to search
+    · /cancel ORDER_NUMBER: cancel that order (you confirm the amount, where the money goes and by when first)
+    · /refunds: refund progress
+    · /lang: change language; /unlink: unlink your account
     · The rules: an order awaiting payment cancels for free; a paid order not yet shipped cancels at once and the money goes back the way you paid (WeChat/Alipay 1–3 working days, bank card 3–5, shop balance at once); an auto-delivered item already in delivery, or a card key you have not activated, can be applied for and staff decide within 1–2 working days; an activated card key cannot be cancelled, but staff can offer an exchange; a shipped parcel goes through return and refund.
 fallback-unknown = Sorry, I did not understand that. Send /start to see your orders, or /help to see what I can do.
 fallback-edited = I saw your edit, but I only act on new messages. Please send it again.

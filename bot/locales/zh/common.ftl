@@ -40,4 +40,5 @@ command-orders = 我的订单(按状态查看、搜索)
 command-cancel = 取消订单(可跟订单号)
 command-refunds = 退款进度
 command-lang = 切换语言 / Language
+command-unlink = 解除账号关联
 command-help = 帮助

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         # Migration chatter is noise on every start; problems still show as warnings.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
-        if command == "run":
+        if command in TELEGRAM_COMMANDS:
             settings.require_token()
         return asyncio.run(COMMANDS[command](settings, args, t))
     except ConfigError as error:
@@ -99,8 +99,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def run(settings: Settings, _args: argparse.Namespace, t: Translator) -> int:
-    # Telegram's client library takes seconds to import; only this command needs it, so
-    # --help, migrate, imports and configuration errors answer without that wait.
+    # Telegram's client library takes seconds to import; only the commands that talk to
+    # Telegram pay for it, so --help, migrate, imports and config errors answer at once.
+    from bot.app import Runtime  # noqa: PLC0415
+
+    if settings.calendar_file is not None:
+        CalendarOverrides.load(settings.calendar_file)  # a bad file fails before any network
+    runtime = Runtime(settings)
+
+    async def serve() -> int:
+        username = await runtime.prepare()
+        database = describe_database(settings.database_url)
+        print(t("bot-started", username=username, database=database), file=sys.stderr)
+        await runtime.poll()
+        print(t("bot-stopped"), file=sys.stderr)
+        return 0
+
+    try:
+        return await telegram_call(serve, settings, t)
+    finally:
+        await runtime.close()
+
+
+async def telegram_call(
+    action: Callable[[], Awaitable[int]], settings: Settings, t: Translator
+) -> int:
+    """Run ``action``; a Telegram failure becomes one line without the token, and an exit code."""
     from aiogram.exceptions import (  # noqa: PLC0415
         ClientDecodeError,
         TelegramAPIError,
@@ -109,33 +133,20 @@ async def run(settings: Settings, _args: argparse.Namespace, t: Translator) -> i
     )
     from aiohttp import ClientError  # noqa: PLC0415
 
-    from bot.app import Runtime  # noqa: PLC0415
-
-    if settings.calendar_file is not None:
-        CalendarOverrides.load(settings.calendar_file)  # a bad file fails before any network
-    runtime = Runtime(settings)
+    url = settings.telegram_api_url or "https://api.telegram.org"
     try:
-        username = await runtime.prepare()
-        database = describe_database(settings.database_url)
-        print(t("bot-started", username=username, database=database), file=sys.stderr)
-        await runtime.poll()
+        return await action()
     except TelegramUnauthorizedError:
         print(t("telegram-unauthorized"), file=sys.stderr)
         return EXIT_CONFIG
     except (TelegramNetworkError, ClientError) as error:
-        url = settings.telegram_api_url or "https://api.telegram.org"
         problem = _redact(str(error), settings)
         print(t("telegram-unreachable", url=url, problem=problem), file=sys.stderr)
         return EXIT_FAILED
     except (TelegramAPIError, ClientDecodeError) as error:
-        url = settings.telegram_api_url or "https://api.telegram.org"
         problem = _redact(str(error), settings).splitlines()[0][:200]
         print(t("telegram-api-error", url=url, problem=problem), file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        await runtime.close()
-    print(t("bot-stopped"), file=sys.stderr)
-    return 0
 
 
 def _redact(text: str, settings: Settings) -> str:
@@ -211,36 +222,21 @@ async def import_orders(settings: Settings, args: argparse.Namespace, t: Transla
 
 
 async def link_token(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
-    # As in run: only this command talks to Telegram, so only it pays for importing aiogram.
-    from aiogram.exceptions import (  # noqa: PLC0415
-        ClientDecodeError,
-        TelegramAPIError,
-        TelegramNetworkError,
-        TelegramUnauthorizedError,
-    )
-    from aiohttp import ClientError  # noqa: PLC0415
+    from bot.factory import create_bot  # noqa: PLC0415 - see run()
 
-    from bot.factory import create_bot  # noqa: PLC0415
-
-    settings.require_token()
     bot = create_bot(settings)
+    username = ""
+
+    async def ask_username() -> int:
+        nonlocal username
+        # Asking before issuing means a bad token or an unreachable Telegram leaves no
+        # unused token behind.
+        username = (await bot.get_me()).username or ""
+        return 0
+
     try:
-        # The link needs the bot's username; asking before issuing means a bad token or an
-        # unreachable Telegram leaves no unused token behind.
-        me = await bot.get_me()
-    except TelegramUnauthorizedError:
-        print(t("telegram-unauthorized"), file=sys.stderr)
-        return EXIT_CONFIG
-    except (TelegramNetworkError, ClientError) as error:
-        url = settings.telegram_api_url or "https://api.telegram.org"
-        problem = _redact(str(error), settings)
-        print(t("telegram-unreachable", url=url, problem=problem), file=sys.stderr)
-        return EXIT_FAILED
-    except (TelegramAPIError, ClientDecodeError) as error:
-        url = settings.telegram_api_url or "https://api.telegram.org"
-        problem = _redact(str(error), settings).splitlines()[0][:200]
-        print(t("telegram-api-error", url=url, problem=problem), file=sys.stderr)
-        return EXIT_FAILED
+        if code := await telegram_call(ask_username, settings, t):
+            return code
     finally:
         await bot.session.close()
     engine = create_engine(settings.database_url)
@@ -268,10 +264,11 @@ async def link_token(settings: Settings, args: argparse.Namespace, t: Translator
             timezone=settings.timezone,
         )
     )
-    print(f"https://t.me/{me.username}?start={token}")
+    print(f"https://t.me/{username}?start={token}")
     return 0
 
 
+TELEGRAM_COMMANDS = ("run", "link-token")
 COMMANDS = {
     "run": run,
     "migrate": migrate,

@@ -23,6 +23,14 @@ from domain.orders import (
     Product,
     Refund,
 )
+from domain.tickets import (
+    Evidence,
+    RejectReason,
+    Ticket,
+    TicketKind,
+    TicketReason,
+    TicketStatus,
+)
 
 
 class Clock(Protocol):
@@ -96,6 +104,26 @@ class RefundDraft:
     expected_latest: date
 
 
+@dataclass(frozen=True, slots=True)
+class TicketDraft:
+    order_id: int
+    customer_id: int
+    kind: TicketKind
+    reason: TicketReason
+    reason_text: str
+    deadline: date
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerHistory:
+    """The short history staff see beside a ticket."""
+
+    orders: int
+    cancelled: int
+    tickets: int
+
+
 class CustomerRepository(Protocol):
     async def get(self, customer_id: int) -> Customer | None: ...
     async def by_telegram(self, telegram_id: int) -> Customer | None: ...
@@ -140,6 +168,27 @@ class RefundRepository(Protocol):
     async def for_customer(self, customer_id: int, *, limit: int = 10) -> list[Refund]: ...
 
 
+class TicketRepository(Protocol):
+    async def add(self, draft: TicketDraft, now: datetime) -> Ticket | None: ...
+    async def get(self, ticket_id: int) -> Ticket | None: ...
+    async def for_customer(self, customer_id: int, ticket_id: int) -> Ticket | None: ...
+    async def open_for_order(self, order_id: int) -> Ticket | None: ...
+    async def list_for_customer(self, customer_id: int, *, limit: int = 10) -> list[Ticket]: ...
+    async def open_queue(self, *, limit: int = 20) -> list[Ticket]: ...
+    async def close(
+        self,
+        ticket_id: int,
+        *,
+        status: TicketStatus,
+        now: datetime,
+        decided_by: int | None = None,
+        reject_reason: RejectReason | None = None,
+        note: str | None = None,
+    ) -> bool: ...
+    async def add_evidence(self, ticket_id: int, evidence: Evidence, now: datetime) -> bool: ...
+    async def history(self, customer_id: int) -> CustomerHistory: ...
+
+
 class OutboxRepository(Protocol):
     async def add(self, notification: Notification, now: datetime) -> bool: ...
 
@@ -166,6 +215,7 @@ class UnitOfWork(Protocol):
     customers: CustomerRepository
     orders: OrderRepository
     refunds: RefundRepository
+    tickets: TicketRepository
     outbox: OutboxRepository
     link_tokens: LinkTokenRepository
     prefs: PreferenceRepository

@@ -18,7 +18,7 @@ from domain.orders import (
     Refund,
     normalize_phone,
 )
-from domain.policy import CancelDecision, CouponOutcome, ShopRules
+from domain.policy import CancelDecision, CouponOutcome, RefundPlan, ShopRules
 from domain.ports import AuditEntry, LinkOutcome, Notification, RefundDraft, UnitOfWork
 from domain.services import OrderSummary
 
@@ -203,63 +203,86 @@ async def cancel_order(
         decision = rules.decide(order, now)
         if not decision.can_cancel_now:
             return await _current(uow, customer_id, order_id, rules, now)
-        if not await uow.orders.transition(
-            order.id, expected=order.status, new=OrderStatus.CANCELLED, at=now
-        ):
+        changed, refund = await write_cancel(
+            uow, order, plan=decision.refund, coupon=decision.coupon, actor=actor, now=now
+        )
+        if not changed:
             await uow.rollback()
             return await _current(uow, customer_id, order_id, rules, now)
-        refund = None
-        if decision.refund is not None:
-            plan = decision.refund
-            refund = await uow.refunds.add(
-                RefundDraft(
-                    order_id=order.id,
-                    idempotency_key=f"cancel:{order.id}",
-                    amount_fen=plan.amount_fen,
-                    channel=plan.channel,
-                    expected_earliest=plan.earliest,
-                    expected_latest=plan.latest,
-                ),
-                now,
-            )
-        if decision.coupon is CouponOutcome.RETURNED and order.coupon and order.coupon.id:
-            await uow.orders.return_coupon(order.coupon.id)
-        uow.audit.add(
-            AuditEntry(
-                "order.cancelled",
-                actor,
-                now,
-                order_id=order.id,
-                detail={
-                    "from": order.status.value,
-                    "refund_fen": refund.amount_fen if refund else 0,
-                    "coupon": decision.coupon.value,
-                },
-            )
-        )
-        if refund is not None:
-            # Staff must push money back through WeChat/Alipay/bank consoles; tell them now.
-            await uow.outbox.add(
-                Notification(
-                    kind="staff.refund_requested",
-                    audience="staff",
-                    dedupe_key=f"refund-requested:{refund.id}",
-                    due_at=now,
-                    customer_id=customer_id,
-                    payload={
-                        "order_no": order.order_no,
-                        "amount_fen": refund.amount_fen,
-                        "channel": refund.channel.value,
-                        "latest": refund.expected_latest.isoformat(),
-                    },
-                ),
-                now,
-            )
         await uow.commit()
         after = await uow.orders.for_customer(customer_id, order_id)
     assert after is not None  # it was just cancelled inside this unit of work
     card = OrderCard(after, rules.decide(after, now), refund)
     return CancelResult(CancelOutcome.CANCELLED, card, decision.coupon)
+
+
+async def write_cancel(
+    uow: UnitOfWork,
+    order: Order,
+    *,
+    plan: RefundPlan | None,
+    coupon: CouponOutcome,
+    actor: str,
+    now: datetime,
+) -> tuple[bool, Refund | None]:
+    """The writes of every cancellation, direct or approved by staff; the caller commits.
+
+    One guarded transition from the status the caller saw; only when it wins
+    are the refund (one per order, keyed by the order), the coupon, the audit
+    row and the staff's refund notice written. False: someone else got there
+    first and nothing was written.
+    """
+    if not await uow.orders.transition(
+        order.id, expected=order.status, new=OrderStatus.CANCELLED, at=now
+    ):
+        return False, None
+    refund = None
+    if plan is not None:
+        refund = await uow.refunds.add(
+            RefundDraft(
+                order_id=order.id,
+                idempotency_key=f"cancel:{order.id}",
+                amount_fen=plan.amount_fen,
+                channel=plan.channel,
+                expected_earliest=plan.earliest,
+                expected_latest=plan.latest,
+            ),
+            now,
+        )
+    if coupon is CouponOutcome.RETURNED and order.coupon and order.coupon.id:
+        await uow.orders.return_coupon(order.coupon.id)
+    uow.audit.add(
+        AuditEntry(
+            "order.cancelled",
+            actor,
+            now,
+            order_id=order.id,
+            detail={
+                "from": order.status.value,
+                "refund_fen": refund.amount_fen if refund else 0,
+                "coupon": coupon.value,
+            },
+        )
+    )
+    if refund is not None:
+        # Staff must push money back through WeChat/Alipay/bank consoles; tell them now.
+        await uow.outbox.add(
+            Notification(
+                kind="staff.refund_requested",
+                audience="staff",
+                dedupe_key=f"refund-requested:{refund.id}",
+                due_at=now,
+                customer_id=order.customer_id,
+                payload={
+                    "order_no": order.order_no,
+                    "amount_fen": refund.amount_fen,
+                    "channel": refund.channel.value,
+                    "latest": refund.expected_latest.isoformat(),
+                },
+            ),
+            now,
+        )
+    return True, refund
 
 
 async def _current(

@@ -26,8 +26,24 @@ from domain.orders import (
     TabClause,
     normalize_phone,
 )
-from domain.ports import AuditEntry, LinkOutcome, Notification, OrderPage, RefundDraft
+from domain.ports import (
+    AuditEntry,
+    CustomerHistory,
+    LinkOutcome,
+    Notification,
+    OrderPage,
+    RefundDraft,
+    TicketDraft,
+)
 from domain.services import OrderRecord
+from domain.tickets import (
+    Evidence,
+    RejectReason,
+    Ticket,
+    TicketKind,
+    TicketReason,
+    TicketStatus,
+)
 from storage.tables import (
     AuditRow,
     CouponRow,
@@ -37,6 +53,7 @@ from storage.tables import (
     OutboxRow,
     ProductRow,
     RefundRow,
+    TicketRow,
     UserPrefRow,
 )
 
@@ -644,3 +661,161 @@ async def upsert_many(session: AsyncSession, records: Sequence[OrderRecord], now
         session, OrderRow, "order_no", order_values, lambda _no: {}
     )
     return len(new_orders)
+
+
+def _evidence(items: list[dict[str, Any]]) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(
+            file_id=e["file_id"],
+            file_unique_id=e["file_unique_id"],
+            kind=e["kind"],
+            size=e.get("size"),
+            mime_type=e.get("mime_type"),
+        )
+        for e in items
+    )
+
+
+def _ticket(row: TicketRow, order_no: str) -> Ticket:
+    return Ticket(
+        id=row.id,
+        order_id=row.order_id,
+        order_no=order_no,
+        customer_id=row.customer_id,
+        kind=TicketKind(row.kind),
+        reason=TicketReason(row.reason),
+        reason_text=row.reason_text,
+        status=TicketStatus(row.status),
+        created_at=row.created_at,
+        deadline=row.deadline,
+        evidence=_evidence(row.evidence or []),
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        reject_reason=RejectReason(row.reject_reason) if row.reject_reason else None,
+        decision_note=row.decision_note,
+    )
+
+
+class SqlTicketRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _select(self):  # type: ignore[no-untyped-def]
+        return select(TicketRow, OrderRow.order_no).join(
+            OrderRow, OrderRow.id == TicketRow.order_id
+        )
+
+    async def _one(self, *where: ColumnElement[bool]) -> Ticket | None:
+        found = (await self.session.execute(self._select().where(*where))).first()
+        return _ticket(*found) if found else None
+
+    async def add(self, draft: TicketDraft, now: datetime) -> Ticket | None:
+        """File a ticket; None when the order already has an open one (even if filed just now)."""
+        row = TicketRow(
+            order_id=draft.order_id,
+            open_order_id=draft.order_id,
+            customer_id=draft.customer_id,
+            kind=draft.kind.value,
+            reason=draft.reason.value,
+            reason_text=draft.reason_text,
+            evidence=[_evidence_dict(e) for e in draft.evidence],
+            status=TicketStatus.OPEN.value,
+            created_at=now,
+            deadline=draft.deadline,
+            updated_at=now,
+        )
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return None
+        return await self.get(row.id)
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        return await self._one(TicketRow.id == ticket_id)
+
+    async def for_customer(self, customer_id: int, ticket_id: int) -> Ticket | None:
+        return await self._one(TicketRow.id == ticket_id, TicketRow.customer_id == customer_id)
+
+    async def open_for_order(self, order_id: int) -> Ticket | None:
+        return await self._one(TicketRow.open_order_id == order_id)
+
+    async def list_for_customer(self, customer_id: int, *, limit: int = 10) -> list[Ticket]:
+        rows = await self.session.execute(
+            self._select()
+            .where(TicketRow.customer_id == customer_id)
+            .order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
+            .limit(limit)
+        )
+        return [_ticket(*r) for r in rows]
+
+    async def open_queue(self, *, limit: int = 20) -> list[Ticket]:
+        rows = await self.session.execute(
+            self._select()
+            .where(TicketRow.status == TicketStatus.OPEN.value)
+            .order_by(TicketRow.deadline, TicketRow.created_at, TicketRow.id)
+            .limit(limit)
+        )
+        return [_ticket(*r) for r in rows]
+
+    async def close(
+        self,
+        ticket_id: int,
+        *,
+        status: TicketStatus,
+        now: datetime,
+        decided_by: int | None = None,
+        reject_reason: RejectReason | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """Close an open ticket in one guarded statement; False if it was already closed."""
+        result = await self.session.execute(
+            update(TicketRow)
+            .where(TicketRow.id == ticket_id, TicketRow.status == TicketStatus.OPEN.value)
+            .values(
+                status=status.value,
+                open_order_id=None,
+                decided_by=decided_by,
+                decided_at=now,
+                reject_reason=reject_reason.value if reject_reason else None,
+                decision_note=note,
+                updated_at=now,
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def add_evidence(self, ticket_id: int, evidence: Evidence, now: datetime) -> bool:
+        row = await self.session.get(TicketRow, ticket_id, with_for_update=True)
+        if row is None or row.status != TicketStatus.OPEN.value:
+            return False
+        row.evidence = [*(row.evidence or []), _evidence_dict(evidence)]
+        row.updated_at = now
+        await self.session.flush()
+        return True
+
+    async def history(self, customer_id: int) -> CustomerHistory:
+        orders = await self.session.scalar(
+            select(func.count()).select_from(OrderRow).where(OrderRow.customer_id == customer_id)
+        )
+        cancelled = await self.session.scalar(
+            select(func.count())
+            .select_from(OrderRow)
+            .where(
+                OrderRow.customer_id == customer_id,
+                OrderRow.status == OrderStatus.CANCELLED.value,
+            )
+        )
+        tickets = await self.session.scalar(
+            select(func.count()).select_from(TicketRow).where(TicketRow.customer_id == customer_id)
+        )
+        return CustomerHistory(orders or 0, cancelled or 0, tickets or 0)
+
+
+def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "file_id": evidence.file_id,
+        "file_unique_id": evidence.file_unique_id,
+        "kind": evidence.kind,
+        "size": evidence.size,
+        "mime_type": evidence.mime_type,
+    }

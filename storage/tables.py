@@ -197,3 +197,31 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class TicketRow(Base):
+    """An apply-for-cancel ticket. ``open_order_id`` enforces one open ticket per order.
+
+    It holds the order id while the ticket is open and NULL once it is closed;
+    a unique constraint on it is the portable form of a partial unique index.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_status_deadline", "status", "deadline"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    open_order_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(20))
+    reason_text: Mapped[str] = mapped_column(String(600))
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    deadline: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reject_reason: Mapped[str | None] = mapped_column(String(30))
+    decision_note: Mapped[str | None] = mapped_column(String(600))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

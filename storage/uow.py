@@ -15,6 +15,7 @@ from storage.repositories import (
     SqlOutbox,
     SqlPreferences,
     SqlRefundRepository,
+    SqlTicketRepository,
 )
 
 
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
         self.customers = SqlCustomerRepository(session)
         self.orders = SqlOrderRepository(session)
         self.refunds = SqlRefundRepository(session)
+        self.tickets = SqlTicketRepository(session)
         self.outbox = SqlOutbox(session)
         self.link_tokens = SqlLinkTokens(session)
         self.prefs = SqlPreferences(session)

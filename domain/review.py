@@ -1,0 +1,354 @@
+"""Use cases of apply-for-cancel tickets: the shopper files, staff decide, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.orders import OrderStatus
+from domain.policy import NextStep, ShopRules, coupon_outcome, refund_plan
+from domain.ports import AuditEntry, CustomerHistory, Notification, TicketDraft, UnitOfWork
+from domain.shopper import OrderCard, shopper, write_cancel
+from domain.tickets import (
+    MAX_EVIDENCE,
+    Evidence,
+    RejectReason,
+    Ticket,
+    TicketKind,
+    TicketReason,
+    TicketStatus,
+)
+
+
+def staff(telegram_id: int) -> str:
+    return f"staff:{telegram_id}"
+
+
+class ApplyOutcome(StrEnum):
+    FILED = "filed"
+    MAY_APPLY = "may_apply"
+    ALREADY_OPEN = "already_open"  # one open ticket per order: show that one
+    NOT_ALLOWED = "not_allowed"  # the rules say cancel directly, or nothing to cancel
+    NOT_FOUND = "not_found"  # not this shopper's order
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    outcome: ApplyOutcome
+    card: OrderCard | None = None
+    ticket: Ticket | None = None
+
+
+async def check_application(
+    uow: UnitOfWork, *, customer_id: int, order_id: int, rules: ShopRules, now: datetime
+) -> ApplyResult:
+    """Whether the shopper may start an application for this order right now."""
+    async with uow:
+        order = await uow.orders.for_customer(customer_id, order_id)
+        if order is None:
+            return ApplyResult(ApplyOutcome.NOT_FOUND)
+        card = OrderCard(order, rules.decide(order, now), await uow.refunds.for_order(order.id))
+        existing = await uow.tickets.open_for_order(order.id)
+    if existing is not None:
+        return ApplyResult(ApplyOutcome.ALREADY_OPEN, card, existing)
+    if not card.decision.can_apply:
+        return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
+    return ApplyResult(ApplyOutcome.MAY_APPLY, card)
+
+
+async def file_ticket(
+    uow: UnitOfWork,
+    *,
+    customer_id: int,
+    order_id: int,
+    reason: TicketReason,
+    reason_text: str,
+    evidence: tuple[Evidence, ...],
+    actor: str,
+    rules: ShopRules,
+    now: datetime,
+) -> ApplyResult:
+    """File the application and queue its card for the staff chat, in one transaction."""
+    async with uow:
+        order = await uow.orders.for_customer(customer_id, order_id)
+        if order is None:
+            return ApplyResult(ApplyOutcome.NOT_FOUND)
+        decision = rules.decide(order, now)
+        card = OrderCard(order, decision, await uow.refunds.for_order(order.id))
+        if not decision.can_apply:
+            return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
+        kind = (
+            TicketKind.ACTIVATION_CHECK
+            if decision.next_step is NextStep.REQUEST_ACTIVATION_CHECK
+            else TicketKind.CANCEL
+        )
+        ticket = await uow.tickets.add(
+            TicketDraft(
+                order_id=order.id,
+                customer_id=customer_id,
+                kind=kind,
+                reason=reason,
+                reason_text=reason_text,
+                deadline=rules.review_deadline(now),
+                evidence=evidence[:MAX_EVIDENCE],
+            ),
+            now,
+        )
+        if ticket is None:
+            return ApplyResult(
+                ApplyOutcome.ALREADY_OPEN, card, await uow.tickets.open_for_order(order.id)
+            )
+        uow.audit.add(
+            AuditEntry(
+                "ticket.filed",
+                actor,
+                now,
+                order_id=order.id,
+                detail={"ticket": ticket.id, "kind": kind.value, "reason": reason.value},
+            )
+        )
+        await uow.outbox.add(
+            Notification(
+                kind="staff.ticket_new",
+                audience="staff",
+                dedupe_key=f"ticket-new:{ticket.id}",
+                due_at=now,
+                customer_id=customer_id,
+                payload={"ticket_id": ticket.id},
+            ),
+            now,
+        )
+        await uow.commit()
+    return ApplyResult(ApplyOutcome.FILED, card, ticket)
+
+
+class EvidenceOutcome(StrEnum):
+    ADDED = "added"
+    TOO_MANY = "too_many"
+    CLOSED = "closed"
+    NOT_FOUND = "not_found"
+
+
+async def add_ticket_evidence(
+    uow: UnitOfWork, *, customer_id: int, ticket_id: int, evidence: Evidence, now: datetime
+) -> EvidenceOutcome:
+    """More screenshots for an open ticket; staff see each one as it arrives."""
+    async with uow:
+        ticket = await uow.tickets.for_customer(customer_id, ticket_id)
+        if ticket is None:
+            return EvidenceOutcome.NOT_FOUND
+        if ticket.status.closed:
+            return EvidenceOutcome.CLOSED
+        if len(ticket.evidence) >= MAX_EVIDENCE:
+            return EvidenceOutcome.TOO_MANY
+        if not await uow.tickets.add_evidence(ticket_id, evidence, now):
+            return EvidenceOutcome.CLOSED
+        await uow.outbox.add(
+            Notification(
+                kind="staff.ticket_evidence",
+                audience="staff",
+                dedupe_key=f"ticket-evidence:{ticket_id}:{evidence.file_unique_id}",
+                due_at=now,
+                customer_id=customer_id,
+                payload={"ticket_id": ticket_id, "file_id": evidence.file_id},
+            ),
+            now,
+        )
+        await uow.commit()
+    return EvidenceOutcome.ADDED
+
+
+async def withdraw_ticket(
+    uow: UnitOfWork, *, customer_id: int, ticket_id: int, actor: str, now: datetime
+) -> Ticket | None:
+    """Withdraw an open ticket. None when it is not the shopper's or no longer open."""
+    async with uow:
+        ticket = await uow.tickets.for_customer(customer_id, ticket_id)
+        if ticket is None or not await uow.tickets.close(
+            ticket_id, status=TicketStatus.WITHDRAWN, now=now
+        ):
+            return None
+        uow.audit.add(
+            AuditEntry("ticket.withdrawn", actor, now, ticket.order_id, {"ticket": ticket_id})
+        )
+        await uow.outbox.add(
+            Notification(
+                kind="staff.ticket_withdrawn",
+                audience="staff",
+                dedupe_key=f"ticket-withdrawn:{ticket_id}",
+                due_at=now,
+                customer_id=customer_id,
+                payload={"ticket_id": ticket_id},
+            ),
+            now,
+        )
+        await uow.commit()
+        return await uow.tickets.get(ticket_id)
+
+
+async def customer_tickets(uow: UnitOfWork, customer_id: int) -> list[Ticket]:
+    async with uow:
+        return await uow.tickets.list_for_customer(customer_id)
+
+
+# --------------------------------------------------------------------------- staff
+
+
+class Verdict(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    EXCHANGE = "exchange"  # an activated key: offer another product instead (the seed's 协商)
+
+
+_CLOSING_STATUS = {
+    Verdict.APPROVE: TicketStatus.APPROVED,
+    Verdict.REJECT: TicketStatus.REJECTED,
+    Verdict.EXCHANGE: TicketStatus.EXCHANGE_OFFERED,
+}
+
+
+class ReviewOutcome(StrEnum):
+    DECIDED = "decided"
+    ALREADY_DECIDED = "already_decided"  # the first decision won; here is who made it
+    NOT_STAFF = "not_staff"
+    NOT_FOUND = "not_found"
+    ORDER_CHANGED = "order_changed"  # approve lost a race with the order's own change
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewResult:
+    outcome: ReviewOutcome
+    ticket: Ticket | None = None
+
+
+# Each way a decision can fail to land is its own answer to the staff member who pressed.
+async def review_ticket(  # noqa: PLR0911
+    uow: UnitOfWork,
+    *,
+    ticket_id: int,
+    reviewer_id: int,
+    is_staff: bool,
+    verdict: Verdict,
+    rules: ShopRules,
+    now: datetime,
+    reject_reason: RejectReason | None = None,
+    note: str | None = None,
+) -> ReviewResult:
+    """Decide a ticket: the first decision wins, in one transaction with all it causes.
+
+    Approving cancels the order exactly as a direct cancel does (refund,
+    coupon, audit); either way the shopper's notification is queued in the
+    same transaction.
+    """
+    async with uow:
+        if not is_staff:
+            uow.audit.add(
+                AuditEntry(
+                    "ticket.review_refused",
+                    shopper(reviewer_id),
+                    now,
+                    detail={"ticket": ticket_id},
+                )
+            )
+            await uow.commit()
+            return ReviewResult(ReviewOutcome.NOT_STAFF)
+        ticket = await uow.tickets.get(ticket_id)
+        if ticket is None:
+            return ReviewResult(ReviewOutcome.NOT_FOUND)
+        if ticket.status.closed:
+            return ReviewResult(ReviewOutcome.ALREADY_DECIDED, ticket)
+        if not await uow.tickets.close(
+            ticket_id,
+            status=_CLOSING_STATUS[verdict],
+            now=now,
+            decided_by=reviewer_id,
+            reject_reason=reject_reason if verdict is Verdict.REJECT else None,
+            note=note,
+        ):
+            await uow.rollback()
+            return ReviewResult(ReviewOutcome.ALREADY_DECIDED, await uow.tickets.get(ticket_id))
+        payload: dict[str, str | int | None] = {
+            "ticket_id": ticket_id,
+            "order_no": ticket.order_no,
+            "verdict": verdict.value,
+            "reject_reason": reject_reason.value if reject_reason else None,
+            "note": note,
+        }
+        if verdict is Verdict.APPROVE:
+            order = await uow.orders.get(ticket.order_id)
+            assert order is not None  # tickets reference existing orders; orders are kept
+            if order.status is OrderStatus.CANCELLED:
+                await uow.rollback()
+                return ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket)
+            plan = refund_plan(order, now, rules.calendar, rules.tz)
+            changed, refund = await write_cancel(
+                uow,
+                order,
+                plan=plan,
+                coupon=coupon_outcome(order.coupon, now),
+                actor=staff(reviewer_id),
+                now=now,
+            )
+            if not changed:
+                await uow.rollback()
+                return ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket)
+            if refund is not None:
+                payload |= {
+                    "amount_fen": refund.amount_fen,
+                    "channel": refund.channel.value,
+                    "latest": refund.expected_latest.isoformat(),
+                }
+        uow.audit.add(
+            AuditEntry(
+                f"ticket.{_CLOSING_STATUS[verdict].value}",
+                staff(reviewer_id),
+                now,
+                order_id=ticket.order_id,
+                detail={"ticket": ticket_id, "reject_reason": payload["reject_reason"]},
+            )
+        )
+        await uow.outbox.add(
+            Notification(
+                kind="customer.ticket_decided",
+                audience="customer",
+                dedupe_key=f"ticket-decided:{ticket_id}",
+                due_at=now,
+                customer_id=ticket.customer_id,
+                payload=payload,
+            ),
+            now,
+        )
+        await uow.commit()
+        return ReviewResult(ReviewOutcome.DECIDED, await uow.tickets.get(ticket_id))
+
+
+@dataclass(frozen=True, slots=True)
+class StaffTicketView:
+    """Everything a staff card shows: the ticket, its order and the customer's history."""
+
+    ticket: Ticket
+    card: OrderCard
+    history: CustomerHistory
+    customer_name: str
+
+
+async def staff_ticket_view(
+    uow: UnitOfWork, ticket_id: int, rules: ShopRules, now: datetime
+) -> StaffTicketView | None:
+    async with uow:
+        ticket = await uow.tickets.get(ticket_id)
+        if ticket is None:
+            return None
+        order = await uow.orders.get(ticket.order_id)
+        customer = await uow.customers.get(ticket.customer_id)
+        assert order is not None and customer is not None
+        history = await uow.tickets.history(ticket.customer_id)
+        refund = await uow.refunds.for_order(order.id)
+    card = OrderCard(order, rules.decide(order, now), refund)
+    return StaffTicketView(ticket, card, history, customer.name)
+
+
+async def open_tickets(uow: UnitOfWork, *, limit: int = 20) -> list[Ticket]:
+    async with uow:
+        return await uow.tickets.open_queue(limit=limit)

@@ -23,6 +23,7 @@ from domain.ports import AuditEntry, LinkOutcome, Notification, RefundDraft, Uni
 from domain.services import OrderSummary
 
 PAGE_SIZE = 5
+MAX_QUERY = 64  # the longest order number, and plenty for a product name
 #: What an order number looks like: letters, digits, - and _, with at least one digit.
 ORDER_NO = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{3,63}$")
 LINK_TOKEN_BYTES = 18  # 24 url-safe characters, well inside Telegram's 64 for a start parameter
@@ -76,13 +77,22 @@ async def list_orders(
 
 
 @dataclass(frozen=True, slots=True)
+class OrderCard:
+    order: Order
+    decision: CancelDecision
+    refund: Refund | None  # the refund already under way, for a cancelled paid order
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
     """Either the one order the text named, or the orders whose product matches it."""
 
-    exact: OrderSummary | None
+    exact: OrderCard | None
     matches: OrderList | None
     #: The text looked like an order number, so "no such order" is the clearer answer.
     by_number: bool = False
+    #: One word longer than any order number: say so rather than search a cut-off copy.
+    bad_number: bool = False
 
 
 def looks_like_order_no(text: str) -> bool:
@@ -99,7 +109,10 @@ async def search_orders(
     now: datetime,
 ) -> SearchResult:
     """An order number opens that order (only the shopper's own); other text searches names."""
-    query = " ".join(text.split())[:64]
+    words = text.split()
+    if len(words) == 1 and len(words[0]) > MAX_QUERY:
+        return SearchResult(None, None, bad_number=True)
+    query = " ".join(words)[:MAX_QUERY]
     by_number = looks_like_order_no(query)
     async with uow:
         if by_number:
@@ -107,7 +120,8 @@ async def search_orders(
             if order is None:
                 order = await uow.orders.number_for_customer(customer_id, query.upper())
             if order is not None:
-                return SearchResult(OrderSummary(order, rules.decide(order, now)), None)
+                refund = await uow.refunds.for_order(order.id)
+                return SearchResult(OrderCard(order, rules.decide(order, now), refund), None)
         wanted = max(page, 0)
         found = await uow.orders.search_for_customer(
             customer_id, query, limit=PAGE_SIZE, offset=wanted * PAGE_SIZE
@@ -120,13 +134,6 @@ async def search_orders(
     items = [OrderSummary(o, rules.decide(o, now)) for o in found.orders]
     matches = OrderList(OrderTab.ALL, page, pages, found.total, items, query)
     return SearchResult(None, matches, by_number)
-
-
-@dataclass(frozen=True, slots=True)
-class OrderCard:
-    order: Order
-    decision: CancelDecision
-    refund: Refund | None  # the refund already under way, for a cancelled paid order
 
 
 async def open_order(
@@ -308,7 +315,10 @@ async def record_cancel_reason(
     """Store the optional reason once; False when not this shopper's cancelled order or given."""
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
-        if order is None or order.status is not OrderStatus.CANCELLED:
+        if order is None:
+            await refuse_press(uow, "reason_not_owned", now)
+            return False
+        if order.status is not OrderStatus.CANCELLED:
             return False
         if not await uow.orders.set_cancel_reason(order.id, reason):
             return False

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from domain.orders import CancelReason, OrderTab
+
+#: Ids and pages as the database can hold them; anything else in forged data fails to parse
+#: and lands in the fallback, which refuses it politely.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Page = Annotated[int, Field(ge=0, le=10_000)]
 
 
 class OrderAction(StrEnum):
@@ -20,22 +27,22 @@ class OrderAction(StrEnum):
 
 class OrderCb(CallbackData, prefix="od"):
     action: OrderAction
-    order_id: int
+    order_id: Id
 
 
 class ListCb(CallbackData, prefix="ls"):
     tab: OrderTab
-    page: int
+    page: Page
 
 
 class SearchCb(CallbackData, prefix="sr"):
     """A page of search results; the query itself is kept in FSM data, not in the button."""
 
-    page: int
+    page: Page
 
 
 class ReasonCb(CallbackData, prefix="rs"):
-    order_id: int
+    order_id: Id
     reason: CancelReason
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import contextlib
 
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the pressed message; send a new one when it can no longer be edited."""
+    """Replace the pressed message; send a new one when it cannot be edited.
+
+    The result of a press (often already committed) must reach the shopper even
+    when the edit fails for any reason, not only when the message is too old.
+    """
     message = query.message
     if isinstance(message, Message):
         try:
@@ -17,6 +21,8 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
         except TelegramBadRequest as error:
             if "not modified" in error.message:
                 return
+        except TelegramAPIError:
+            pass
         else:
             return
     if query.bot is not None and query.from_user is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from aiogram import F, Router
+from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
@@ -15,8 +18,9 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(anything_else, F.chat.type == "private")
     # In groups the bot stays quiet except for commands meant for it.
+    # Command() checks the @mention, so "/start@other_bot" is left to the other bot.
     router.message.register(
-        wrong_chat, F.chat.type.in_({"group", "supergroup"}), F.text.startswith("/")
+        wrong_chat, F.chat.type.in_({"group", "supergroup"}), Command(re.compile(r"\w+"))
     )
     router.edited_message.register(edited, F.chat.type == "private")
     router.callback_query.register(unknown_button)

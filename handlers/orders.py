@@ -12,12 +12,14 @@ from domain.orders import Customer, OrderTab
 from domain.policy import NextStep, ShopRules
 from domain.ports import Clock, UnitOfWork
 from domain.shopper import (
+    MAX_QUERY,
     CancelOutcome,
     cancel_order,
     list_orders,
     open_order,
     open_order_by_number,
     record_cancel_reason,
+    refuse_press,
     search_orders,
     shopper,
 )
@@ -68,8 +70,11 @@ def create_router() -> Router:
     return router
 
 
-async def on_unlinked_press(query: CallbackQuery, i18n: Translator) -> None:
+async def on_unlinked_press(
+    query: CallbackQuery, *, uow: UnitOfWork, clock: Clock, i18n: Translator
+) -> None:
     await answer(query, i18n("press-not-linked"), alert=True)
+    await refuse_press(uow, "not_linked", clock.now())
 
 
 async def on_unlinked_message(message: Message, i18n: Translator) -> None:
@@ -114,9 +119,12 @@ async def cancel_command(
         text, markup = list_view(i18n, orders)
         await message.answer(f"{i18n('cancel-usage')}\n\n{text}", reply_markup=markup)
         return
+    if len(order_no) > MAX_QUERY:
+        await message.answer(i18n("search-bad-number", text=order_no[:30] + "…"))
+        return
     card = await open_order_by_number(uow, customer.id, order_no, rules, clock.now())
     if card is None:
-        await message.answer(i18n("search-no-order", order_no=order_no[:64]))
+        await message.answer(i18n("search-no-order", order_no=order_no))
         return
     text, markup = (
         confirm_view(i18n, card)
@@ -140,14 +148,12 @@ async def on_text(
         uow, customer.id, message.text or "", page=0, rules=rules, now=clock.now()
     )
     if result.exact is not None:
-        card = await open_order(uow, customer.id, result.exact.order.id, rules, clock.now())
-        if card is not None:
-            text, markup = card_view(i18n, card, rules.tz)
-            await message.answer(text, reply_markup=markup)
-            return
-    assert result.matches is not None
-    await state.update_data({SEARCH_QUERY: result.matches.query})
-    text, markup = search_view(i18n, result.matches, by_number=result.by_number)
+        text, markup = card_view(i18n, result.exact, rules.tz)
+    elif result.matches is not None:
+        await state.update_data({SEARCH_QUERY: result.matches.query})
+        text, markup = search_view(i18n, result.matches, by_number=result.by_number)
+    else:
+        text, markup = i18n("search-bad-number", text=(message.text or "")[:30] + "…"), None
     await message.answer(text, reply_markup=markup)
 
 

@@ -13,7 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.config import LOCALES
 from bot.i18n import Translations, Translator
 from domain.ports import Clock, UnitOfWork
-from domain.shopper import set_language
+from domain.shopper import refuse_press, set_language
 from handlers.callbacks import LangCb
 
 
@@ -63,5 +63,6 @@ async def chosen(
             )
 
 
-async def forged(query: CallbackQuery, i18n: Translator) -> None:
+async def forged(query: CallbackQuery, *, uow: UnitOfWork, clock: Clock, i18n: Translator) -> None:
     await query.answer(i18n("lang-unknown"), show_alert=True)
+    await refuse_press(uow, "unknown_language", clock.now())

@@ -78,7 +78,7 @@ def _refund_plan_line(
     t: Translator, order: Order, plan: RefundPlan | None, decision: Decision
 ) -> str:
     if plan is None:
-        return t("money-none")
+        return _no_refund(t, order)
     channel = t(f"channel-{plan.channel}")
     amount = money(plan.amount_fen)
     if decision is Decision.APPLY:
@@ -94,6 +94,11 @@ def _refund_plan_line(
         earliest=t.date(plan.earliest),
         latest=t.date(plan.latest),
     )
+
+
+def _no_refund(t: Translator, order: Order) -> str:
+    # A paid order can still have nothing to refund: a coupon covered the whole price.
+    return t("money-zero") if order.paid_at is not None else t("money-none")
 
 
 def refund_line(t: Translator, refund: Refund) -> str:
@@ -223,10 +228,11 @@ def card_text(t: Translator, card: OrderCard, tz: tzinfo) -> str:
     ]
     if order.coupon is not None:
         lines.append(
-            t("card-coupon", title=order.coupon.title, discount=money(order.discount_fen))
+            t("card-coupon", title=order.coupon.title, discount=money(order.coupon.discount_fen))
         )
-    elif order.discount_fen:
-        lines.append(t("card-discount", discount=money(order.discount_fen)))
+    extra_discount = order.discount_fen - (order.coupon.discount_fen if order.coupon else 0)
+    if extra_discount > 0:
+        lines.append(t("card-discount", discount=money(extra_discount)))
     if order.payment_channel is not None and order.paid_at is not None:
         channel = t(f"channel-{order.payment_channel}")
         lines.append(t("card-paid", amount=money(order.amount_paid_fen), channel=channel))
@@ -309,7 +315,7 @@ def cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rendered:
     if result.card.refund is not None:
         lines.append(refund_line(t, result.card.refund))
     else:
-        lines.append(t("money-none"))
+        lines.append(_no_refund(t, order))
     if order.coupon is not None and result.coupon is not CouponOutcome.NO_COUPON:
         key = (
             "cancel-done-coupon-returned"

@@ -213,6 +213,13 @@ class SqlOrderRepository:
         rows are locked for the rest of the transaction where the database can
         (PostgreSQL), so a shopper's cancel cannot slip in before the write.
         """
+        if self.session.bind.dialect.name == "sqlite":
+            # SQLite has no row locks and runs plain reads outside the transaction: take the
+            # database's write lock first (a write that changes nothing), so no cancel can
+            # commit between this read and the import's write.
+            await self.session.execute(
+                update(OrderRow).where(OrderRow.id == -1).values(status=OrderRow.status)
+            )
         found: dict[str, OrderStatus] = {}
         for chunk in _chunks(list(dict.fromkeys(order_nos)), IN_CHUNK):
             rows = await self.session.execute(

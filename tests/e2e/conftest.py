@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -122,8 +123,21 @@ class Shop:
             yield uow
 
 
+class HandlerFailures(logging.Handler):
+    """Collects handler crashes: the bot apologises to the user, the test must still fail."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @pytest.fixture
 async def shop(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Shop]:
+    failures = HandlerFailures()
+    logging.getLogger("bot.factory").addHandler(failures)
     clock = FixedClock(NOW)
     runtime = Runtime(make_settings(tg, tmp_path), clock=clock)
     # Lets the fake know when each update is fully handled, and surfaces handler crashes.
@@ -136,3 +150,6 @@ async def shop(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Shop]:
         await runtime.stop()
         await polling
         await runtime.close()
+        logging.getLogger("bot.factory").removeHandler(failures)
+    crashes = [r.exc_info[1] for r in failures.records if r.exc_info]
+    assert not crashes, f"a handler crashed: {crashes!r}"

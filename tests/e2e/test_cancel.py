@@ -241,3 +241,95 @@ async def test_refunds_lists_each_refund_with_its_date(shop: Shop, tg: FakeTeleg
     text = user.last_text()
     assert "订单 KM-R1" in text
     assert "退款 ¥30.00 已申请,原路退回银行卡,预计 12月3日(周四) 前到账" in text
+
+
+async def test_every_button_refuses_another_customers_order(shop: Shop, tg: FakeTelegram) -> None:
+    await shop.add_order("KM-X1", customer="C0002", name="李四", status=OrderStatus.DELIVERING)
+    await shop.add_order("KM-X2")
+    await shop.link("C0001", 1001)
+    theirs = await shop.order("KM-X1")
+    user = tg.user(1001)
+    await user.send("/start")
+    before = len(user.messages())
+    for action in ("o", "c", "y", "n", "a", "s"):
+        await user.press_data(f"od:{action}:{theirs.id}")
+        assert "不属于您的账号" in user.alerts()[-1], action
+    await user.press_data(f"rs:{theirs.id}:other")
+    assert len(user.messages()) == before
+    assert all("KM-X1" not in text for text in user.texts())
+    async with shop.session() as uow:
+        refused = await uow.session.scalar(
+            select(func.count()).select_from(AuditRow).where(AuditRow.action == "press.refused")
+        )
+    assert refused == 7
+    assert (await shop.order("KM-X1")).status is OrderStatus.DELIVERING
+
+
+async def test_huge_or_malformed_ids_are_refused_politely(shop: Shop, tg: FakeTelegram) -> None:
+    await shop.add_order("KM-Y1")
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/start")
+    before = len(user.messages())
+    for data in ("od:o:9999999999999999999999999", "ls:all:99999999999", "rs:0:other", "sr:-1"):
+        await user.press_data(data)
+        assert "按钮已失效" in user.alerts()[-1], data
+    assert len(user.messages()) == before
+
+
+async def test_losing_confirm_shows_the_cancellation_not_an_error(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await shop.add_order("KM-Z1")
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/cancel KM-Z1")
+    first = user.last_message()
+    await user.send("/cancel KM-Z1")
+    second = user.last_message()
+    await asyncio.gather(
+        user.press("确认取消", message=first, wait=False),
+        user.press("确认取消", message=second, wait=False),
+    )
+    await tg.idle()
+    texts = [m.text for m in (user.messages()[-2], user.messages()[-1])]
+    assert sum("✅ 订单 KM-Z1 已取消。" in t for t in texts) == 1
+    assert sum("已经取消过了" in t for t in texts) == 1
+    assert not [a for a in user.alerts() if "出了点问题" in a]
+
+
+async def test_fully_discounted_paid_order_says_nothing_to_refund(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    coupon = Coupon("CP-FREE", "新人免单", 500, returnable_on_cancel=False)
+    await shop.add_order("KM-F1", price_fen=500, coupon=coupon)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/cancel KM-F1")
+    assert "实付 ¥0.00,取消后无需退款" in user.last_text()
+    assert "尚未支付" not in user.last_text()
+
+
+async def test_overlong_order_number_is_called_out(shop: Shop, tg: FakeTelegram) -> None:
+    await shop.add_order("KM-L1")
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("KM" + "1" * 200)
+    assert "不是有效的订单号" in user.last_text()
+    await user.send("/cancel KM" + "1" * 200)
+    assert "不是有效的订单号" in user.last_text()
+
+
+async def test_commands_for_another_bot_in_a_group_are_left_alone(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    group = tg.group(-100555, "Players")
+    member = tg.user(1001)
+    group.add_member(member)
+    actor = group.as_user(member)
+    await actor.send("/orders@test_shop_bot")
+    assert "私聊" in group.last_text()
+    count = len(group.messages())
+    await actor.send("/roll@dice_bot", wait=False)
+    await actor.expect_silence()
+    assert len(group.messages()) == count

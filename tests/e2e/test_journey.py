@@ -647,8 +647,8 @@ async def test_english_list_and_card(shop: Shop, tg: FakeTelegram) -> None:
         "Product: 王者荣耀 60点券 (card key) × 1",
         "Unit price: ¥6.00",
         "Paid: ¥6.00 · WeChat",
-        "Placed: Thu 26 Nov 09:50",
-        "Paid: Thu 26 Nov 09:50",
+        "Placed at: Thu 26 Nov 09:50",
+        "Paid at: Thu 26 Nov 09:50",
         "Status: Paid, not shipped",
     ]
     assert "✅ Can be cancelled now: it is paid but not shipped yet." in lines

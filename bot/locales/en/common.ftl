@@ -46,7 +46,7 @@ badge-apply = 📝 can apply
 badge-after_sales = ⛔ cannot cancel
 badge-nothing = ⛔ cannot cancel
 
-error-generic = Sorry, something went wrong and nothing was changed. Please try again in a moment, or send /help to reach customer service.
+error-generic = Sorry, something went wrong. Send /start to see the current state of your orders, or /help to reach customer service.
 
 command-start = Start / my recent orders
 command-orders = My orders (by status, search)

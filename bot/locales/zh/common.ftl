@@ -33,7 +33,7 @@ badge-apply = 📝 可申请取消
 badge-after_sales = ⛔ 不可取消
 badge-nothing = ⛔ 不可取消
 
-error-generic = 抱歉,处理时出了点问题,您的数据没有任何改动。请稍后再试,或发送 /help 联系客服。
+error-generic = 抱歉,处理时出了点问题。请发送 /start 查看订单的最新状态;如仍有问题,请发送 /help 联系客服。
 
 command-start = 开始 / 我的最近订单
 command-orders = 我的订单(按状态查看、搜索)

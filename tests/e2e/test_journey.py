@@ -665,7 +665,7 @@ async def test_english_list_and_card(shop: Shop, tg: FakeTelegram) -> None:
     await user.press("Back to orders")
     await user.press("KM-EN2")
     card = user.last_text()
-    assert "Delivered: Thu 26 Nov 09:40" in card
+    assert "Delivered at: Thu 26 Nov 09:40" in card
     assert "Status: Delivered" in card
     assert "If you have not used it, apply and staff will check its activation." in card
     assert user.buttons() == ["📝 Apply for cancel", "⬅ Back to orders"]

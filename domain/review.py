@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.orders import OrderStatus
-from domain.policy import NextStep, ShopRules, coupon_outcome, refund_plan
+from domain.orders import Order, OrderStatus, ProductKind
+from domain.policy import ShopRules, coupon_outcome, refund_plan
 from domain.ports import AuditEntry, CustomerHistory, Notification, TicketDraft, UnitOfWork
 from domain.shopper import OrderCard, shopper, write_cancel
 from domain.tickets import (
@@ -23,6 +23,23 @@ from domain.tickets import (
 
 def staff(telegram_id: int) -> str:
     return f"staff:{telegram_id}"
+
+
+def may_file(card_order: Order, decision_can_apply: bool) -> TicketKind | None:
+    """Which ticket the shopper may file for this order, if any.
+
+    The rules' "apply" decisions file a cancel application; a delivered card
+    key the system shows as activated can still be disputed ("I have not used
+    it", the article's FAQ 1): staff query the activation and decide.
+    """
+    if (
+        card_order.status is OrderStatus.DELIVERED
+        and card_order.product_kind is ProductKind.CARD_KEY
+    ):
+        return TicketKind.ACTIVATION_CHECK
+    if decision_can_apply:
+        return TicketKind.CANCEL
+    return None
 
 
 class ApplyOutcome(StrEnum):
@@ -52,7 +69,7 @@ async def check_application(
         existing = await uow.tickets.open_for_order(order.id)
     if existing is not None:
         return ApplyResult(ApplyOutcome.ALREADY_OPEN, card, existing)
-    if not card.decision.can_apply:
+    if may_file(order, card.decision.can_apply) is None:
         return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
     return ApplyResult(ApplyOutcome.MAY_APPLY, card)
 
@@ -76,13 +93,9 @@ async def file_ticket(
             return ApplyResult(ApplyOutcome.NOT_FOUND)
         decision = rules.decide(order, now)
         card = OrderCard(order, decision, await uow.refunds.for_order(order.id))
-        if not decision.can_apply:
+        kind = may_file(order, decision.can_apply)
+        if kind is None:
             return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
-        kind = (
-            TicketKind.ACTIVATION_CHECK
-            if decision.next_step is NextStep.REQUEST_ACTIVATION_CHECK
-            else TicketKind.CANCEL
-        )
         ticket = await uow.tickets.add(
             TicketDraft(
                 order_id=order.id,

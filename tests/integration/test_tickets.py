@@ -294,3 +294,23 @@ async def test_withdrawn_ticket_cannot_be_decided_and_evidence_has_a_limit(
     assert late.outcome is ReviewOutcome.ALREADY_DECIDED
     # A new application is possible once the old one is closed.
     assert (await file(session_factory, customer, order)).outcome is ApplyOutcome.FILED
+
+
+async def test_activated_key_can_still_be_disputed_as_unused(session_factory: Factory) -> None:
+    customer, order = await add_order(
+        session_factory,
+        "KM-10",
+        OrderStatus.DELIVERED,
+        ProductKind.CARD_KEY,
+        card_key_activated=True,
+    )
+    result = await file(session_factory, customer, order, reason=TicketReason.UNUSED_KEY)
+    assert result.outcome is ApplyOutcome.FILED
+    assert result.ticket is not None and result.ticket.kind is TicketKind.ACTIVATION_CHECK
+
+
+async def test_completed_orders_cannot_be_applied_for(session_factory: Factory) -> None:
+    customer, order = await add_order(
+        session_factory, "KM-11", OrderStatus.DELIVERED, ProductKind.DIRECT_TOPUP
+    )
+    assert (await file(session_factory, customer, order)).outcome is ApplyOutcome.NOT_ALLOWED

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
 from aiogram import Bot, Dispatcher
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher, create_rules, set_menu
 from bot.i18n import Translations
+from bot.notifier import Notifier, Sleep, WakeNotifier
+from bot.scheduler import create_scheduler
 from domain.ports import Clock, SystemClock
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -21,20 +25,35 @@ log = logging.getLogger(__name__)
 class Runtime:
     """Everything a running bot owns, so it can be started and shut down as one."""
 
-    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock | None = None, sleep: Sleep | None = None
+    ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.translations = Translations(settings.default_locale)
         self.engine: AsyncEngine = create_engine(settings.database_url)
         self.session_factory = create_session_factory(self.engine)
         self.bot: Bot = create_bot(settings)
+        self.rules = create_rules(settings)
         self.dispatcher: Dispatcher = create_dispatcher(
             settings,
             self.session_factory,
             self.clock,
-            create_rules(settings),
+            self.rules,
             self.translations,
         )
+        self.notifier = Notifier(
+            self.bot,
+            self.session_factory,
+            settings=settings,
+            translations=self.translations,
+            rules=self.rules,
+            clock=self.clock,
+            sleep=sleep or asyncio.sleep,
+        )
+        # After each update's use case has committed, whatever it queued goes out at once.
+        self.dispatcher.update.outer_middleware(WakeNotifier(self.notifier))
+        self.scheduler: AsyncIOScheduler | None = None
 
     async def prepare(self) -> str:
         """Migrate the database, check the token, set the menu. Returns the bot's username."""
@@ -43,19 +62,39 @@ class Runtime:
         await set_menu(self.bot, self.translations)
         return me.username or str(me.id)
 
+    def start_background(self) -> None:
+        """The outbox notifier and the scheduler that wakes it; idempotent."""
+        self.notifier.start()
+        if self.scheduler is None:
+            self.scheduler = create_scheduler(
+                self.notifier, every_seconds=self.settings.outbox_wake_seconds
+            )
+            self.scheduler.start()
+
+    async def stop_background(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        await self.notifier.stop()
+
     async def poll(self, *, handle_signals: bool = True) -> None:
-        # aiogram stops polling on SIGINT/SIGTERM and lets running handlers finish.
-        await self.dispatcher.start_polling(
-            self.bot,
-            handle_signals=handle_signals,
-            close_bot_session=False,
-            allowed_updates=self.dispatcher.resolve_used_update_types(),
-        )
+        self.start_background()
+        try:
+            # aiogram stops polling on SIGINT/SIGTERM and lets running handlers finish.
+            await self.dispatcher.start_polling(
+                self.bot,
+                handle_signals=handle_signals,
+                close_bot_session=False,
+                allowed_updates=self.dispatcher.resolve_used_update_types(),
+            )
+        finally:
+            await self.stop_background()
 
     async def stop(self) -> None:
         with contextlib.suppress(RuntimeError):  # polling had not started or already ended
             await self.dispatcher.stop_polling()
 
     async def close(self) -> None:
+        await self.stop_background()
         await self.bot.session.close()
         await self.engine.dispose()

@@ -19,6 +19,9 @@ LOCALES = ("zh", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/shop.db"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 MAX_LINK_TOKEN_TTL_HOURS = 720
+#: Telegram allows a bot about 20 messages a minute in one group; stay a little under it.
+MAX_STAFF_MESSAGES_PER_MINUTE = 20
+MAX_OUTBOX_WAKE_SECONDS = 300
 
 
 class ConfigError(Exception):
@@ -44,6 +47,8 @@ class Settings(BaseSettings):
     calendar_file: Path | None = None
     log_level: str = "INFO"
     link_token_ttl_hours: int = 72
+    staff_messages_per_minute: int = 18
+    outbox_wake_seconds: int = 5
 
     @field_validator(
         "bot_token", "telegram_api_url", "calendar_file", "staff_chat_id", mode="before"
@@ -143,6 +148,20 @@ class Settings(BaseSettings):
         # A month at most: a deep link is a credential, and old ones lie around in chat logs.
         if not 1 <= value <= MAX_LINK_TOKEN_TTL_HOURS:
             raise ValueError("config-link-token-ttl")
+        return value
+
+    @field_validator("staff_messages_per_minute")
+    @classmethod
+    def _staff_pace(cls, value: int) -> int:
+        if not 1 <= value <= MAX_STAFF_MESSAGES_PER_MINUTE:
+            raise ValueError("config-staff-pace")
+        return value
+
+    @field_validator("outbox_wake_seconds")
+    @classmethod
+    def _wake_range(cls, value: int) -> int:
+        if not 1 <= value <= MAX_OUTBOX_WAKE_SECONDS:
+            raise ValueError("config-outbox-wake")
         return value
 
     @property

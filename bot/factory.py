@@ -23,7 +23,7 @@ from handlers import get_routers
 log = logging.getLogger(__name__)
 
 #: Commands shown in Telegram's menu, in this order; descriptions come from the locale files.
-MENU_COMMANDS = ("start", "orders", "cancel", "refunds", "help", "lang", "unlink")
+MENU_COMMANDS = ("start", "orders", "cancel", "tickets", "refunds", "help", "lang", "unlink")
 
 
 def create_bot(settings: Settings) -> Bot:

@@ -189,8 +189,36 @@ class TicketRepository(Protocol):
     async def history(self, customer_id: int) -> CustomerHistory: ...
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """A queued notification claimed for sending.
+
+    ``lease`` is the claim: until it passes no other sender may take the row,
+    and only the holder of this exact lease may settle it.
+    """
+
+    id: int
+    kind: str
+    audience: str
+    customer_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+    lease: datetime
+
+
 class OutboxRepository(Protocol):
     async def add(self, notification: Notification, now: datetime) -> bool: ...
+    async def claim(
+        self, audience: str, *, now: datetime, lease_until: datetime
+    ) -> OutboxMessage | None: ...
+    async def mark_sent(
+        self, message: OutboxMessage, *, now: datetime, message_id: int | None
+    ) -> bool: ...
+    async def retry(
+        self, message: OutboxMessage, *, due_at: datetime, error: str, count_attempt: bool = True
+    ) -> bool: ...
+    async def give_up(self, message: OutboxMessage, *, status: str, error: str) -> bool: ...
+    async def message_id(self, dedupe_key: str) -> int | None: ...
 
 
 class LinkTokenRepository(Protocol):

@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
 from domain.orders import CancelReason, OrderTab
+from domain.tickets import TicketReason
 
 #: Ids and pages as the database can hold them; anything else in forged data fails to parse
 #: and lands in the fallback, which refuses it politely.
@@ -48,3 +49,34 @@ class ReasonCb(CallbackData, prefix="rs"):
 
 class LangCb(CallbackData, prefix="lg"):
     locale: str
+
+
+class ApplyAction(StrEnum):
+    REASON = "r"  # a preset reason (or "other", which asks for text)
+    SKIP = "k"  # no screenshots
+    DONE = "d"  # screenshots sent
+    SUBMIT = "s"
+    EDIT_REASON = "er"
+    EDIT_EVIDENCE = "ee"
+    LEAVE = "x"  # back / cancel: leave the application
+
+
+class ApplyCb(CallbackData, prefix="ap"):
+    """A step of the application; the draft itself lives in FSM data, keyed by the order."""
+
+    action: ApplyAction
+    order_id: Id
+    reason: TicketReason | None = None
+
+
+class TicketAction(StrEnum):
+    ADD = "e"  # add screenshots to the open ticket
+    DONE = "d"  # finished adding screenshots
+    WITHDRAW = "w"  # ask for confirmation
+    CONFIRM = "y"  # withdraw now
+    KEEP = "n"  # changed my mind
+
+
+class TicketCb(CallbackData, prefix="tk"):
+    action: TicketAction
+    ticket_id: Id

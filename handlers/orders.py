@@ -60,7 +60,6 @@ def create_router() -> Router:
     router.callback_query.register(on_cancel, OrderCb.filter(F.action == OrderAction.CANCEL))
     router.callback_query.register(on_confirm, OrderCb.filter(F.action == OrderAction.CONFIRM))
     router.callback_query.register(on_keep, OrderCb.filter(F.action == OrderAction.KEEP))
-    router.callback_query.register(on_apply, OrderCb.filter(F.action == OrderAction.APPLY))
     router.callback_query.register(
         on_after_sales, OrderCb.filter(F.action == OrderAction.AFTER_SALES)
     )
@@ -295,29 +294,6 @@ async def on_keep(
         return
     await answer(query, i18n("confirm-kept", order_no=card.order.order_no))
     await show(query, *card_view(i18n, card, rules.tz))
-
-
-async def on_apply(
-    query: CallbackQuery,
-    *,
-    callback_data: OrderCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
-    if card is None:
-        await answer(query, i18n("press-not-yours"), alert=True)
-        return
-    await answer(query)
-    if not card.decision.can_apply:
-        await show(query, *card_view(i18n, card, rules.tz))
-        return
-    deadline = i18n.date(rules.review_deadline(clock.now()))
-    assert query.message is not None
-    await query.message.answer(i18n("apply-how", order_no=card.order.order_no, deadline=deadline))
 
 
 async def on_after_sales(

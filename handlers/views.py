@@ -19,7 +19,14 @@ from domain.orders import (
     Refund,
     RefundStatus,
 )
-from domain.policy import CancelDecision, CouponOutcome, Decision, NextStep, RefundPlan
+from domain.policy import (
+    CancelDecision,
+    CouponOutcome,
+    Decision,
+    NextStep,
+    Reason,
+    RefundPlan,
+)
 from domain.services import Home, OrderSummary
 from domain.shopper import CancelResult, OrderCard, OrderList
 from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
@@ -280,6 +287,12 @@ def card_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup:
             text=t("card-after-sales"),
             callback_data=OrderCb(action=OrderAction.AFTER_SALES, order_id=order_id),
         )
+        if card.decision.reason is Reason.CARD_KEY_ACTIVATED:
+            # The shop's record can be wrong: the shopper may ask staff to check (FAQ 1).
+            builder.button(
+                text=t("card-not-used"),
+                callback_data=OrderCb(action=OrderAction.APPLY, order_id=order_id),
+            )
     builder.button(text=t("card-back"), callback_data=ListCb(tab=OrderTab.ALL, page=0))
     builder.adjust(1)
     return builder.as_markup()

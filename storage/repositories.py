@@ -32,6 +32,7 @@ from domain.ports import (
     LinkOutcome,
     Notification,
     OrderPage,
+    OutboxMessage,
     RefundDraft,
     TicketDraft,
 )
@@ -442,6 +443,11 @@ class SqlRefundRepository:
         return [_refund(*r) for r in rows]
 
 
+#: Outbox rows a sender may take: waiting ones, and ones whose sender's lease ran out.
+_CLAIMABLE = ("pending", "sending")
+_CLAIM_TRIES = 5
+
+
 class SqlOutbox:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -467,6 +473,98 @@ class SqlOutbox:
             )
         )
         return True
+
+    async def claim(
+        self, audience: str, *, now: datetime, lease_until: datetime
+    ) -> OutboxMessage | None:
+        """Take the oldest due row of ``audience`` for sending, in one guarded statement.
+
+        A row is due when it is pending and its time has come, or when it is
+        being sent but its lease ran out (the sender crashed). While a row is
+        being sent ``due_at`` holds the lease's end. The statement writes first
+        and reads nothing before, so two senders (two processes on one SQLite
+        file, or PostgreSQL) can never both win the same row.
+        """
+        due = and_(
+            OutboxRow.audience == audience,
+            OutboxRow.status.in_(_CLAIMABLE),
+            OutboxRow.due_at <= now,
+        )
+        for _ in range(_CLAIM_TRIES):
+            oldest = (
+                select(OutboxRow.id)
+                .where(due)
+                .order_by(OutboxRow.due_at, OutboxRow.id)
+                .limit(1)
+                .scalar_subquery()
+            )
+            found = (
+                await self.session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id == oldest, due)
+                    .values(status="sending", due_at=lease_until)
+                    .returning(
+                        OutboxRow.id,
+                        OutboxRow.kind,
+                        OutboxRow.audience,
+                        OutboxRow.customer_id,
+                        OutboxRow.payload,
+                        OutboxRow.attempts,
+                    )
+                )
+            ).first()
+            if found is not None:
+                return OutboxMessage(*found, lease=lease_until)
+            if await self.session.scalar(select(OutboxRow.id).where(due).limit(1)) is None:
+                return None
+        return None  # others keep winning: let them send, come back on the next wake
+
+    def _held(self, message: OutboxMessage) -> ColumnElement[bool]:
+        return and_(
+            OutboxRow.id == message.id,
+            OutboxRow.status == "sending",
+            OutboxRow.due_at == message.lease,
+        )
+
+    async def mark_sent(
+        self, message: OutboxMessage, *, now: datetime, message_id: int | None
+    ) -> bool:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(self._held(message))
+            .values(status="sent", sent_at=now, message_id=message_id, last_error=None)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def retry(
+        self, message: OutboxMessage, *, due_at: datetime, error: str, count_attempt: bool = True
+    ) -> bool:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(self._held(message))
+            .values(
+                status="pending",
+                due_at=due_at,
+                attempts=message.attempts + (1 if count_attempt else 0),
+                last_error=error[:300],
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def give_up(self, message: OutboxMessage, *, status: str, error: str) -> bool:
+        """Settle a row that must not be tried again ("failed" or "skipped")."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(self._held(message))
+            .values(status=status, attempts=message.attempts + 1, last_error=error[:300])
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def message_id(self, dedupe_key: str) -> int | None:
+        """The Telegram message a sent notification became (a staff card, to edit later)."""
+        return await self.session.scalar(
+            select(OutboxRow.message_id).where(OutboxRow.dedupe_key == dedupe_key)
+        )
 
 
 class SqlLinkTokens:

@@ -86,7 +86,6 @@ cancel-reason-changed_mind = Don't want it
 cancel-reason-other = Other
 cancel-reason-thanks = Thank you! Reason noted: {$reason}.
 
-apply-how = 📝 To apply for cancelling order {$order_no}: send the order number and your reason (with screenshots if you have them) to the shop's customer service; staff review it within 1–2 working days (by {$deadline}) and reply.
 after-sales-negotiate = 🛠 Order {$order_no}: the goods were delivered and cannot be cancelled. Contact the shop's customer service; staff can discuss a solution such as an exchange.
 after-sales-return = 🛠 Order {$order_no}: for a physical item, ask for a return and refund once it arrives. Contact customer service for the return address; the money goes back the way you paid once the return is received.
 after-sales-contact = 🛠 Order {$order_no} is completed. Contact the shop's customer service for after-sales help.

@@ -16,6 +16,7 @@ help-text =
     · /start: your recent orders and whether each can be cancelled
     · /orders: all your orders by status; send an order number or product name to search
     · /cancel ORDER_NUMBER: cancel that order (you confirm the amount, where the money goes and by when first)
+    · /apply ORDER_NUMBER: apply to cancel an order that cannot be cancelled directly (screenshots welcome); /tickets: your applications
     · /refunds: refund progress
     · /lang: change language; /unlink: unlink your account
     · The rules: an order awaiting payment cancels for free; a paid order not yet shipped cancels at once and the money goes back the way you paid (WeChat/Alipay 1–3 working days, bank card 3–5, shop balance at once); an auto-delivered item already in delivery, or a card key you have not activated, can be applied for and staff decide within 1–2 working days; an activated card key cannot be cancelled, but staff can offer an exchange; a shipped parcel goes through return and refund.

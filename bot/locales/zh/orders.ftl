@@ -86,7 +86,6 @@ cancel-reason-changed_mind = 不想要了
 cancel-reason-other = 其他
 cancel-reason-thanks = 感谢反馈!已记录取消原因:{$reason}。
 
-apply-how = 📝 申请取消订单 {$order_no}:请把订单号和取消原因(如有截图一并发送)发给本店客服,客服会在 1–2 个工作日内(最晚 {$deadline})审核并回复您。
 after-sales-negotiate = 🛠 订单 {$order_no}:商品已发放,无法直接取消。请联系本店客服说明情况,客服可与您协商解决(如更换商品)。
 after-sales-return = 🛠 订单 {$order_no}:实物商品请在收到后申请退货退款。请联系本店客服获取退货地址,退货签收后款项原路退回。
 after-sales-contact = 🛠 订单 {$order_no} 已完成。如有问题,请联系本店客服处理售后。

@@ -1,0 +1,433 @@
+"""Sends outbox rows to Telegram within its limits.
+
+One long-lived task per process. It sleeps until woken (after every handled
+update, and by the scheduler every few seconds), then delivers every due row:
+
+* a row is *claimed* with one guarded statement (pending → sending, with a
+  lease); a sender that crashed leaves a lease that runs out, and the row is
+  claimed again. Two processes on one database never send a row twice while
+  a lease holds;
+* it is rendered when sent, in the recipient's language (a shopper's saved
+  choice; the shop's default language for the staff group);
+* the staff group gets at most ``STAFF_MESSAGES_PER_MINUTE`` messages in any
+  rolling minute and a private chat about one a second; the rest waits, none
+  is dropped;
+* ``retry_after`` (429) pauses all sending for that long, then the same call
+  is retried; 403 or "chat not found" marks the row failed ("unreachable");
+  other errors retry later with a growing backoff, up to ``MAX_ATTEMPTS``.
+
+The clock and the sleep are injected so tests can run paced bursts at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+from aiogram.types import Message, ReplyParameters, TelegramObject
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import Translations, Translator
+from domain.policy import ShopRules
+from domain.ports import Clock, Notification, OutboxMessage
+from domain.review import staff_ticket_view
+from domain.staff import card_key
+from domain.tickets import Evidence, TicketStatus
+from handlers.staff import edit_card, staff_name
+from handlers.staff_keyboards import card_view, decided_text, refund_notice
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+#: How long a claim holds a row; far longer than any wait for a sending slot.
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=10)
+BACKOFF_MAX = timedelta(hours=1)
+#: A 429 on the same call more often than this gives the row back to the queue.
+MAX_RETRY_AFTER = 5
+WINDOW = timedelta(minutes=1)
+PRIVATE_GAP = timedelta(seconds=1)
+#: An evidence row whose card is not out yet waits this long (without counting an attempt).
+CARD_NOT_YET = timedelta(seconds=5)
+
+
+class Unreachable(Exception):
+    """The chat cannot be written to (blocked, kicked, deleted): never retry."""
+
+
+class Skip(Exception):
+    """Nothing to send (a customer without Telegram, a ticket that vanished)."""
+
+
+class NotReady(Exception):
+    """Try again a little later, without counting an attempt."""
+
+
+@dataclass
+class Sent:
+    message_id: int | None
+    follow_ups: list[Notification] = field(default_factory=list)
+
+
+class Pacer:
+    """Sending slots: a rolling-minute budget for the staff group, a gap per private chat.
+
+    Each slot is booked at ``max(now, earliest allowed)``, so the schedule stays
+    right even when the clock does not move while sleeping (a test's fixed clock).
+    """
+
+    def __init__(self, clock: Clock, sleep: Sleep, per_minute: int) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.per_minute = per_minute
+        self.group: deque[datetime] = deque()
+        self.private: dict[int, datetime] = {}
+        self._lock = asyncio.Lock()
+
+    async def group_slot(self) -> datetime:
+        async with self._lock:
+            now = self.clock.now()
+            while self.group and self.group[0] <= now - WINDOW:
+                self.group.popleft()
+            at = now
+            if len(self.group) >= self.per_minute:
+                at = max(now, self.group.popleft() + WINDOW)
+                await self._wait(at - now)
+            self.group.append(at)
+            return at
+
+    async def private_slot(self, chat_id: int) -> datetime:
+        now = self.clock.now()
+        last = self.private.get(chat_id)
+        at = now if last is None else max(now, last + PRIVATE_GAP)
+        self.private[chat_id] = at
+        if len(self.private) > 1000:  # forget chats not written to for a while
+            self.private = {c: t for c, t in self.private.items() if t > now - PRIVATE_GAP}
+        await self._wait(at - now)
+        return at
+
+    async def _wait(self, delay: timedelta) -> None:
+        if delay > timedelta(0):
+            await self.sleep(delay.total_seconds())
+
+
+class Notifier:
+    def __init__(
+        self,
+        bot: Bot,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        settings: Settings,
+        translations: Translations,
+        rules: ShopRules,
+        clock: Clock,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.bot = bot
+        self.session_factory = session_factory
+        self.settings = settings
+        self.translations = translations
+        self.rules = rules
+        self.clock = clock
+        self.sleep = sleep
+        self.pacer = Pacer(clock, sleep, settings.staff_messages_per_minute)
+        self._wake = asyncio.Event()
+        self._resume = asyncio.Event()  # cleared while Telegram asks us to back off
+        self._resume.set()
+        self._task: asyncio.Task[None] | None = None
+        self._warned_no_staff_chat = False
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="outbox-notifier")
+            self.wake()
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.deliver_due()
+            except Exception:  # the database may be briefly unavailable: try on the next wake
+                log.exception("outbox delivery round failed")
+
+    # -- one round -----------------------------------------------------------------------------
+
+    async def deliver_due(self) -> int:
+        """Deliver every row that is due now; returns how many were settled."""
+        lanes = [self._lane("customer")]
+        if self.settings.staff_chat_id is None:
+            if not self._warned_no_staff_chat:
+                self._warned_no_staff_chat = True
+                log.warning("STAFF_CHAT_ID is not set: staff notifications stay queued")
+        else:
+            lanes.append(self._lane("staff"))
+        return sum(await asyncio.gather(*lanes))
+
+    async def _lane(self, audience: str) -> int:
+        done = 0
+        while (message := await self._claim(audience)) is not None:
+            await self._deliver(message)
+            done += 1
+        return done
+
+    async def _claim(self, audience: str) -> OutboxMessage | None:
+        now = self.clock.now()
+        async with self.session_factory() as session, SqlUnitOfWork(session) as uow:
+            message = await uow.outbox.claim(audience, now=now, lease_until=now + LEASE)
+            await uow.commit()
+        return message
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        try:
+            sent = await self._send(message)
+        except Skip as reason:
+            await self._settle(message, give_up=("skipped", str(reason)))
+        except Unreachable as reason:
+            log.warning("outbox %s: %s unreachable: %s", message.id, message.kind, reason)
+            await self._settle(message, give_up=("failed", f"unreachable: {reason}"))
+        except NotReady as reason:
+            due = self.clock.now() + CARD_NOT_YET
+            await self._settle(message, retry=(due, str(reason), False))
+        except Exception as error:  # any failure must leave the row retryable
+            await self._failed(message, error)
+        else:
+            await self._settle(message, sent=sent)
+
+    async def _failed(self, message: OutboxMessage, error: Exception) -> None:
+        attempts = message.attempts + 1
+        text = f"{type(error).__name__}: {error}"
+        if attempts >= MAX_ATTEMPTS:
+            log.error("outbox %s: %s given up after %s attempts", message.id, message.kind, text)
+            await self._settle(message, give_up=("failed", text))
+            return
+        log.warning(
+            "outbox %s: %s failed (attempt %s): %s", message.id, message.kind, attempts, text
+        )
+        delay = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_MAX)
+        await self._settle(message, retry=(self.clock.now() + delay, text, True))
+
+    async def _settle(
+        self,
+        message: OutboxMessage,
+        *,
+        sent: Sent | None = None,
+        give_up: tuple[str, str] | None = None,
+        retry: tuple[datetime, str, bool] | None = None,
+    ) -> None:
+        now = self.clock.now()
+        async with self.session_factory() as session, SqlUnitOfWork(session) as uow:
+            if sent is not None:
+                held = await uow.outbox.mark_sent(message, now=now, message_id=sent.message_id)
+                for follow_up in sent.follow_ups if held else []:
+                    await uow.outbox.add(follow_up, now)
+            elif give_up is not None:
+                held = await uow.outbox.give_up(message, status=give_up[0], error=give_up[1])
+            else:
+                assert retry is not None
+                due, error, counted = retry
+                held = await uow.outbox.retry(
+                    message, due_at=due, error=error, count_attempt=counted
+                )
+            await uow.commit()
+        if not held:
+            log.warning("outbox %s: lease lost while sending %s", message.id, message.kind)
+
+    # -- Telegram calls ------------------------------------------------------------------------
+
+    async def _call(self, chat_id: int, method: Callable[[], Awaitable[Any]]) -> Any:
+        """One Bot API call: wait for a slot, honour retry_after, classify the failure."""
+        staff = chat_id == self.settings.staff_chat_id
+        for _ in range(MAX_RETRY_AFTER):
+            await self._resume.wait()
+            if staff:
+                await self.pacer.group_slot()
+            else:
+                await self.pacer.private_slot(chat_id)
+            try:
+                return await method()
+            except TelegramRetryAfter as error:
+                await self._pause(error.retry_after)
+            except TelegramForbiddenError as error:
+                raise Unreachable(error.message) from error
+            except (TelegramBadRequest, TelegramNotFound) as error:
+                if "chat not found" in error.message.lower():
+                    raise Unreachable(error.message) from error
+                raise
+        raise NotReady("Telegram keeps asking to wait")
+
+    async def _pause(self, seconds: float) -> None:
+        log.warning("Telegram asked to wait %s s; all sending paused", seconds)
+        if not self._resume.is_set():
+            await self._resume.wait()  # another lane is already waiting it out
+            return
+        self._resume.clear()
+        try:
+            await self.sleep(seconds)
+        finally:
+            self._resume.set()
+
+    async def _send_text(
+        self, chat_id: int, text: str, *, reply_to: int | None = None, **kwargs: Any
+    ) -> int:
+        reply = (
+            ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+            if reply_to
+            else None
+        )
+        message: Message = await self._call(
+            chat_id,
+            lambda: self.bot.send_message(chat_id, text, reply_parameters=reply, **kwargs),
+        )
+        return message.message_id
+
+    # -- rendering each kind -------------------------------------------------------------------
+
+    async def _send(self, message: OutboxMessage) -> Sent:
+        if message.audience == "staff":
+            chat_id = self.settings.staff_chat_id
+            assert chat_id is not None  # the staff lane only runs with a staff chat
+            t = self.translations.get(None)
+            handlers = {
+                "staff.ticket_new": self._ticket_card,
+                "staff.ticket_evidence": self._evidence,
+                "staff.ticket_withdrawn": self._withdrawn,
+                "staff.refund_requested": self._refund,
+            }
+        else:
+            chat_id, t = await self._customer(message)
+            handlers = {"customer.ticket_decided": self._decided}
+        handler = handlers.get(message.kind)
+        if handler is None:
+            raise Skip(f"unknown kind {message.kind}")
+        return await handler(chat_id, t, message)
+
+    async def _customer(self, message: OutboxMessage) -> tuple[int, Translator]:
+        if message.customer_id is None:
+            raise Skip("no customer")
+        async with self.session_factory() as session, SqlUnitOfWork(session) as uow:
+            customer = await uow.customers.get(message.customer_id)
+            if customer is None or customer.telegram_id is None:
+                raise Skip("customer not linked to Telegram")
+            locale = await uow.prefs.locale(customer.telegram_id)
+        return customer.telegram_id, self.translations.get(locale)
+
+    async def _decided(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
+        return Sent(await self._send_text(chat_id, decided_text(t, message.payload)))
+
+    async def _refund(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
+        return Sent(await self._send_text(chat_id, refund_notice(t, message.payload)))
+
+    async def _view(self, ticket_id: int):  # type: ignore[no-untyped-def]
+        async with self.session_factory() as session:
+            uow = SqlUnitOfWork(session)
+            view = await staff_ticket_view(uow, ticket_id, self.rules, self.clock.now())
+            async with uow:
+                card_id = await uow.outbox.message_id(card_key(ticket_id))
+        if view is None:
+            raise Skip(f"ticket {ticket_id} not found")
+        return view, card_id
+
+    async def _ticket_card(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
+        """The card, then each screenshot as its own queued reply (paced and retried alone)."""
+        ticket_id = int(message.payload["ticket_id"])
+        view, _ = await self._view(ticket_id)
+        who = await staff_name(self.bot, chat_id, view.ticket.decided_by)
+        text, markup = card_view(t, view, self.rules, self.clock.now(), who)
+        message_id = await self._send_text(chat_id, text, reply_markup=markup)
+        now = self.clock.now()
+        follow_ups = [
+            Notification(
+                kind="staff.ticket_evidence",
+                audience="staff",
+                dedupe_key=f"ticket-evidence:{ticket_id}:{evidence.file_unique_id}",
+                due_at=now,
+                customer_id=message.customer_id,
+                payload={"ticket_id": ticket_id, "file_id": evidence.file_id},
+            )
+            for evidence in view.ticket.evidence
+        ]
+        return Sent(message_id, follow_ups)
+
+    async def _evidence(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
+        ticket_id = int(message.payload["ticket_id"])
+        file_id = str(message.payload["file_id"])
+        view, card_id = await self._view(ticket_id)
+        if card_id is None:
+            raise NotReady("the ticket's card is not posted yet")
+        found = [e for e in view.ticket.evidence if e.file_id == file_id]
+        evidence = found[0] if found else Evidence(file_id, file_id, "photo")
+        caption = t("staff-evidence-caption", id=ticket_id)
+        reply = ReplyParameters(message_id=card_id, allow_sending_without_reply=True)
+        if evidence.kind == "document":
+            sent: Message = await self._call(
+                chat_id,
+                lambda: self.bot.send_document(
+                    chat_id, file_id, caption=caption, reply_parameters=reply
+                ),
+            )
+        else:
+            sent = await self._call(
+                chat_id,
+                lambda: self.bot.send_photo(
+                    chat_id, file_id, caption=caption, reply_parameters=reply
+                ),
+            )
+        return Sent(sent.message_id)
+
+    async def _withdrawn(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
+        ticket_id = int(message.payload["ticket_id"])
+        view, card_id = await self._view(ticket_id)
+        if card_id is not None and view.ticket.status is TicketStatus.WITHDRAWN:
+            text, markup = card_view(t, view, self.rules, self.clock.now())
+            await self._call(chat_id, lambda: edit_card(self.bot, chat_id, card_id, text, markup))
+        notice = t("staff-withdrawn-notice", id=ticket_id, order_no=view.ticket.order_no)
+        return Sent(await self._send_text(chat_id, notice, reply_to=card_id))
+
+
+class WakeNotifier(BaseMiddleware):
+    """Outer middleware: once an update is handled (and its use case committed), send."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        self.notifier = notifier
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        finally:
+            self.notifier.wake()

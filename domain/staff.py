@@ -1,0 +1,172 @@
+"""Staff-side use cases around a review: deciding with what the card shows, order timelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Protocol, cast, runtime_checkable
+
+from domain.orders import ProductKind
+from domain.policy import ShopRules
+from domain.ports import AuditEntry, UnitOfWork
+from domain.review import (
+    ReviewOutcome,
+    ReviewResult,
+    StaffTicketView,
+    Verdict,
+    review_ticket,
+    staff_ticket_view,
+)
+from domain.shopper import OrderCard
+from domain.tickets import RejectReason, Ticket
+
+#: Staff work these hours on working days; "time left" on a ticket counts only them.
+DAY_START = time(9)
+DAY_END = time(18)
+
+
+def card_key(ticket_id: int) -> str:
+    """The dedupe key of a ticket's staff card; its outbox row remembers the card's message."""
+    return f"ticket-new:{ticket_id}"
+
+
+@runtime_checkable
+class WorkHours(Protocol):
+    def work_hours_between(
+        self, a: datetime, b: datetime, day_start: time = ..., day_end: time = ...
+    ) -> float: ...
+
+
+def hours_left(deadline: date, rules: ShopRules, now: datetime) -> float:
+    """Working hours from ``now`` to the end of the deadline's working day (negative: overdue)."""
+    end = datetime.combine(deadline, DAY_END, tzinfo=rules.tz)
+    local = now.astimezone(rules.tz)
+    if isinstance(rules.calendar, WorkHours):
+        return rules.calendar.work_hours_between(local, end, DAY_START, DAY_END)
+    return (end - local).total_seconds() / 3600  # a calendar without hours: wall-clock time
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDecision:
+    """A press on a staff card: what the use case said, and the card as it is now."""
+
+    result: ReviewResult
+    view: StaffTicketView | None = None
+    card_message_id: int | None = None
+
+    @property
+    def outcome(self) -> ReviewOutcome:
+        return self.result.outcome
+
+
+async def decide_ticket(
+    uow: UnitOfWork,
+    *,
+    ticket_id: int,
+    reviewer_id: int,
+    is_staff: bool,
+    verdict: Verdict,
+    rules: ShopRules,
+    now: datetime,
+    reject_reason: RejectReason | None = None,
+    note: str | None = None,
+) -> StaffDecision:
+    """Decide (first decision wins), then read back the card to show everyone the outcome.
+
+    An exchange is only offered for card keys: a forged press for other goods
+    is treated like a press for a ticket that does not exist.
+    """
+    if verdict is Verdict.EXCHANGE and is_staff:
+        view = await staff_ticket_view(uow, ticket_id, rules, now)
+        if view is None or view.card.order.product_kind is not ProductKind.CARD_KEY:
+            return StaffDecision(ReviewResult(ReviewOutcome.NOT_FOUND))
+    result = await review_ticket(
+        uow,
+        ticket_id=ticket_id,
+        reviewer_id=reviewer_id,
+        is_staff=is_staff,
+        verdict=verdict,
+        rules=rules,
+        now=now,
+        reject_reason=reject_reason,
+        note=note,
+    )
+    if result.outcome in (ReviewOutcome.NOT_STAFF, ReviewOutcome.NOT_FOUND):
+        return StaffDecision(result)
+    return await _with_card(uow, result, ticket_id, rules, now)
+
+
+class CardAccess(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    NOT_STAFF = "not_staff"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffCard:
+    access: CardAccess
+    view: StaffTicketView | None = None
+
+
+async def ticket_for_staff(
+    uow: UnitOfWork,
+    *,
+    ticket_id: int,
+    reviewer_id: int,
+    is_staff: bool,
+    rules: ShopRules,
+    now: datetime,
+) -> StaffCard:
+    """A card (or its reject menu) for a staff member; anyone else is refused and audited."""
+    if not is_staff:
+        await review_ticket(
+            uow,
+            ticket_id=ticket_id,
+            reviewer_id=reviewer_id,
+            is_staff=False,
+            verdict=Verdict.REJECT,
+            rules=rules,
+            now=now,
+        )
+        return StaffCard(CardAccess.NOT_STAFF)
+    view = await staff_ticket_view(uow, ticket_id, rules, now)
+    if view is None:
+        return StaffCard(CardAccess.NOT_FOUND)
+    return StaffCard(CardAccess.CLOSED if view.ticket.status.closed else CardAccess.OPEN, view)
+
+
+async def _with_card(
+    uow: UnitOfWork, result: ReviewResult, ticket_id: int, rules: ShopRules, now: datetime
+) -> StaffDecision:
+    view = await staff_ticket_view(uow, ticket_id, rules, now)
+    async with uow:
+        message_id = await uow.outbox.message_id(card_key(ticket_id))
+    return StaffDecision(result, view, message_id)
+
+
+class _AuditReader(Protocol):
+    async def for_order(self, order_id: int) -> list[AuditEntry]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTimeline:
+    card: OrderCard
+    entries: list[AuditEntry]
+    open_ticket: Ticket | None
+
+
+async def order_timeline(
+    uow: UnitOfWork, order_no: str, rules: ShopRules, now: datetime
+) -> OrderTimeline | None:
+    """An order's facts and everything that happened to it, oldest first, for staff."""
+    async with uow:
+        order = await uow.orders.by_number(order_no)
+        if order is None:
+            return None
+        refund = await uow.refunds.for_order(order.id)
+        # The audit log is read only here; the write-side port keeps to ``add``.
+        entries = await cast(_AuditReader, uow.audit).for_order(order.id)
+        ticket = await uow.tickets.open_for_order(order.id)
+    return OrderTimeline(OrderCard(order, rules.decide(order, now), refund), entries, ticket)

@@ -1,0 +1,503 @@
+"""The staff group: decide tickets on their cards, /queue, /ticket N, /order ORDER_NO.
+
+Everything here answers only in ``STAFF_CHAT_ID``. Anyone in the group may
+press a card's buttons, but only ``STAFF_IDS`` decide: the use case refuses
+(and audits) everyone else. Cards are shown in the shop's default language.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    User,
+)
+
+from bot.config import Settings
+from bot.i18n import Translations, Translator
+from domain.policy import ShopRules
+from domain.ports import Clock, UnitOfWork
+from domain.review import ReviewOutcome, ReviewResult, StaffTicketView, Verdict, open_tickets
+from domain.staff import (
+    CardAccess,
+    StaffCard,
+    StaffDecision,
+    decide_ticket,
+    order_timeline,
+    ticket_for_staff,
+)
+from domain.tickets import RejectReason, TicketStatus, clean_reason_text
+from handlers.common import answer
+from handlers.staff_keyboards import (
+    RejectCb,
+    TicketAction,
+    TicketCb,
+    card_text,
+    card_view,
+    decision_keyboard,
+    outcome_text,
+    queue_view,
+    reject_keyboard,
+    timeline_text,
+)
+
+_VERDICTS = {TicketAction.APPROVE: Verdict.APPROVE, TicketAction.EXCHANGE: Verdict.EXCHANGE}
+
+
+class StaffStates(StatesGroup):
+    #: A staff member chose "other" and is typing the reason (FSM is per chat and user).
+    reject_note = State()
+
+
+def in_staff_chat(_: Any, settings: Settings, event_chat: Chat | None = None) -> bool:
+    return (
+        event_chat is not None
+        and settings.staff_chat_id is not None
+        and event_chat.id == settings.staff_chat_id
+    )
+
+
+def is_staff(_: Any, settings: Settings, event_from_user: User | None = None) -> bool:
+    return event_from_user is not None and event_from_user.id in settings.staff_ids
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(in_staff_chat)
+    router.callback_query.filter(in_staff_chat)
+    router.message.register(queue, Command("queue"), is_staff)
+    router.message.register(ticket, Command("ticket"), is_staff)
+    router.message.register(order, Command("order"), is_staff)
+    router.message.register(staff_only, Command("queue", "ticket", "order"))
+    router.message.register(
+        reject_note, StaffStates.reject_note, F.text, ~F.text.startswith("/"), is_staff
+    )
+    router.callback_query.register(open_card, TicketCb.filter(F.action == TicketAction.OPEN))
+    router.callback_query.register(
+        reasons, TicketCb.filter(F.action.in_({TicketAction.REJECT, TicketAction.BACK}))
+    )
+    router.callback_query.register(decide, TicketCb.filter())
+    router.callback_query.register(ask_note, RejectCb.filter(F.reason == RejectReason.OTHER))
+    router.callback_query.register(reject, RejectCb.filter())
+    return router
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+async def staff_name(bot: Bot, chat_id: int, user_id: int | None) -> str:
+    """A decider's first name, asked from the group (the database keeps only the id)."""
+    if user_id is None:
+        return ""
+    try:
+        member = await bot.get_chat_member(chat_id, user_id)
+    except TelegramAPIError:
+        return str(user_id)
+    return member.user.first_name
+
+
+async def edit_card(
+    bot: Bot, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Show the card as it is now; an unchanged or vanished card is fine."""
+    with contextlib.suppress(TelegramBadRequest):
+        await bot.edit_message_text(
+            text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+
+
+async def _who(bot: Bot, chat_id: int, view: StaffTicketView, presser: User) -> str:
+    decided_by = view.ticket.decided_by
+    return (
+        presser.first_name
+        if decided_by == presser.id
+        else await staff_name(bot, chat_id, decided_by)
+    )
+
+
+async def _settle(
+    bot: Bot,
+    chat_id: int,
+    decision: StaffDecision,
+    presser: User,
+    pressed_id: int | None,
+    *,
+    t: Translator,
+    rules: ShopRules,
+    clock: Clock,
+) -> tuple[str, bool]:
+    """Refresh every copy of the card; returns the presser's answer and whether it alerts."""
+    if decision.outcome is ReviewOutcome.NOT_STAFF:
+        return t("staff-alert-not-staff"), True
+    view = decision.view
+    if decision.outcome is ReviewOutcome.NOT_FOUND or view is None:
+        return t("staff-alert-not-found"), True
+    who = await _who(bot, chat_id, view, presser)
+    text, markup = card_view(t, view, rules, clock.now(), who)
+    for message_id in {pressed_id, decision.card_message_id} - {None}:
+        assert message_id is not None
+        await edit_card(bot, chat_id, message_id, text, markup)
+    ticket = view.ticket
+    if decision.outcome is ReviewOutcome.ORDER_CHANGED:
+        return t("staff-alert-order-changed"), True
+    outcome = outcome_text(t, ticket, who, rules.tz)
+    if decision.outcome is ReviewOutcome.DECIDED:
+        return t("staff-toast-done", outcome=outcome), False
+    at = t.datetime(ticket.decided_at, rules.tz) if ticket.decided_at else ""
+    if ticket.status is TicketStatus.WITHDRAWN:
+        return t("staff-alert-withdrawn", time=at), True
+    return t("staff-alert-already", who=who, time=at, outcome=outcome), True
+
+
+def _staff_t(translations: Translations) -> Translator:
+    return translations.get(None)
+
+
+def _pressed(query: CallbackQuery) -> tuple[int, int | None]:
+    message = query.message
+    assert message is not None  # the router only sees presses in the staff chat
+    return message.chat.id, message.message_id
+
+
+async def _refuse(query: CallbackQuery, card: StaffCard, t: Translator) -> bool:
+    if card.access is CardAccess.NOT_STAFF:
+        await answer(query, t("staff-alert-not-staff"), alert=True)
+        return True
+    if card.access is CardAccess.NOT_FOUND:
+        await answer(query, t("staff-alert-not-found"), alert=True)
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- presses
+
+
+async def decide(
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    *,
+    bot: Bot,
+    uow: UnitOfWork,
+    settings: Settings,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+) -> None:
+    t = _staff_t(translations)
+    chat_id, pressed_id = _pressed(query)
+    decision = await decide_ticket(
+        uow,
+        ticket_id=callback_data.ticket_id,
+        reviewer_id=query.from_user.id,
+        is_staff=query.from_user.id in settings.staff_ids,
+        verdict=_VERDICTS[callback_data.action],
+        rules=rules,
+        now=clock.now(),
+    )
+    text, alert = await _settle(
+        bot, chat_id, decision, query.from_user, pressed_id, t=t, rules=rules, clock=clock
+    )
+    await answer(query, text, alert=alert)
+
+
+async def reject(
+    query: CallbackQuery,
+    callback_data: RejectCb,
+    *,
+    bot: Bot,
+    uow: UnitOfWork,
+    settings: Settings,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+) -> None:
+    t = _staff_t(translations)
+    chat_id, pressed_id = _pressed(query)
+    decision = await decide_ticket(
+        uow,
+        ticket_id=callback_data.ticket_id,
+        reviewer_id=query.from_user.id,
+        is_staff=query.from_user.id in settings.staff_ids,
+        verdict=Verdict.REJECT,
+        rules=rules,
+        now=clock.now(),
+        reject_reason=callback_data.reason,
+    )
+    text, alert = await _settle(
+        bot, chat_id, decision, query.from_user, pressed_id, t=t, rules=rules, clock=clock
+    )
+    await answer(query, text, alert=alert)
+
+
+async def _card_for(
+    query: CallbackQuery,
+    ticket_id: int,
+    *,
+    uow: UnitOfWork,
+    settings: Settings,
+    rules: ShopRules,
+    clock: Clock,
+) -> StaffCard:
+    return await ticket_for_staff(
+        uow,
+        ticket_id=ticket_id,
+        reviewer_id=query.from_user.id,
+        is_staff=query.from_user.id in settings.staff_ids,
+        rules=rules,
+        now=clock.now(),
+    )
+
+
+async def _closed(
+    query: CallbackQuery,
+    bot: Bot,
+    card: StaffCard,
+    *,
+    t: Translator,
+    rules: ShopRules,
+    clock: Clock,
+) -> None:
+    """A press on a card someone already decided: show the outcome and say who."""
+    assert card.view is not None
+    chat_id, pressed_id = _pressed(query)
+    decision = StaffDecision(
+        ReviewResult(ReviewOutcome.ALREADY_DECIDED, card.view.ticket), card.view
+    )
+    text, alert = await _settle(
+        bot, chat_id, decision, query.from_user, pressed_id, t=t, rules=rules, clock=clock
+    )
+    await answer(query, text, alert=alert)
+
+
+async def reasons(
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    *,
+    bot: Bot,
+    uow: UnitOfWork,
+    settings: Settings,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+) -> None:
+    """❌ 拒绝 swaps the buttons for the reasons; ⬅ 返回 swaps them back."""
+    t = _staff_t(translations)
+    card = await _card_for(
+        query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
+    )
+    if await _refuse(query, card, t):
+        return
+    if card.access is CardAccess.CLOSED:
+        await _closed(query, bot, card, t=t, rules=rules, clock=clock)
+        return
+    assert card.view is not None
+    markup = (
+        reject_keyboard(t, card.view.ticket.id)
+        if callback_data.action is TicketAction.REJECT
+        else decision_keyboard(t, card.view)
+    )
+    chat_id, pressed_id = _pressed(query)
+    text = card_text(t, card.view, rules, clock.now())
+    if pressed_id is not None:
+        await edit_card(bot, chat_id, pressed_id, text, markup)
+    reject_menu = callback_data.action is TicketAction.REJECT
+    await answer(query, t("staff-toast-pick-reason") if reject_menu else None)
+
+
+async def open_card(
+    query: CallbackQuery,
+    callback_data: TicketCb,
+    *,
+    bot: Bot,
+    uow: UnitOfWork,
+    settings: Settings,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+) -> None:
+    """A /queue button: post the ticket's card (with its buttons while it is open)."""
+    t = _staff_t(translations)
+    card = await _card_for(
+        query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
+    )
+    if await _refuse(query, card, t):
+        return
+    assert card.view is not None
+    await answer(query)
+    chat_id, _ = _pressed(query)
+    who = await _who(bot, chat_id, card.view, query.from_user)
+    text, markup = card_view(t, card.view, rules, clock.now(), who)
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def ask_note(
+    query: CallbackQuery,
+    callback_data: RejectCb,
+    *,
+    bot: Bot,
+    uow: UnitOfWork,
+    settings: Settings,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+    state: FSMContext,
+) -> None:
+    """其他: the presser types the reason as a reply; their next text here becomes the note."""
+    t = _staff_t(translations)
+    card = await _card_for(
+        query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
+    )
+    if await _refuse(query, card, t):
+        return
+    if card.access is CardAccess.CLOSED:
+        await _closed(query, bot, card, t=t, rules=rules, clock=clock)
+        return
+    chat_id, pressed_id = _pressed(query)
+    await state.set_state(StaffStates.reject_note)
+    await state.update_data(ticket_id=callback_data.ticket_id, card_message_id=pressed_id)
+    await answer(query)
+    user = query.from_user
+    text = t("staff-ask-note", name=user.first_name, id=callback_data.ticket_id)
+    # Mentioning the presser makes the forced reply open only on their phone.
+    mention = MessageEntity(
+        type="text_mention",
+        offset=0,
+        length=len(user.first_name.encode("utf-16-le")) // 2,
+        user=user,
+    )
+    await bot.send_message(
+        chat_id, text, entities=[mention], reply_markup=ForceReply(selective=True)
+    )
+
+
+# --------------------------------------------------------------------------- typed reason
+
+
+async def reject_note(
+    message: Message,
+    *,
+    bot: Bot,
+    uow: UnitOfWork,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+    state: FSMContext,
+) -> None:
+    t = _staff_t(translations)
+    assert message.from_user is not None and message.text is not None
+    note = clean_reason_text(message.text)
+    if note is None:
+        await message.reply(t("staff-note-invalid"), reply_markup=ForceReply(selective=True))
+        return
+    data = await state.get_data()
+    await state.clear()
+    ticket_id = int(data["ticket_id"])
+    decision = await decide_ticket(
+        uow,
+        ticket_id=ticket_id,
+        reviewer_id=message.from_user.id,
+        is_staff=True,
+        verdict=Verdict.REJECT,
+        rules=rules,
+        now=clock.now(),
+        reject_reason=RejectReason.OTHER,
+        note=note,
+    )
+    text, _ = await _settle(
+        bot,
+        message.chat.id,
+        decision,
+        message.from_user,
+        data.get("card_message_id"),
+        t=t,
+        rules=rules,
+        clock=clock,
+    )
+    if decision.outcome is ReviewOutcome.DECIDED:
+        text = t("staff-note-done", id=ticket_id)
+    await message.reply(text)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+async def queue(
+    message: Message,
+    *,
+    uow: UnitOfWork,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+) -> None:
+    text, markup = queue_view(_staff_t(translations), await open_tickets(uow), rules, clock.now())
+    await message.answer(text, reply_markup=markup)
+
+
+async def ticket(
+    message: Message,
+    command: CommandObject,
+    *,
+    bot: Bot,
+    uow: UnitOfWork,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+) -> None:
+    t = _staff_t(translations)
+    raw = (command.args or "").strip().removeprefix("#")
+    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+        await message.reply(t("staff-ticket-usage"))
+        return
+    assert message.from_user is not None
+    card = await ticket_for_staff(
+        uow,
+        ticket_id=int(raw),
+        reviewer_id=message.from_user.id,
+        is_staff=True,
+        rules=rules,
+        now=clock.now(),
+    )
+    if card.view is None:
+        await message.reply(t("staff-alert-not-found"))
+        return
+    who = await _who(bot, message.chat.id, card.view, message.from_user)
+    text, markup = card_view(t, card.view, rules, clock.now(), who)
+    await message.answer(text, reply_markup=markup)
+
+
+async def order(
+    message: Message,
+    command: CommandObject,
+    *,
+    uow: UnitOfWork,
+    settings: Settings,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+) -> None:
+    t = _staff_t(translations)
+    order_no = (command.args or "").strip()
+    if not order_no or len(order_no) > 64:
+        await message.reply(t("staff-order-usage"))
+        return
+    timeline = await order_timeline(uow, order_no, rules, clock.now())
+    if timeline is None:
+        await message.reply(t("staff-order-not-found", order_no=order_no))
+        return
+    await message.answer(timeline_text(t, timeline, settings.tz))
+
+
+async def staff_only(message: Message, translations: Translations) -> None:
+    await message.reply(_staff_t(translations)("staff-only"))

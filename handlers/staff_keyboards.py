@@ -1,0 +1,278 @@
+"""The staff group's buttons and pure rendering: ticket cards, queue, timelines, notices.
+
+Text comes from ``staff.ftl``; nothing here talks to Telegram or the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, tzinfo
+from enum import StrEnum
+from typing import Annotated, Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field
+
+from bot.i18n import Translator, money
+from domain.orders import ProductKind
+from domain.policy import ShopRules
+from domain.ports import AuditEntry
+from domain.review import StaffTicketView
+from domain.staff import OrderTimeline, hours_left
+from domain.tickets import RejectReason, Ticket, TicketStatus
+from handlers.views import refund_line, status_label
+
+#: Ticket ids as the database can hold them; forged data outside fails to parse.
+TicketId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class TicketAction(StrEnum):
+    OPEN = "o"  # post the card (from /queue)
+    APPROVE = "a"
+    REJECT = "r"  # show the reject reasons
+    EXCHANGE = "x"
+    BACK = "b"  # from the reasons back to the decisions
+
+
+class TicketCb(CallbackData, prefix="tk"):
+    action: TicketAction
+    ticket_id: TicketId
+
+
+class RejectCb(CallbackData, prefix="tr"):
+    ticket_id: TicketId
+    reason: RejectReason
+
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def left_text(t: Translator, deadline: date, rules: ShopRules, now: datetime) -> str:
+    hours = hours_left(deadline, rules, now)
+    shown = f"{abs(hours):.1f}".removesuffix(".0")
+    return t("staff-left-hours" if hours >= 0 else "staff-left-overdue", hours=shown)
+
+
+def outcome_text(t: Translator, ticket: Ticket, who: str, tz: tzinfo) -> str:
+    """What happened to a closed ticket, by whom and when."""
+    at = t.datetime(ticket.decided_at, tz) if ticket.decided_at else ""
+    if ticket.status is TicketStatus.REJECTED:
+        reason = ticket.decision_note or t(f"staff-reject-{ticket.reject_reason or 'other'}")
+        return t("staff-outcome-rejected", reason=reason, who=who, time=at)
+    return t(f"staff-outcome-{ticket.status}", who=who, time=at)
+
+
+def _key_line(t: Translator, activated: bool | None) -> str:
+    if activated is None:
+        return t("staff-card-key-unknown")
+    return t("staff-card-key-true" if activated else "staff-card-key-false")
+
+
+def card_text(
+    t: Translator, view: StaffTicketView, rules: ShopRules, now: datetime, who: str = ""
+) -> str:
+    ticket, order, history = view.ticket, view.card.order, view.history
+    lines = [t("staff-card-title", id=ticket.id, kind=t(f"staff-kind-{ticket.kind}"))]
+    if not ticket.status.closed:
+        left = left_text(t, ticket.deadline, rules, now)
+        lines.append(t("staff-card-deadline", deadline=t.date(ticket.deadline), left=left))
+    lines += [
+        t(
+            "staff-card-customer",
+            name=view.customer_name,
+            orders=history.orders,
+            cancelled=history.cancelled,
+            tickets=history.tickets,
+        ),
+        t(
+            "staff-card-order",
+            order_no=order.order_no,
+            product=order.product_name,
+            kind=t(f"kind-{order.product_kind}"),
+            quantity=str(order.quantity),
+        ),
+    ]
+    if order.payment_channel is not None and order.paid_at is not None:
+        channel = t(f"channel-{order.payment_channel}")
+        lines.append(t("staff-card-paid", amount=money(order.amount_paid_fen), channel=channel))
+    else:
+        lines.append(t("staff-card-unpaid", amount=money(order.amount_paid_fen)))
+    lines.append(t("staff-card-status", status=status_label(t, order)))
+    if order.product_kind is ProductKind.CARD_KEY:
+        lines.append(_key_line(t, order.card_key_activated))
+    if view.card.refund is not None:
+        lines.append(refund_line(t, view.card.refund))
+    lines.append(t("staff-card-reason", reason=t(f"staff-reason-{ticket.reason}")))
+    if ticket.reason_text:
+        lines.append(t("staff-card-text", text=ticket.reason_text))
+    count = len(ticket.evidence)
+    lines.append(t("staff-card-evidence", count=count) if count else t("staff-card-no-evidence"))
+    if ticket.status.closed:
+        lines += ["", outcome_text(t, ticket, who, rules.tz)]
+    return "\n".join(lines)
+
+
+def decision_keyboard(t: Translator, view: StaffTicketView) -> InlineKeyboardMarkup | None:
+    ticket = view.ticket
+    if ticket.status.closed:
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("staff-btn-approve"),
+        callback_data=TicketCb(action=TicketAction.APPROVE, ticket_id=ticket.id),
+    )
+    builder.button(
+        text=t("staff-btn-reject"),
+        callback_data=TicketCb(action=TicketAction.REJECT, ticket_id=ticket.id),
+    )
+    if view.card.order.product_kind is ProductKind.CARD_KEY:
+        builder.button(
+            text=t("staff-btn-exchange"),
+            callback_data=TicketCb(action=TicketAction.EXCHANGE, ticket_id=ticket.id),
+        )
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+def reject_keyboard(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for reason in RejectReason:
+        builder.button(
+            text=t(f"staff-btn-reject-{reason}"),
+            callback_data=RejectCb(ticket_id=ticket_id, reason=reason),
+        )
+    builder.button(
+        text=t("staff-btn-back"),
+        callback_data=TicketCb(action=TicketAction.BACK, ticket_id=ticket_id),
+    )
+    builder.adjust(2, 2, 1)
+    return builder.as_markup()
+
+
+def card_view(
+    t: Translator, view: StaffTicketView, rules: ShopRules, now: datetime, who: str = ""
+) -> Rendered:
+    return card_text(t, view, rules, now, who), decision_keyboard(t, view)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def queue_view(t: Translator, tickets: list[Ticket], rules: ShopRules, now: datetime) -> Rendered:
+    if not tickets:
+        return t("staff-queue-empty"), None
+    lines = [t("staff-queue-header", count=len(tickets))]
+    builder = InlineKeyboardBuilder()
+    for ticket in tickets:
+        left = left_text(t, ticket.deadline, rules, now)
+        lines.append(
+            t(
+                "staff-queue-line",
+                id=ticket.id,
+                order_no=ticket.order_no,
+                kind=t(f"staff-kind-{ticket.kind}"),
+                deadline=t.date(ticket.deadline),
+                left=left,
+            )
+        )
+        builder.button(
+            text=t("staff-queue-button", id=ticket.id, order_no=ticket.order_no, left=left),
+            callback_data=TicketCb(action=TicketAction.OPEN, ticket_id=ticket.id),
+        )
+    builder.adjust(1)
+    return "\n".join(lines), builder.as_markup()
+
+
+def _action(t: Translator, entry: AuditEntry) -> str:
+    key = "staff-action-" + entry.action.replace(".", "-")
+    return t(key) if t.has(key) else entry.action
+
+
+def timeline_text(t: Translator, timeline: OrderTimeline, tz: tzinfo) -> str:
+    order = timeline.card.order
+    lines = [
+        t(
+            "staff-card-order",
+            order_no=order.order_no,
+            product=order.product_name,
+            kind=t(f"kind-{order.product_kind}"),
+            quantity=str(order.quantity),
+        )
+    ]
+    if order.payment_channel is not None and order.paid_at is not None:
+        channel = t(f"channel-{order.payment_channel}")
+        lines.append(t("staff-card-paid", amount=money(order.amount_paid_fen), channel=channel))
+    else:
+        lines.append(t("staff-card-unpaid", amount=money(order.amount_paid_fen)))
+    lines.append(t("staff-card-status", status=status_label(t, order)))
+    if order.product_kind is ProductKind.CARD_KEY:
+        lines.append(_key_line(t, order.card_key_activated))
+    if timeline.card.refund is not None:
+        lines.append(refund_line(t, timeline.card.refund))
+    if timeline.open_ticket is not None:
+        lines.append(t("staff-order-open-ticket", id=timeline.open_ticket.id))
+    lines.append("")
+    if not timeline.entries:
+        lines.append(t("staff-order-no-timeline"))
+        return "\n".join(lines)
+    lines.append(t("staff-order-timeline"))
+    for entry in timeline.entries:
+        when = t.datetime(entry.at, tz)
+        lines.append(
+            t("staff-timeline-line", time=when, action=_action(t, entry), actor=entry.actor)
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def refund_notice(t: Translator, payload: Mapping[str, Any]) -> str:
+    return t(
+        "staff-refund-requested",
+        order_no=str(payload["order_no"]),
+        amount=money(int(payload["amount_fen"])),
+        channel=t(f"channel-{payload['channel']}"),
+        latest=t.date(date.fromisoformat(str(payload["latest"]))),
+    )
+
+
+def decided_text(t: Translator, payload: Mapping[str, Any]) -> str:
+    """The shopper's news of a staff decision, in the shopper's language."""
+    order_no = str(payload["order_no"])
+    verdict = payload["verdict"]
+    if verdict == "approve":
+        lines = [t("decided-approved", order_no=order_no)]
+        if payload.get("amount_fen"):
+            lines.append(
+                t(
+                    "decided-refund",
+                    amount=money(int(payload["amount_fen"])),
+                    channel=t(f"channel-{payload['channel']}"),
+                    latest=t.date(date.fromisoformat(str(payload["latest"]))),
+                )
+            )
+        else:
+            lines.append(t("decided-no-refund"))
+    elif verdict == "reject":
+        preset = payload.get("reject_reason")
+        note = payload.get("note")
+        reason = (
+            str(note)
+            if note
+            else t(f"decided-reason-{preset}")
+            if preset and preset != RejectReason.OTHER
+            else ""
+        )
+        lines = [t("decided-rejected", order_no=order_no)]
+        if reason:
+            lines.append(t("decided-reason", reason=reason))
+    else:
+        lines = [t("decided-exchange", order_no=order_no)]
+    lines.append(t("decided-footer"))
+    return "\n".join(lines)

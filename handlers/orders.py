@@ -14,6 +14,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shopper import (
     MAX_QUERY,
     CancelOutcome,
+    OrderCard,
     cancel_order,
     list_orders,
     open_order,
@@ -67,6 +68,23 @@ def create_router() -> Router:
     # Any other text from a shopper is a search: an order number, or part of a product name.
     router.message.register(on_text, F.text, ~F.text.startswith("/"))
     return router
+
+
+async def _own_card(
+    query: CallbackQuery,
+    callback_data: OrderCb,
+    *,
+    customer: Customer,
+    uow: UnitOfWork,
+    rules: ShopRules,
+    clock: Clock,
+    i18n: Translator,
+) -> OrderCard | None:
+    """The pressed order's card, or None after telling the presser it is not theirs."""
+    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
+    if card is None:
+        await answer(query, i18n("press-not-yours"), alert=True)
+    return card
 
 
 async def on_unlinked_press(
@@ -217,9 +235,10 @@ async def on_open(
     clock: Clock,
     i18n: Translator,
 ) -> None:
-    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
+    card = await _own_card(
+        query, callback_data, customer=customer, uow=uow, rules=rules, clock=clock, i18n=i18n
+    )
     if card is None:
-        await answer(query, i18n("press-not-yours"), alert=True)
         return
     await answer(query)
     await show(query, *card_view(i18n, card, rules.tz))
@@ -235,9 +254,10 @@ async def on_cancel(
     clock: Clock,
     i18n: Translator,
 ) -> None:
-    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
+    card = await _own_card(
+        query, callback_data, customer=customer, uow=uow, rules=rules, clock=clock, i18n=i18n
+    )
     if card is None:
-        await answer(query, i18n("press-not-yours"), alert=True)
         return
     await answer(query)
     # A stale card whose order moved on shows the order as it is now instead.
@@ -288,9 +308,10 @@ async def on_keep(
     clock: Clock,
     i18n: Translator,
 ) -> None:
-    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
+    card = await _own_card(
+        query, callback_data, customer=customer, uow=uow, rules=rules, clock=clock, i18n=i18n
+    )
     if card is None:
-        await answer(query, i18n("press-not-yours"), alert=True)
         return
     await answer(query, i18n("confirm-kept", order_no=card.order.order_no))
     await show(query, *card_view(i18n, card, rules.tz))
@@ -306,9 +327,10 @@ async def on_after_sales(
     clock: Clock,
     i18n: Translator,
 ) -> None:
-    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
+    card = await _own_card(
+        query, callback_data, customer=customer, uow=uow, rules=rules, clock=clock, i18n=i18n
+    )
     if card is None:
-        await answer(query, i18n("press-not-yours"), alert=True)
         return
     await answer(query)
     key = AFTER_SALES_TEXT.get(card.decision.next_step)

@@ -195,6 +195,20 @@ class SqlOrderRepository:
             .join(ProductRow, ProductRow.id == OrderRow.product_id)
         )
 
+    async def _page(
+        self, where: Sequence[ColumnElement[bool]], limit: int, offset: int
+    ) -> OrderPage:
+        """One page of a customer's orders, newest first, and how many there are in all."""
+        total = await self.session.scalar(select(func.count()).select_from(OrderRow).where(*where))
+        rows = await self.session.execute(
+            self._select()
+            .where(*where)
+            .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return OrderPage(orders=[_order(*r) for r in rows], total=total or 0)
+
     async def get(self, order_id: int) -> Order | None:
         result = (
             await self.session.execute(self._select().where(OrderRow.id == order_id))
@@ -245,15 +259,7 @@ class SqlOrderRepository:
             where.append(OrderRow.status.in_([s.value for s in statuses]))
         if tab.clauses:
             where.append(or_(*(_tab_clause(c) for c in tab.clauses)))
-        total = await self.session.scalar(select(func.count()).select_from(OrderRow).where(*where))
-        rows = await self.session.execute(
-            self._select()
-            .where(*where)
-            .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        return OrderPage(orders=[_order(*r) for r in rows], total=total or 0)
+        return await self._page(where, limit, offset)
 
     async def upsert_product(self, product: Product) -> int:
         row = await self.session.scalar(select(ProductRow).where(ProductRow.sku == product.sku))
@@ -335,15 +341,7 @@ class SqlOrderRepository:
             OrderRow.customer_id == customer_id,
             OrderRow.product_name.icontains(text, autoescape=True),
         ]
-        total = await self.session.scalar(select(func.count()).select_from(OrderRow).where(*where))
-        rows = await self.session.execute(
-            self._select()
-            .where(*where)
-            .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        return OrderPage(orders=[_order(*r) for r in rows], total=total or 0)
+        return await self._page(where, limit, offset)
 
     async def set_cancel_reason(self, order_id: int, reason: CancelReason) -> bool:
         result = await self.session.execute(

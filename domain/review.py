@@ -96,6 +96,9 @@ async def file_ticket(
         kind = may_file(order, decision.can_apply)
         if kind is None:
             return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
+        if reason is TicketReason.OTHER and not reason_text.strip():
+            # An application needs a reason: a preset, or the shopper's own words.
+            return ApplyResult(ApplyOutcome.MAY_APPLY, card)
         ticket = await uow.tickets.add(
             TicketDraft(
                 order_id=order.id,
@@ -148,15 +151,18 @@ async def add_ticket_evidence(
 ) -> EvidenceOutcome:
     """More screenshots for an open ticket; staff see each one as it arrives."""
     async with uow:
-        ticket = await uow.tickets.for_customer(customer_id, ticket_id)
-        if ticket is None:
-            return EvidenceOutcome.NOT_FOUND
-        if ticket.status.closed:
-            return EvidenceOutcome.CLOSED
-        if len(ticket.evidence) >= MAX_EVIDENCE:
+        for _ in range(MAX_EVIDENCE + 1):  # each retry means another screenshot landed first
+            ticket = await uow.tickets.for_customer(customer_id, ticket_id)
+            if ticket is None:
+                return EvidenceOutcome.NOT_FOUND
+            if ticket.status.closed:
+                return EvidenceOutcome.CLOSED
+            if len(ticket.evidence) >= MAX_EVIDENCE:
+                return EvidenceOutcome.TOO_MANY
+            if await uow.tickets.add_evidence(ticket, evidence, now):
+                break
+        else:
             return EvidenceOutcome.TOO_MANY
-        if not await uow.tickets.add_evidence(ticket_id, evidence, now):
-            return EvidenceOutcome.CLOSED
         await uow.outbox.add(
             Notification(
                 kind="staff.ticket_evidence",

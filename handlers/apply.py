@@ -410,6 +410,7 @@ async def submit(
         uow,
         customer_id=customer.id,
         order_id=draft.order_id,
+        # No reason chosen (a forged or stale Submit): the domain sends the shopper back.
         reason=draft.reason or TicketReason.OTHER,
         reason_text=draft.text,
         evidence=draft.evidence,

@@ -8,6 +8,7 @@ press a card's buttons, but only ``STAFF_IDS`` decide: the use case refuses
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -59,6 +60,9 @@ _VERDICTS = {TicketAction.APPROVE: Verdict.APPROVE, TicketAction.EXCHANGE: Verdi
 class StaffStates(StatesGroup):
     #: A staff member chose "other" and is typing the reason (FSM is per chat and user).
     reject_note = State()
+
+
+NOTE_PROMPTS = "note_prompts"  # FSM data: reason prompt message id → the ticket it is for
 
 
 def in_staff_chat(_: Any, settings: Settings, event_chat: Chat | None = None) -> bool:
@@ -365,8 +369,6 @@ async def ask_note(
         await _closed(query, bot, card, t=t, rules=rules, clock=clock)
         return
     chat_id, pressed_id = _pressed(query)
-    await state.set_state(StaffStates.reject_note)
-    await state.update_data(ticket_id=callback_data.ticket_id, card_message_id=pressed_id)
     await answer(query)
     user = query.from_user
     text = t("staff-ask-note", name=user.first_name, id=callback_data.ticket_id)
@@ -377,9 +379,18 @@ async def ask_note(
         length=len(user.first_name.encode("utf-16-le")) // 2,
         user=user,
     )
-    await bot.send_message(
+    prompt = await bot.send_message(
         chat_id, text, entities=[mention], reply_markup=ForceReply(selective=True)
     )
+    # Each prompt remembers its own ticket: a reply goes to the ticket it answers, even when
+    # the same staff member opened several prompts; plain chat in the group is never a note.
+    prompts = dict((await state.get_data()).get(NOTE_PROMPTS, {}))
+    prompts[str(prompt.message_id)] = {
+        "ticket_id": callback_data.ticket_id,
+        "card_message_id": pressed_id,
+    }
+    await state.set_state(StaffStates.reject_note)
+    await state.update_data({NOTE_PROMPTS: prompts})
 
 
 # --------------------------------------------------------------------------- typed reason
@@ -397,12 +408,20 @@ async def reject_note(
 ) -> None:
     t = _staff_t(translations)
     assert message.from_user is not None and message.text is not None
+    prompts = dict((await state.get_data()).get(NOTE_PROMPTS, {}))
+    replied = message.reply_to_message
+    data = prompts.get(str(replied.message_id)) if replied is not None else None
+    if data is None:
+        return  # ordinary talk in the staff group, not an answer to a reason prompt
     note = clean_reason_text(message.text)
     if note is None:
-        await message.reply(t("staff-note-invalid"), reply_markup=ForceReply(selective=True))
+        await message.reply(t("staff-note-invalid"))
         return
-    data = await state.get_data()
-    await state.clear()
+    del prompts[str(replied.message_id)]  # type: ignore[union-attr]
+    if prompts:
+        await state.update_data({NOTE_PROMPTS: prompts})
+    else:
+        await state.clear()
     ticket_id = int(data["ticket_id"])
     decision = await decide_ticket(
         uow,
@@ -457,7 +476,8 @@ async def ticket(
 ) -> None:
     t = _staff_t(translations)
     raw = (command.args or "").strip().removeprefix("#")
-    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+    # isdigit() also accepts "²"; only ASCII digits make a ticket number.
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or not 1 <= int(raw) <= 2**31 - 1:
         await message.reply(t("staff-ticket-usage"))
         return
     assert message.from_user is not None

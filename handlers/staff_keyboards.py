@@ -36,7 +36,7 @@ class TicketAction(StrEnum):
     BACK = "b"  # from the reasons back to the decisions
 
 
-class TicketCb(CallbackData, prefix="tk"):
+class TicketCb(CallbackData, prefix="st"):
     action: TicketAction
     ticket_id: TicketId
 

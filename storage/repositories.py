@@ -616,13 +616,14 @@ class SqlPreferences:
         )
         if changed.rowcount:  # type: ignore[attr-defined]
             return
+        self.session.add(UserPrefRow(telegram_id=telegram_id, locale=locale, updated_at=now))
         try:
-            # Two presses at once may both find no row; the loser updates instead.
-            async with self.session.begin_nested():
-                self.session.add(
-                    UserPrefRow(telegram_id=telegram_id, locale=locale, updated_at=now)
-                )
+            await self.session.flush()
         except IntegrityError:
+            # Two presses at once both found no row. No savepoint (SQLite's driver would commit
+            # at its release); this is the only write of its unit of work, so roll back and
+            # update the row the other press created.
+            await self.session.rollback()
             await self.session.execute(
                 update(UserPrefRow)
                 .where(UserPrefRow.telegram_id == telegram_id)
@@ -822,15 +823,22 @@ class SqlTicketRepository:
             reason=draft.reason.value,
             reason_text=draft.reason_text,
             evidence=[_evidence_dict(e) for e in draft.evidence],
+            evidence_count=len(draft.evidence),
             status=TicketStatus.OPEN.value,
             created_at=now,
             deadline=draft.deadline,
             updated_at=now,
         )
+        if await self.open_for_order(draft.order_id) is not None:
+            return None
+        self.session.add(row)
         try:
-            async with self.session.begin_nested():
-                self.session.add(row)
+            await self.session.flush()
         except IntegrityError:
+            # Another filing for the order won the race. No savepoint: SQLite's driver would
+            # commit at its release. Filing is the first write of its unit of work, so
+            # rolling back here loses nothing else.
+            await self.session.rollback()
             return None
         return await self.get(row.id)
 
@@ -887,14 +895,23 @@ class SqlTicketRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
-    async def add_evidence(self, ticket_id: int, evidence: Evidence, now: datetime) -> bool:
-        row = await self.session.get(TicketRow, ticket_id, with_for_update=True)
-        if row is None or row.status != TicketStatus.OPEN.value:
-            return False
-        row.evidence = [*(row.evidence or []), _evidence_dict(evidence)]
-        row.updated_at = now
-        await self.session.flush()
-        return True
+    async def add_evidence(self, ticket: Ticket, evidence: Evidence, now: datetime) -> bool:
+        """Append a screenshot to the ticket as the caller saw it, in one guarded update.
+
+        False when the ticket closed or gained a screenshot meanwhile: the caller
+        looks again, so two uploads at once can neither lose one nor pass the limit.
+        """
+        items = [*(_evidence_dict(e) for e in ticket.evidence), _evidence_dict(evidence)]
+        result = await self.session.execute(
+            update(TicketRow)
+            .where(
+                TicketRow.id == ticket.id,
+                TicketRow.status == TicketStatus.OPEN.value,
+                TicketRow.evidence_count == len(ticket.evidence),
+            )
+            .values(evidence=items, evidence_count=len(items), updated_at=now)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
 
     async def history(self, customer_id: int) -> CustomerHistory:
         orders = await self.session.scalar(

@@ -217,6 +217,8 @@ class TicketRow(Base):
     reason: Mapped[str] = mapped_column(String(20))
     reason_text: Mapped[str] = mapped_column(String(600))
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: Kept beside the JSON list so that adding a screenshot is one guarded update.
+    evidence_count: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deadline: Mapped[date] = mapped_column(Date)

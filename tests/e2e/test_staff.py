@@ -350,7 +350,7 @@ async def test_non_staff_press_is_refused_and_audited(desk: Desk) -> None:
     await desk.outsider.press("同意取消", card)
     await desk.outsider.press("❌ 拒绝", card)
 
-    assert desk.outsider.alerts() == ["⛔ 只有客服(STAFF_IDS)可以处理工单。"] * 2
+    assert desk.outsider.alerts() == ["⛔ 只有本店客服可以处理工单。"] * 2
     refused = await desk.rows(AuditRow, AuditRow.action == "ticket.review_refused")
     assert [r.actor for r in refused] == ["tg:9100", "tg:9100"]
     assert (await desk.rows(TicketRow))[0].status == TicketStatus.OPEN.value
@@ -368,7 +368,7 @@ async def test_forged_ticket_ids_are_refused(desk: Desk) -> None:
     forged = TicketCb(action=TicketAction.APPROVE, ticket_id=99_999).pack()
     await desk.li.press_data(forged, card)
     assert desk.li.alerts() == ["找不到这个工单。"]
-    await desk.li.press_data("tk:a:-5", card)  # fails to parse: the fallback refuses it
+    await desk.li.press_data("st:a:-5", card)  # fails to parse: the fallback refuses it
     assert len(desk.li.alerts()) == 2
     assert (await desk.rows(TicketRow))[0].status == TicketStatus.OPEN.value
 
@@ -523,3 +523,31 @@ async def test_withdrawn_ticket_updates_the_card(desk: Desk) -> None:
     notice = desk.group.last_message()
     assert notice.content == "↩ 顾客撤回了工单 #1(订单 KM-1),无需处理。"
     assert notice.data["reply_to_message"]["message_id"] == card.message_id
+
+
+async def test_each_typed_reason_goes_to_the_prompt_it_answers(desk: Desk) -> None:
+    await linked(desk, "KM-1")
+    await linked(desk, "KM-2")
+    first = await desk.file("KM-1")
+    second = await desk.file("KM-2")
+    await desk.deliver()
+    await desk.li.press("❌ 拒绝", desk.card(first))
+    await desk.li.press("其他(输入原因)", desk.card(first))
+    first_prompt = desk.group.last_message()
+    await desk.li.press("❌ 拒绝", desk.card(second))
+    await desk.li.press("其他(输入原因)", desk.card(second))
+    second_prompt = desk.group.last_message()
+
+    # Talking without replying to a prompt decides nothing.
+    await desk.li.send("稍等,我查一下", wait=False)
+    await desk.li.expect_silence()
+    await desk.li.send("第一单的原因", reply_to=first_prompt)
+    await desk.li.send("第二单的原因", reply_to=second_prompt)
+
+    notes = {row.id: (row.status, row.decision_note) for row in await desk.rows(TicketRow)}
+    assert notes == {first: ("rejected", "第一单的原因"), second: ("rejected", "第二单的原因")}
+
+
+async def test_ticket_command_with_a_superscript_digit_gets_the_usage_hint(desk: Desk) -> None:
+    await desk.li.send("/ticket ²")
+    assert "/ticket" in desk.li.last_text()

@@ -42,7 +42,7 @@ staff-btn-reject-already_shipped = Already shipped
 staff-btn-reject-insufficient_evidence = Insufficient evidence
 staff-btn-reject-other = Other (type a reason)
 
-staff-alert-not-staff = ⛔ Only staff (STAFF_IDS) can decide tickets.
+staff-alert-not-staff = ⛔ Only the shop's customer-service staff can decide tickets.
 staff-alert-not-found = This ticket does not exist.
 staff-alert-already = Already decided by {$who} at {$time}: {$outcome}
 staff-alert-withdrawn = The customer withdrew this request at {$time}; nothing to do.

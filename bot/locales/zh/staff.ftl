@@ -42,7 +42,7 @@ staff-btn-reject-already_shipped = 商品已发货
 staff-btn-reject-insufficient_evidence = 凭证不足
 staff-btn-reject-other = 其他(输入原因)
 
-staff-alert-not-staff = ⛔ 只有客服(STAFF_IDS)可以处理工单。
+staff-alert-not-staff = ⛔ 只有本店客服可以处理工单。
 staff-alert-not-found = 找不到这个工单。
 staff-alert-already = 该工单已由 {$who} 于 {$time} 处理:{$outcome}
 staff-alert-withdrawn = 顾客已于 {$time} 撤回该申请,无需处理。

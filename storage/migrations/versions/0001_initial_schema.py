@@ -199,6 +199,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=20), nullable=False),
         sa.Column("reason_text", sa.String(length=600), nullable=False),
         sa.Column("evidence", sa.JSON(), nullable=False),
+        sa.Column("evidence_count", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -95,6 +96,18 @@ class SearchResult:
     bad_number: bool = False
 
 
+#: Punctuation a Chinese keyboard adds around a pasted order number.
+_EDGE_PUNCTUATION = " \t,.;:!?。,;:!?、「」『』“”‘’\"'()()【】[]<>《》"
+
+
+def typed_text(text: str) -> str:
+    """What the shopper meant: full-width letters and digits made plain, edges trimmed.
+
+    A Chinese keyboard types ＫＭ－１ or adds "。" after a pasted number.
+    """
+    return unicodedata.normalize("NFKC", text).strip(_EDGE_PUNCTUATION)
+
+
 def looks_like_order_no(text: str) -> bool:
     return bool(ORDER_NO.match(text.strip()))
 
@@ -109,7 +122,7 @@ async def search_orders(
     now: datetime,
 ) -> SearchResult:
     """An order number opens that order (only the shopper's own); other text searches names."""
-    words = text.split()
+    words = typed_text(text).split()
     if len(words) == 1 and len(words[0]) > MAX_QUERY:
         return SearchResult(None, None, bad_number=True)
     query = " ".join(words)[:MAX_QUERY]
@@ -159,7 +172,7 @@ async def refuse_press(uow: UnitOfWork, why: str, now: datetime) -> None:
 async def open_order_by_number(
     uow: UnitOfWork, customer_id: int, order_no: str, rules: ShopRules, now: datetime
 ) -> OrderCard | None:
-    number = order_no.strip()
+    number = typed_text(order_no)
     async with uow:
         order = await uow.orders.number_for_customer(customer_id, number)
         if order is None and number != number.upper():

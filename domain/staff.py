@@ -18,7 +18,7 @@ from domain.review import (
     review_ticket,
     staff_ticket_view,
 )
-from domain.shopper import OrderCard
+from domain.shopper import OrderCard, typed_text
 from domain.tickets import RejectReason, Ticket
 
 #: Staff work these hours on working days; "time left" on a ticket counts only them.
@@ -162,7 +162,8 @@ async def order_timeline(
 ) -> OrderTimeline | None:
     """An order's facts and everything that happened to it, oldest first, for staff."""
     async with uow:
-        order = await uow.orders.by_number(order_no)
+        number = typed_text(order_no)
+        order = await uow.orders.by_number(number) or await uow.orders.by_number(number.upper())
         if order is None:
             return None
         refund = await uow.refunds.for_order(order.id)

@@ -333,3 +333,16 @@ async def test_commands_for_another_bot_in_a_group_are_left_alone(
     await actor.send("/roll@dice_bot", wait=False)
     await actor.expect_silence()
     assert len(group.messages()) == count
+
+
+async def test_order_numbers_typed_on_a_chinese_keyboard_are_understood(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await shop.add_order("KM-A1", status=OrderStatus.PENDING_PAYMENT)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    for typed in ("ＫＭ－Ａ１", "KM-A1。", "「KM-A1」", "km-a1,"):
+        await user.send(typed)
+        assert "🧾 订单 KM-A1" in user.last_text(), typed
+    await user.send("/cancel KM-A1。")
+    assert "确认取消订单 KM-A1" in user.last_text()

@@ -429,7 +429,7 @@ async def test_queue_ticket_and_order_commands(desk: Desk) -> None:
     cancelled = next(i for i, line in enumerate(lines) if "订单已取消 · staff:9001" in line)
     approved = next(i for i, line in enumerate(lines) if "同意取消 · staff:9001" in line)
     assert filed < cancelled < approved
-    await desk.li.send("/order KM-1")
+    await desk.li.send("/order km-1")  # typed in lower case
     assert f"📝 有待处理的工单 #{first}" in desk.li.last_text()
     await desk.li.send("/order NOPE-1")
     assert desk.li.last_text() == "找不到订单 NOPE-1。"

@@ -246,3 +246,11 @@ def test_every_order_sits_in_exactly_one_status_tab_and_a_parcel_in_transit_is_s
             assert OrderTab.ALL.contains(order(status, kind))
     assert OrderTab.SHIPPED.contains(order(OrderStatus.DELIVERING, ProductKind.PHYSICAL))
     assert OrderTab.TO_SHIP.contains(order(OrderStatus.DELIVERING, ProductKind.DIRECT_TOPUP))
+
+
+def test_typed_text_undoes_full_width_and_trailing_punctuation() -> None:
+    from domain.shopper import typed_text
+
+    assert typed_text("ＫＭ－Ａ１") == "KM-A1"
+    assert typed_text(" KM-A1。") == "KM-A1"
+    assert typed_text("王者荣耀,") == "王者荣耀"

@@ -25,18 +25,21 @@ def staff(telegram_id: int) -> str:
     return f"staff:{telegram_id}"
 
 
-def may_file(card_order: Order, decision_can_apply: bool) -> TicketKind | None:
+def may_file(
+    card_order: Order, decision_can_apply: bool, *, activation_confirmed: bool = False
+) -> TicketKind | None:
     """Which ticket the shopper may file for this order, if any.
 
     The rules' "apply" decisions file a cancel application; a delivered card
     key the system shows as activated can still be disputed ("I have not used
-    it", the article's FAQ 1): staff query the activation and decide.
+    it", the article's FAQ 1): staff query the activation and decide — once.
+    After staff confirmed the key was activated, only after-sales remains.
     """
     if (
         card_order.status is OrderStatus.DELIVERED
         and card_order.product_kind is ProductKind.CARD_KEY
     ):
-        return TicketKind.ACTIVATION_CHECK
+        return None if activation_confirmed else TicketKind.ACTIVATION_CHECK
     if decision_can_apply:
         return TicketKind.CANCEL
     return None
@@ -67,9 +70,10 @@ async def check_application(
             return ApplyResult(ApplyOutcome.NOT_FOUND)
         card = OrderCard(order, rules.decide(order, now), await uow.refunds.for_order(order.id))
         existing = await uow.tickets.open_for_order(order.id)
+        confirmed = await uow.tickets.activation_confirmed(order.id)
     if existing is not None:
         return ApplyResult(ApplyOutcome.ALREADY_OPEN, card, existing)
-    if may_file(order, card.decision.can_apply) is None:
+    if may_file(order, card.decision.can_apply, activation_confirmed=confirmed) is None:
         return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
     return ApplyResult(ApplyOutcome.MAY_APPLY, card)
 
@@ -93,7 +97,8 @@ async def file_ticket(
             return ApplyResult(ApplyOutcome.NOT_FOUND)
         decision = rules.decide(order, now)
         card = OrderCard(order, decision, await uow.refunds.for_order(order.id))
-        kind = may_file(order, decision.can_apply)
+        confirmed = await uow.tickets.activation_confirmed(order.id)
+        kind = may_file(order, decision.can_apply, activation_confirmed=confirmed)
         if kind is None:
             return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
         if reason is TicketReason.OTHER and not reason_text.strip():
@@ -294,6 +299,9 @@ async def review_ticket(  # noqa: PLR0911
             "reject_reason": reject_reason.value if reject_reason else None,
             "note": note,
         }
+        if reject_reason is RejectReason.KEY_ACTIVATED and verdict is Verdict.REJECT:
+            # Staff looked the key up: the card shows it as activated from now on.
+            await uow.orders.record_key_activated(ticket.order_id, now)
         if verdict is Verdict.APPROVE:
             order = await uow.orders.get(ticket.order_id)
             assert order is not None  # tickets reference existing orders; orders are kept

@@ -369,13 +369,19 @@ class LinkResult:
 
 
 async def link_with_token(
-    uow: UnitOfWork, telegram_id: int, token: str, now: datetime
+    uow: UnitOfWork, telegram_id: int, token: str, now: datetime, *, locale: str | None = None
 ) -> LinkResult:
+    """Link by a one-time token from the shop.
+
+    ``locale`` is the language the shopper is using now; it is remembered unless they
+    chose one with /lang, so that pushed notices arrive in the same language.
+    """
     async with uow:
         outcome, customer_id = await uow.link_tokens.consume(token, telegram_id, now)
         if outcome is not LinkOutcome.LINKED or customer_id is None:
             return LinkResult(outcome)
         await uow.customers.bind_telegram(customer_id, telegram_id)
+        await _remember_language(uow, telegram_id, locale, now)
         uow.audit.add(AuditEntry("link.token", shopper(telegram_id), now))
         await uow.commit()
         return LinkResult(LinkOutcome.LINKED, await uow.customers.get(customer_id))
@@ -401,6 +407,7 @@ async def link_with_phone(
     contact_user_id: int | None,
     phone: str,
     now: datetime,
+    locale: str | None = None,
 ) -> PhoneLinkResult:
     """Link by the phone number of the sender's own Telegram contact card.
 
@@ -420,9 +427,17 @@ async def link_with_phone(
         if len(matches) > 1:
             return PhoneLinkResult(PhoneLinkOutcome.AMBIGUOUS)
         await uow.customers.bind_telegram(matches[0].id, telegram_id)
+        await _remember_language(uow, telegram_id, locale, now)
         uow.audit.add(AuditEntry("link.phone", shopper(telegram_id), now))
         await uow.commit()
         return PhoneLinkResult(PhoneLinkOutcome.LINKED, await uow.customers.get(matches[0].id))
+
+
+async def _remember_language(
+    uow: UnitOfWork, telegram_id: int, locale: str | None, now: datetime
+) -> None:
+    if locale is not None and await uow.prefs.locale(telegram_id) is None:
+        await uow.prefs.set_locale(telegram_id, locale, now)
 
 
 async def unlink(uow: UnitOfWork, telegram_id: int, now: datetime) -> bool:

@@ -60,7 +60,9 @@ async def by_token(
     if not START_PARAMETER.fullmatch(token):
         await message.answer(i18n("link-unknown"))
         return
-    result = await link_with_token(uow, message.from_user.id, token, clock.now())
+    result = await link_with_token(
+        uow, message.from_user.id, token, clock.now(), locale=i18n.locale
+    )
     if result.customer is not None:
         await _welcome(message, result.customer, uow=uow, rules=rules, clock=clock, i18n=i18n)
     elif result.outcome is LinkOutcome.USED and customer is not None:
@@ -79,6 +81,7 @@ async def by_contact(
         contact_user_id=message.contact.user_id,
         phone=message.contact.phone_number,
         now=clock.now(),
+        locale=i18n.locale,
     )
     if result.customer is not None:
         await _welcome(message, result.customer, uow=uow, rules=rules, clock=clock, i18n=i18n)

@@ -355,6 +355,18 @@ class SqlOrderRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
+    async def record_key_activated(self, order_id: int, now: datetime) -> bool:
+        """Staff checked: the delivered card key was activated."""
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(
+                OrderRow.id == order_id,
+                OrderRow.product_kind == ProductKind.CARD_KEY.value,
+            )
+            .values(card_key_activated=True, updated_at=now)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
     async def return_coupon(self, coupon_id: int) -> bool:
         """Give a spent coupon back, once: only a coupon still marked used changes."""
         result = await self.session.execute(
@@ -850,6 +862,16 @@ class SqlTicketRepository:
 
     async def open_for_order(self, order_id: int) -> Ticket | None:
         return await self._one(TicketRow.open_order_id == order_id)
+
+    async def activation_confirmed(self, order_id: int) -> bool:
+        """Whether staff already rejected a ticket for this order because the key was used."""
+        found = await self.session.scalar(
+            select(TicketRow.id).where(
+                TicketRow.order_id == order_id,
+                TicketRow.reject_reason == RejectReason.KEY_ACTIVATED.value,
+            )
+        )
+        return found is not None
 
     async def list_for_customer(self, customer_id: int, *, limit: int = 10) -> list[Ticket]:
         rows = await self.session.execute(

@@ -318,3 +318,15 @@ async def test_link_token_with_a_rejected_bot_token_names_the_fix(
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "BOT_TOKEN" in lines[0], err
     assert "t.me" not in out
+
+
+async def test_linking_remembers_the_shoppers_language_for_pushed_notices(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await shop.add_order("KM-P1", status=OrderStatus.PENDING_PAYMENT)
+    await set_phone(shop, "C0001", "张三", "13800138001")
+    user = tg.user(1001, language_code="en-GB")
+    await user.send("/start")
+    await user.share_contact("+86 138 0013 8001")
+    async with shop.session() as uow:
+        assert await uow.prefs.locale(1001) == "en"

@@ -314,3 +314,32 @@ async def test_completed_orders_cannot_be_applied_for(session_factory: Factory) 
         session_factory, "KM-11", OrderStatus.DELIVERED, ProductKind.DIRECT_TOPUP
     )
     assert (await file(session_factory, customer, order)).outcome is ApplyOutcome.NOT_ALLOWED
+
+
+async def test_staff_confirming_an_activated_key_ends_the_dispute(
+    session_factory: Factory,
+) -> None:
+    customer, order = await add_order(
+        session_factory,
+        "KM-12",
+        OrderStatus.DELIVERED,
+        ProductKind.CARD_KEY,
+        card_key_activated=None,
+    )
+    ticket = (await file(session_factory, customer, order, reason=TicketReason.UNUSED_KEY)).ticket
+    assert ticket is not None
+    await review_ticket(
+        uow(session_factory),
+        ticket_id=ticket.id,
+        reviewer_id=9001,
+        is_staff=True,
+        verdict=Verdict.REJECT,
+        rules=RULES,
+        now=NOW,
+        reject_reason=RejectReason.KEY_ACTIVATED,
+    )
+    async with session_factory() as session:
+        checked = await SqlUnitOfWork(session).orders.get(order)
+    assert checked is not None and checked.card_key_activated is True
+    again = await file(session_factory, customer, order, reason=TicketReason.UNUSED_KEY)
+    assert again.outcome is ApplyOutcome.NOT_ALLOWED

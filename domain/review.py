@@ -246,8 +246,7 @@ class ReviewResult:
     ticket: Ticket | None = None
 
 
-# Each way a decision can fail to land is its own answer to the staff member who pressed.
-async def review_ticket(  # noqa: PLR0911
+async def review_ticket(
     uow: UnitOfWork,
     *,
     ticket_id: int,
@@ -306,20 +305,22 @@ async def review_ticket(  # noqa: PLR0911
             order = await uow.orders.get(ticket.order_id)
             assert order is not None  # tickets reference existing orders; orders are kept
             if order.status is OrderStatus.CANCELLED:
-                await uow.rollback()
-                return ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket)
-            plan = refund_plan(order, now, rules.calendar, rules.tz)
-            changed, refund = await write_cancel(
-                uow,
-                order,
-                plan=plan,
-                coupon=coupon_outcome(order.coupon, now),
-                actor=staff(reviewer_id),
-                now=now,
-            )
-            if not changed:
-                await uow.rollback()
-                return ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket)
+                # Cancelled meanwhile (e.g. by the shop's own system): what was asked for has
+                # happened, so the ticket closes as approved with the refund already under way.
+                refund = await uow.refunds.for_order(order.id)
+            else:
+                changed, refund = await write_cancel(
+                    uow,
+                    order,
+                    plan=refund_plan(order, now, rules.calendar, rules.tz),
+                    coupon=coupon_outcome(order.coupon, now),
+                    actor=staff(reviewer_id),
+                    now=now,
+                )
+                if not changed:
+                    # The order moved between reading and writing; a second press re-reads it.
+                    await uow.rollback()
+                    return ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket)
             if refund is not None:
                 payload |= {
                     "amount_fen": refund.amount_fen,

@@ -343,3 +343,30 @@ async def test_staff_confirming_an_activated_key_ends_the_dispute(
     assert checked is not None and checked.card_key_activated is True
     again = await file(session_factory, customer, order, reason=TicketReason.UNUSED_KEY)
     assert again.outcome is ApplyOutcome.NOT_ALLOWED
+
+
+async def test_approving_an_order_cancelled_meanwhile_closes_the_ticket(
+    session_factory: Factory,
+) -> None:
+    customer, order = await add_order(
+        session_factory, "KM-13", OrderStatus.DELIVERING, ProductKind.CARD_KEY
+    )
+    ticket = (await file(session_factory, customer, order)).ticket
+    assert ticket is not None
+    async with session_factory() as session, SqlUnitOfWork(session) as work:
+        await work.orders.transition(
+            order, expected=OrderStatus.DELIVERING, new=OrderStatus.CANCELLED, at=NOW
+        )
+        await work.commit()
+    result = await review_ticket(
+        uow(session_factory),
+        ticket_id=ticket.id,
+        reviewer_id=9001,
+        is_staff=True,
+        verdict=Verdict.APPROVE,
+        rules=RULES,
+        now=NOW,
+    )
+    assert result.outcome is ReviewOutcome.DECIDED
+    assert result.ticket is not None and result.ticket.status is TicketStatus.APPROVED
+    assert await count(session_factory, RefundRow) == 0  # nothing new was paid out

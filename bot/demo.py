@@ -16,8 +16,10 @@ customers, but the demo still belongs in a demo database.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,32 +42,43 @@ S = OrderStatus
 K = ProductKind
 P = PaymentChannel
 
+#: Names and titles as a Chinese shop writes them; kept as data beside this module.
+NAMES: dict[str, dict[str, str]] = json.loads(
+    Path(__file__).with_name("demo_shop.json").read_text(encoding="utf-8")
+)
+
 #: The customer ``--bind`` links to the operator's Telegram account.
 BIND_CODE = "DEMO-C0001"
 
 CUSTOMERS = (
-    Customer(id=0, code="DEMO-C0001", name="张三", phone="13800138001"),
-    Customer(id=0, code="DEMO-C0002", name="李四", phone="13800138002"),
-    Customer(id=0, code="DEMO-C0003", name="王五", phone="13800138003"),
-    Customer(id=0, code="DEMO-C0004", name="赵六", phone="13800138004"),
-    Customer(id=0, code="DEMO-C0005", name="孙小美"),
+    Customer(id=0, code="DEMO-C0001", name=NAMES["customers"]["DEMO-C0001"], phone="13800138001"),
+    Customer(id=0, code="DEMO-C0002", name=NAMES["customers"]["DEMO-C0002"], phone="13800138002"),
+    Customer(id=0, code="DEMO-C0003", name=NAMES["customers"]["DEMO-C0003"], phone="13800138003"),
+    Customer(id=0, code="DEMO-C0004", name=NAMES["customers"]["DEMO-C0004"], phone="13800138004"),
+    Customer(id=0, code="DEMO-C0005", name=NAMES["customers"]["DEMO-C0005"]),
 )
 
 PRODUCTS = (
-    Product(sku="WZRY-60", name="王者荣耀 点券 60点", kind=K.CARD_KEY, price_fen=600),
-    Product(sku="STEAM-100", name="Steam 钱包充值卡 100元", kind=K.CARD_KEY, price_fen=10000),
-    Product(sku="CMCC-100", name="中国移动 话费直充 100元", kind=K.DIRECT_TOPUP, price_fen=9950),
-    Product(sku="YS-6480", name="原神 创世结晶 6480", kind=K.DIRECT_TOPUP, price_fen=64800),
+    Product(sku="WZRY-60", name=NAMES["products"]["WZRY-60"], kind=K.CARD_KEY, price_fen=600),
+    Product(
+        sku="STEAM-100", name=NAMES["products"]["STEAM-100"], kind=K.CARD_KEY, price_fen=10000
+    ),
+    Product(
+        sku="CMCC-100", name=NAMES["products"]["CMCC-100"], kind=K.DIRECT_TOPUP, price_fen=9950
+    ),
+    Product(
+        sku="YS-6480", name=NAMES["products"]["YS-6480"], kind=K.DIRECT_TOPUP, price_fen=64800
+    ),
     Product(
         sku="DC-LOL-100",
-        name="人工代充 英雄联盟 点券 100元",
+        name=NAMES["products"]["DC-LOL-100"],
         kind=K.MANUAL_VIRTUAL,
         price_fen=9800,
     ),
-    Product(sku="PAD-X1", name="游戏手柄 X1 无线版", kind=K.PHYSICAL, price_fen=19900),
+    Product(sku="PAD-X1", name=NAMES["products"]["PAD-X1"], kind=K.PHYSICAL, price_fen=19900),
     Product(
         sku="GIFT-WZRY",
-        name="实体点卡礼盒(王者荣耀 300点)",
+        name=NAMES["products"]["GIFT-WZRY"],
         kind=K.PHYSICAL,
         price_fen=3800,
     ),
@@ -83,15 +96,15 @@ class _DemoCoupon:
 
 
 COUPONS = {
-    "DEMO-CP-01": _DemoCoupon("满600减30", 3000, True, timedelta(days=30)),
+    "DEMO-CP-01": _DemoCoupon(NAMES["coupons"]["DEMO-CP-01"], 3000, True, timedelta(days=30)),
     # Expired an hour ago, after the order used it: cancelling cannot give it back.
-    "DEMO-CP-02": _DemoCoupon("话费券 满99减2(限时)", 200, True, timedelta(hours=-1)),
-    "DEMO-CP-03": _DemoCoupon("Steam 新人券 减5元(取消不退)", 500, False, timedelta(days=60)),
+    "DEMO-CP-02": _DemoCoupon(NAMES["coupons"]["DEMO-CP-02"], 200, True, timedelta(hours=-1)),
+    "DEMO-CP-03": _DemoCoupon(NAMES["coupons"]["DEMO-CP-03"], 500, False, timedelta(days=60)),
     "DEMO-CP-04": _DemoCoupon(
-        "手柄立减20", 2000, True, timedelta(days=15), CouponStatus.AVAILABLE
+        NAMES["coupons"]["DEMO-CP-04"], 2000, True, timedelta(days=15), CouponStatus.AVAILABLE
     ),
-    "DEMO-CP-05": _DemoCoupon("代充 满98减3(不退)", 300, False, None),
-    "DEMO-CP-06": _DemoCoupon("原神 满600减20", 2000, True, timedelta(days=7)),
+    "DEMO-CP-05": _DemoCoupon(NAMES["coupons"]["DEMO-CP-05"], 300, False, None),
+    "DEMO-CP-06": _DemoCoupon(NAMES["coupons"]["DEMO-CP-06"], 2000, True, timedelta(days=7)),
 }
 
 
@@ -116,7 +129,7 @@ def _ago(days: float = 0, hours: float = 0, minutes: float = 0) -> timedelta:
 #: DEMO-0001, DEMO-0002, ... in this order. DEMO-C0001 comes first and has every situation;
 #: its five newest orders (what /start shows) can all be cancelled or applied for.
 ORDERS = (
-    # 张三 (DEMO-C0001)
+    # DEMO-C0001, the customer --bind links
     _DemoOrder(
         "DEMO-C0001", "YS-6480", S.PENDING_PAYMENT, None, _ago(minutes=10), coupon="DEMO-CP-01"
     ),

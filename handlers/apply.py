@@ -430,7 +430,7 @@ async def submit(
 async def on_reason_text(
     message: Message, *, state: FSMContext, rules: ShopRules, clock: Clock, i18n: Translator
 ) -> None:
-    """The shopper's own words, at the reason step or after "其他"."""
+    """The shopper's own words, at the reason step or after the "Other" reason."""
     draft = await load_draft(state)
     if draft is None:
         await leave_flow(state)

@@ -296,7 +296,7 @@ async def reasons(
     clock: Clock,
     translations: Translations,
 ) -> None:
-    """❌ 拒绝 swaps the buttons for the reasons; ⬅ 返回 swaps them back."""
+    """Reject swaps the buttons for the reasons; Back swaps them back."""
     t = _staff_t(translations)
     card = await _card_for(
         query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
@@ -358,7 +358,7 @@ async def ask_note(
     translations: Translations,
     state: FSMContext,
 ) -> None:
-    """其他: the presser types the reason as a reply; their next text here becomes the note."""
+    """Other: the presser types the reason as a reply to the prompt; that reply is the note."""
     t = _staff_t(translations)
     card = await _card_for(
         query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock

@@ -13,7 +13,7 @@ class ApplyFlow(StatesGroup):
     """
 
     reason = State()
-    text = State()  # "其他": waiting for the shopper's own words
+    text = State()  # the "Other" reason: waiting for the shopper's own words
     evidence = State()
     summary = State()
     more_evidence = State()

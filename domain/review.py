@@ -211,6 +211,21 @@ async def withdraw_ticket(
         return await uow.tickets.get(ticket_id)
 
 
+async def open_ticket_for(
+    uow: UnitOfWork, *, customer_id: int, ticket_id: int, now: datetime
+) -> Ticket | None:
+    """The shopper's own open ticket; a press on any other is refused and audited."""
+    async with uow:
+        ticket = await uow.tickets.for_customer(customer_id, ticket_id)
+        if ticket is not None and not ticket.status.closed:
+            return ticket
+        uow.audit.add(
+            AuditEntry("press.refused", "shopper", now, detail={"why": "ticket_not_open"})
+        )
+        await uow.commit()
+    return None
+
+
 async def customer_tickets(uow: UnitOfWork, customer_id: int) -> list[Ticket]:
     async with uow:
         return await uow.tickets.list_for_customer(customer_id)

@@ -33,6 +33,7 @@ from domain.review import (
     customer_tickets,
     file_ticket,
     may_file,
+    open_ticket_for,
     withdraw_ticket,
 )
 from domain.shopper import MAX_QUERY, OrderCard, open_order_by_number, refuse_press, shopper
@@ -682,11 +683,11 @@ async def own_open_ticket(
     t: Translator,
 ) -> Ticket | None:
     """The shopper's open ticket, or None after refusing the press politely."""
-    found = next((x for x in await customer_tickets(uow, customer.id) if x.id == ticket_id), None)
-    if found is None or found.status.closed:
+    found = await open_ticket_for(
+        uow, customer_id=customer.id, ticket_id=ticket_id, now=clock.now()
+    )
+    if found is None:
         await answer(query, t("ticket-not-open"), alert=True)
-        await refuse_press(uow, "ticket_not_open", clock.now())
-        return None
     return found
 
 

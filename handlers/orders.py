@@ -14,7 +14,6 @@ from domain.ports import Clock, UnitOfWork
 from domain.shopper import (
     MAX_QUERY,
     CancelOutcome,
-    OrderCard,
     cancel_order,
     list_orders,
     open_order,
@@ -57,34 +56,12 @@ def create_router() -> Router:
     router.message.register(cancel_command, Command("cancel"))
     router.callback_query.register(on_list, ListCb.filter())
     router.callback_query.register(on_search_page, SearchCb.filter())
-    router.callback_query.register(on_open, OrderCb.filter(F.action == OrderAction.OPEN))
-    router.callback_query.register(on_cancel, OrderCb.filter(F.action == OrderAction.CANCEL))
+    router.callback_query.register(on_card_press, OrderCb.filter(F.action.in_(CARD_ACTIONS)))
     router.callback_query.register(on_confirm, OrderCb.filter(F.action == OrderAction.CONFIRM))
-    router.callback_query.register(on_keep, OrderCb.filter(F.action == OrderAction.KEEP))
-    router.callback_query.register(
-        on_after_sales, OrderCb.filter(F.action == OrderAction.AFTER_SALES)
-    )
     router.callback_query.register(on_reason, ReasonCb.filter())
     # Any other text from a shopper is a search: an order number, or part of a product name.
     router.message.register(on_text, F.text, ~F.text.startswith("/"))
     return router
-
-
-async def _own_card(
-    query: CallbackQuery,
-    callback_data: OrderCb,
-    *,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> OrderCard | None:
-    """The pressed order's card, or None after telling the presser it is not theirs."""
-    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
-    if card is None:
-        await answer(query, i18n("press-not-yours"), alert=True)
-    return card
 
 
 async def on_unlinked_press(
@@ -224,8 +201,14 @@ async def on_search_page(
 
 # --------------------------------------------------------------------------- the card
 
+#: Presses that only show something about one order: it is loaded, ownership checked,
+#: then rendered by action. Confirm is separate: it is the one that changes the order.
+CARD_ACTIONS = frozenset(
+    {OrderAction.OPEN, OrderAction.CANCEL, OrderAction.KEEP, OrderAction.AFTER_SALES}
+)
 
-async def on_open(
+
+async def on_card_press(
     query: CallbackQuery,
     *,
     callback_data: OrderCb,
@@ -235,38 +218,24 @@ async def on_open(
     clock: Clock,
     i18n: Translator,
 ) -> None:
-    card = await _own_card(
-        query, callback_data, customer=customer, uow=uow, rules=rules, clock=clock, i18n=i18n
-    )
+    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
     if card is None:
+        await answer(query, i18n("press-not-yours"), alert=True)
         return
-    await answer(query)
-    await show(query, *card_view(i18n, card, rules.tz))
-
-
-async def on_cancel(
-    query: CallbackQuery,
-    *,
-    callback_data: OrderCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    card = await _own_card(
-        query, callback_data, customer=customer, uow=uow, rules=rules, clock=clock, i18n=i18n
+    action = callback_data.action
+    toast = (
+        i18n("confirm-kept", order_no=card.order.order_no) if action is OrderAction.KEEP else None
     )
-    if card is None:
-        return
-    await answer(query)
-    # A stale card whose order moved on shows the order as it is now instead.
-    view = (
-        confirm_view(i18n, card)
-        if card.decision.can_cancel_now
-        else card_view(i18n, card, rules.tz)
-    )
-    await show(query, *view)
+    await answer(query, toast)
+    after_sales = AFTER_SALES_TEXT.get(card.decision.next_step)
+    if action is OrderAction.AFTER_SALES and after_sales is not None:
+        assert query.message is not None
+        await query.message.answer(i18n(after_sales, order_no=card.order.order_no))
+    elif action is OrderAction.CANCEL and card.decision.can_cancel_now:
+        await show(query, *confirm_view(i18n, card))
+    else:
+        # Open, Keep, and any press whose order moved on: the order as it is now.
+        await show(query, *card_view(i18n, card, rules.tz))
 
 
 async def on_confirm(
@@ -296,49 +265,6 @@ async def on_confirm(
         await show(query, *cancelled_view(i18n, result, rules.tz))
     else:
         await show(query, *not_cancelled_view(i18n, result, rules.tz))
-
-
-async def on_keep(
-    query: CallbackQuery,
-    *,
-    callback_data: OrderCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    card = await _own_card(
-        query, callback_data, customer=customer, uow=uow, rules=rules, clock=clock, i18n=i18n
-    )
-    if card is None:
-        return
-    await answer(query, i18n("confirm-kept", order_no=card.order.order_no))
-    await show(query, *card_view(i18n, card, rules.tz))
-
-
-async def on_after_sales(
-    query: CallbackQuery,
-    *,
-    callback_data: OrderCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    card = await _own_card(
-        query, callback_data, customer=customer, uow=uow, rules=rules, clock=clock, i18n=i18n
-    )
-    if card is None:
-        return
-    await answer(query)
-    key = AFTER_SALES_TEXT.get(card.decision.next_step)
-    if key is None:
-        await show(query, *card_view(i18n, card, rules.tz))
-        return
-    assert query.message is not None
-    await query.message.answer(i18n(key, order_no=card.order.order_no))
 
 
 async def on_reason(

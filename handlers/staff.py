@@ -199,21 +199,18 @@ async def decide(
     clock: Clock,
     translations: Translations,
 ) -> None:
-    t = _staff_t(translations)
-    chat_id, pressed_id = _pressed(query)
-    decision = await decide_ticket(
-        uow,
-        ticket_id=callback_data.ticket_id,
-        reviewer_id=query.from_user.id,
-        is_staff=query.from_user.id in settings.staff_ids,
-        verdict=_VERDICTS[callback_data.action],
+    await _decide(
+        query,
+        callback_data.ticket_id,
+        _VERDICTS[callback_data.action],
+        None,
+        bot=bot,
+        uow=uow,
+        settings=settings,
         rules=rules,
-        now=clock.now(),
+        clock=clock,
+        translations=translations,
     )
-    text, alert = await _settle(
-        bot, chat_id, decision, query.from_user, pressed_id, t=t, rules=rules, clock=clock
-    )
-    await answer(query, text, alert=alert)
 
 
 async def reject(
@@ -227,17 +224,45 @@ async def reject(
     clock: Clock,
     translations: Translations,
 ) -> None:
+    await _decide(
+        query,
+        callback_data.ticket_id,
+        Verdict.REJECT,
+        callback_data.reason,
+        bot=bot,
+        uow=uow,
+        settings=settings,
+        rules=rules,
+        clock=clock,
+        translations=translations,
+    )
+
+
+async def _decide(
+    query: CallbackQuery,
+    ticket_id: int,
+    verdict: Verdict,
+    reject_reason: RejectReason | None,
+    *,
+    bot: Bot,
+    uow: UnitOfWork,
+    settings: Settings,
+    rules: ShopRules,
+    clock: Clock,
+    translations: Translations,
+) -> None:
+    """One decision from a button: the use case decides, every copy of the card follows."""
     t = _staff_t(translations)
     chat_id, pressed_id = _pressed(query)
     decision = await decide_ticket(
         uow,
-        ticket_id=callback_data.ticket_id,
+        ticket_id=ticket_id,
         reviewer_id=query.from_user.id,
         is_staff=query.from_user.id in settings.staff_ids,
-        verdict=Verdict.REJECT,
+        verdict=verdict,
         rules=rules,
         now=clock.now(),
-        reject_reason=callback_data.reason,
+        reject_reason=reject_reason,
     )
     text, alert = await _settle(
         bot, chat_id, decision, query.from_user, pressed_id, t=t, rules=rules, clock=clock

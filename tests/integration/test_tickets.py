@@ -370,3 +370,30 @@ async def test_approving_an_order_cancelled_meanwhile_closes_the_ticket(
     assert result.outcome is ReviewOutcome.DECIDED
     assert result.ticket is not None and result.ticket.status is TicketStatus.APPROVED
     assert await count(session_factory, RefundRow) == 0  # nothing new was paid out
+
+
+async def test_an_older_open_ticket_is_still_the_shoppers_to_act_on(
+    session_factory: Factory,
+) -> None:
+    from domain.review import open_ticket_for
+
+    tickets = []
+    for i in range(12):  # more than the /tickets list shows
+        customer, order = await add_order(
+            session_factory, f"KM-O{i}", OrderStatus.DELIVERING, ProductKind.CARD_KEY
+        )
+        ticket = (await file(session_factory, customer, order)).ticket
+        assert ticket is not None
+        tickets.append(ticket)
+    oldest = tickets[0]
+    found = await open_ticket_for(
+        uow(session_factory), customer_id=customer, ticket_id=oldest.id, now=NOW
+    )
+    assert found is not None and found.id == oldest.id
+    assert (
+        await open_ticket_for(
+            uow(session_factory), customer_id=customer + 1, ticket_id=oldest.id, now=NOW
+        )
+        is None
+    )
+    assert await count(session_factory, AuditRow, AuditRow.action == "press.refused") == 1

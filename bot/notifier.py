@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -54,6 +54,8 @@ from storage.uow import SqlUnitOfWork
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+#: Renders and sends one kind of row: (notifier, chat id, translator, row) -> what was sent.
+Renderer = Callable[["Notifier", int, Translator, OutboxMessage], Awaitable["Sent"]]
 
 #: How long a claim holds a row; far longer than any wait for a sending slot.
 LEASE = timedelta(minutes=5)
@@ -139,8 +141,11 @@ class Notifier:
         rules: ShopRules,
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
+        renderers: Mapping[str, Renderer] | None = None,
     ) -> None:
         self.bot = bot
+        #: Kinds rendered outside this module (refund pushes, reminders, the digest...).
+        self.renderers = dict(renderers or {})
         self.session_factory = session_factory
         self.settings = settings
         self.translations = translations
@@ -328,9 +333,21 @@ class Notifier:
             chat_id, t = await self._customer(message)
             handlers = {"customer.ticket_decided": self._decided}
         handler = handlers.get(message.kind)
-        if handler is None:
+        if handler is not None:
+            return await handler(chat_id, t, message)
+        renderer = self.renderers.get(message.kind)
+        if renderer is None:
             raise Skip(f"unknown kind {message.kind}")
-        return await handler(chat_id, t, message)
+        return await renderer(self, chat_id, t, message)
+
+    # Public names for renderers living in other modules.
+    async def call(self, chat_id: int, method: Callable[[], Awaitable[Any]]) -> Any:
+        return await self._call(chat_id, method)
+
+    async def send_text(
+        self, chat_id: int, text: str, *, reply_to: int | None = None, **kwargs: Any
+    ) -> int:
+        return await self._send_text(chat_id, text, reply_to=reply_to, **kwargs)
 
     async def _customer(self, message: OutboxMessage) -> tuple[int, Translator]:
         if message.customer_id is None:

@@ -365,10 +365,21 @@ class CancelReason(StrEnum):
 
 
 class RefundStatus(StrEnum):
-    REQUESTED = "requested"
-    PROCESSING = "processing"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
+    REQUESTED = "requested"  # the shop owes it; nobody has pushed it to the provider yet
+    PROCESSING = "processing"  # submitted to WeChat/Alipay/bank; the provider is moving it
+    SUCCEEDED = "succeeded"  # evidence it arrived: the provider's record or our own wallet
+    FAILED = "failed"  # the provider refused it; staff re-initiate
+
+    @property
+    def open(self) -> bool:
+        return self in (RefundStatus.REQUESTED, RefundStatus.PROCESSING)
+
+
+class Gateway(StrEnum):
+    """Which adapter moves the money back."""
+
+    BALANCE = "balance"  # the shop's own wallet: instant, recorded in our database
+    MANUAL = "manual"  # staff in the payment provider's console, reported back to us
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +394,16 @@ class Refund:
     expected_latest: date
     created_at: datetime
     updated_at: datetime
+    customer_id: int = 0
+    gateway: Gateway = Gateway.MANUAL
+    attempt: int = 1
+    provider_ref: str | None = None
+    submitted_at: datetime | None = None
+    succeeded_at: datetime | None = None
+    failed_at: datetime | None = None
+    failure_reason: str | None = None
+    shopper_confirmed_at: datetime | None = None
+    shopper_not_yet_at: datetime | None = None
 
 
 class OrderTab(StrEnum):

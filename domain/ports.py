@@ -22,6 +22,7 @@ from domain.orders import (
     PaymentChannel,
     Product,
     Refund,
+    RefundStatus,
 )
 from domain.tickets import (
     Evidence,
@@ -105,6 +106,33 @@ class RefundDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundChange:
+    """One guarded move of a refund: from ``expected`` (at ``refund.attempt``) to ``status``."""
+
+    expected: RefundStatus
+    status: RefundStatus
+    at: datetime
+    attempt: int
+    expected_earliest: date | None = None
+    expected_latest: date | None = None
+    provider_ref: str | None = None
+    failure_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundEvent:
+    refund_id: int
+    idempotency_key: str
+    action: str
+    from_status: RefundStatus | None
+    to_status: RefundStatus
+    attempt: int
+    actor: str
+    at: datetime
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TicketDraft:
     order_id: int
     customer_id: int
@@ -165,8 +193,22 @@ class OrderRepository(Protocol):
 
 class RefundRepository(Protocol):
     async def add(self, draft: RefundDraft, now: datetime) -> Refund: ...
+    async def get(self, refund_id: int) -> Refund | None: ...
     async def for_order(self, order_id: int) -> Refund | None: ...
+    async def by_order_no(self, order_no: str) -> Refund | None: ...
+    async def by_provider_ref(self, provider_ref: str) -> Refund | None: ...
     async def for_customer(self, customer_id: int, *, limit: int = 10) -> list[Refund]: ...
+    async def transition(self, refund: Refund, change: RefundChange) -> bool: ...
+    async def record_event(self, event: RefundEvent) -> bool: ...
+    async def event(self, idempotency_key: str) -> RefundEvent | None: ...
+    async def events(self, refund_id: int) -> list[RefundEvent]: ...
+    async def shopper_answer(
+        self, refund: Refund, *, arrived: bool, now: datetime
+    ) -> bool: ...
+    async def awaiting_arrival(self, by: date, *, limit: int = 500) -> list[Refund]: ...
+    async def count_open(self) -> int: ...
+    async def credit_wallet(self, refund: Refund, now: datetime) -> bool: ...
+    async def wallet_balance(self, customer_id: int) -> int: ...
 
 
 class TicketRepository(Protocol):

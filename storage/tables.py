@@ -69,6 +69,11 @@ class CustomerRow(Base):
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: IANA name; None means the shop's timezone. Quiet hours are kept in the shopper's own.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    #: Set when Telegram refused a message (blocked the bot, deleted account); cleared when
+    #: the shopper writes again. Pushes wait instead of being retried meanwhile.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ProductRow(Base):
@@ -175,6 +180,49 @@ class RefundRow(Base):
     expected_latest: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: Which adapter moves the money: "balance" (our wallet, at once) or "manual" (staff in
+    #: the payment provider's console, reported back by staff or a reconciliation file).
+    gateway: Mapped[str] = mapped_column(String(16), server_default="manual")
+    #: 1 for the first try, +1 each time staff re-initiate a failed refund.
+    attempt: Mapped[int] = mapped_column(Integer, server_default="1")
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    succeeded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failure_reason: Mapped[str | None] = mapped_column(String(200))
+    #: The shopper's own answer to "has it arrived?" (never taken as proof of arrival).
+    shopper_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    shopper_not_yet_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RefundEventRow(Base):
+    """One change of a refund. The unique key makes each action count once, however
+    often it is pressed, typed or imported."""
+
+    __tablename__ = "refund_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    attempt: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WalletEntryRow(Base):
+    """The shop balance ledger: a refund to balance is a credit row, one per refund."""
+
+    __tablename__ = "wallet_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), unique=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class OutboxRow(Base):

@@ -404,6 +404,7 @@ class Refund:
     failure_reason: str | None = None
     shopper_confirmed_at: datetime | None = None
     shopper_not_yet_at: datetime | None = None
+    arrival_asked_at: datetime | None = None
 
 
 class OrderTab(StrEnum):

@@ -124,15 +124,29 @@ def refund_plan(
     """
     if not order.was_paid or order.payment_channel is None or order.amount_paid_fen == 0:
         return None
-    low, high = REFUND_WORKDAYS[order.payment_channel]
-    high += review_days
-    today = now.astimezone(tz).date()
+    earliest, latest = arrival_window(
+        order.payment_channel, now, calendar, tz, review_days=review_days
+    )
     return RefundPlan(
         amount_fen=order.amount_paid_fen,
         channel=order.payment_channel,
-        earliest=calendar.add_workdays(today, low),
-        latest=calendar.add_workdays(today, high),
+        earliest=earliest,
+        latest=latest,
     )
+
+
+def arrival_window(
+    channel: PaymentChannel,
+    start: datetime,
+    calendar: Calendar,
+    tz: tzinfo,
+    *,
+    review_days: int = 0,
+) -> tuple[date, date]:
+    """The first and last day the money may arrive, for a refund pushed out at ``start``."""
+    low, high = REFUND_WORKDAYS[channel]
+    today = start.astimezone(tz).date()
+    return calendar.add_workdays(today, low), calendar.add_workdays(today, high + review_days)
 
 
 def coupon_outcome(coupon: Coupon | None, now: datetime) -> CouponOutcome:

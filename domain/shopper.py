@@ -20,7 +20,8 @@ from domain.orders import (
     normalize_phone,
 )
 from domain.policy import CancelDecision, CouponOutcome, RefundPlan, ShopRules
-from domain.ports import AuditEntry, LinkOutcome, Notification, RefundDraft, UnitOfWork
+from domain.ports import AuditEntry, LinkOutcome, RefundDraft, UnitOfWork
+from domain.refunds import GATEWAYS, gateway_for
 from domain.services import OrderSummary
 
 PAGE_SIZE = 5
@@ -266,6 +267,7 @@ async def write_cancel(
                 channel=plan.channel,
                 expected_earliest=plan.earliest,
                 expected_latest=plan.latest,
+                gateway=gateway_for(plan.channel),
             ),
             now,
         )
@@ -285,23 +287,8 @@ async def write_cancel(
         )
     )
     if refund is not None:
-        # Staff must push money back through WeChat/Alipay/bank consoles; tell them now.
-        await uow.outbox.add(
-            Notification(
-                kind="staff.refund_requested",
-                audience="staff",
-                dedupe_key=f"refund-requested:{refund.id}",
-                due_at=now,
-                customer_id=order.customer_id,
-                payload={
-                    "order_no": order.order_no,
-                    "amount_fen": refund.amount_fen,
-                    "channel": refund.channel.value,
-                    "latest": refund.expected_latest.isoformat(),
-                },
-            ),
-            now,
-        )
+        # Balance: credited at once. WeChat/Alipay/bank: staff get a card to push it out.
+        refund = await GATEWAYS[refund.gateway].start(uow, refund, actor=actor, now=now)
     return True, refund
 
 

@@ -80,3 +80,30 @@ class TicketAction(StrEnum):
 class TicketCb(CallbackData, prefix="tk"):
     action: TicketAction
     ticket_id: Id
+
+
+class RefundAction(StrEnum):
+    """What a refund button does. Shoppers' and staff's buttons are told apart by prefix."""
+
+    OPEN = "o"  # show the refund's timeline
+    ARRIVED = "y"  # shopper: yes, the money arrived
+    NOT_YET = "n"  # shopper: not yet
+    ASK_STAFF = "a"  # shopper: a failed refund, ask staff to start it again
+    SUBMITTED = "s"  # staff: pushed out in the provider's console
+    SUCCEEDED = "k"  # staff: the provider confirms it arrived
+    FAILED = "f"  # staff: the provider refused it (asks for a reason)
+    REINITIATE = "r"  # staff: start a failed refund again
+
+
+class RefundCb(CallbackData, prefix="rf"):
+    """A shopper's press about their own refund (ownership re-checked by the use case)."""
+
+    action: RefundAction
+    refund_id: Id
+
+
+class StaffRefundCb(CallbackData, prefix="sf"):
+    """A staff press on a refund card (staff rights re-checked on every press)."""
+
+    action: RefundAction
+    refund_id: Id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
@@ -15,6 +15,7 @@ from domain.orders import (
     Coupon,
     CouponStatus,
     Customer,
+    Gateway,
     Order,
     OrderStatus,
     OrderTab,
@@ -33,7 +34,9 @@ from domain.ports import (
     Notification,
     OrderPage,
     OutboxMessage,
+    RefundChange,
     RefundDraft,
+    RefundEvent,
     TicketDraft,
 )
 from domain.services import OrderRecord
@@ -53,9 +56,11 @@ from storage.tables import (
     OrderRow,
     OutboxRow,
     ProductRow,
+    RefundEventRow,
     RefundRow,
     TicketRow,
     UserPrefRow,
+    WalletEntryRow,
 )
 
 
@@ -394,7 +399,7 @@ class SqlOrderRepository:
         return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def _refund(row: RefundRow, order_no: str) -> Refund:
+def _refund(row: RefundRow, order_no: str, customer_id: int) -> Refund:
     return Refund(
         id=row.id,
         order_id=row.order_id,
@@ -406,12 +411,46 @@ def _refund(row: RefundRow, order_no: str) -> Refund:
         expected_latest=row.expected_latest,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        customer_id=customer_id,
+        gateway=Gateway(row.gateway),
+        attempt=row.attempt,
+        provider_ref=row.provider_ref,
+        submitted_at=row.submitted_at,
+        succeeded_at=row.succeeded_at,
+        failed_at=row.failed_at,
+        failure_reason=row.failure_reason,
+        shopper_confirmed_at=row.shopper_confirmed_at,
+        shopper_not_yet_at=row.shopper_not_yet_at,
+        arrival_asked_at=row.arrival_asked_at,
+    )
+
+
+def _event(row: RefundEventRow) -> RefundEvent:
+    return RefundEvent(
+        refund_id=row.refund_id,
+        idempotency_key=row.idempotency_key,
+        action=row.action,
+        from_status=RefundStatus(row.from_status) if row.from_status else None,
+        to_status=RefundStatus(row.to_status),
+        attempt=row.attempt,
+        actor=row.actor,
+        at=row.at,
+        note=row.note,
     )
 
 
 class SqlRefundRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    def _select(self):  # type: ignore[no-untyped-def]
+        return select(RefundRow, OrderRow.order_no, OrderRow.customer_id).join(
+            OrderRow, OrderRow.id == RefundRow.order_id
+        )
+
+    async def _one(self, *where: ColumnElement[bool]) -> Refund | None:
+        found = (await self.session.execute(self._select().where(*where))).first()
+        return _refund(*found) if found else None
 
     async def add(self, draft: RefundDraft, now: datetime) -> Refund:
         row = RefundRow(
@@ -424,33 +463,192 @@ class SqlRefundRepository:
             expected_latest=draft.expected_latest,
             created_at=now,
             updated_at=now,
+            gateway=draft.gateway.value,
+            attempt=1,
         )
         self.session.add(row)
         await self.session.flush()
-        order_no = await self.session.scalar(
-            select(OrderRow.order_no).where(OrderRow.id == draft.order_id)
-        )
-        return _refund(row, order_no or "")
+        found = await self.get(row.id)
+        assert found is not None
+        return found
+
+    async def get(self, refund_id: int) -> Refund | None:
+        return await self._one(RefundRow.id == refund_id)
 
     async def for_order(self, order_id: int) -> Refund | None:
-        found = (
-            await self.session.execute(
-                select(RefundRow, OrderRow.order_no)
-                .join(OrderRow, OrderRow.id == RefundRow.order_id)
-                .where(RefundRow.order_id == order_id)
-            )
-        ).first()
-        return _refund(*found) if found else None
+        return await self._one(RefundRow.order_id == order_id)
+
+    async def by_order_no(self, order_no: str) -> Refund | None:
+        return await self._one(OrderRow.order_no == order_no)
+
+    async def by_provider_ref(self, provider_ref: str) -> Refund | None:
+        return await self._one(RefundRow.provider_ref == provider_ref)
 
     async def for_customer(self, customer_id: int, *, limit: int = 10) -> list[Refund]:
         rows = await self.session.execute(
-            select(RefundRow, OrderRow.order_no)
-            .join(OrderRow, OrderRow.id == RefundRow.order_id)
+            self._select()
             .where(OrderRow.customer_id == customer_id)
             .order_by(RefundRow.created_at.desc(), RefundRow.id.desc())
             .limit(limit)
         )
         return [_refund(*r) for r in rows]
+
+    async def transition(self, refund: Refund, change: RefundChange) -> bool:
+        """One guarded move: only from the status and attempt the caller saw."""
+        values: dict[str, object] = {
+            "status": change.status.value,
+            "updated_at": change.at,
+            "attempt": change.attempt,
+        }
+        if change.expected_earliest is not None:
+            values["expected_earliest"] = change.expected_earliest
+        if change.expected_latest is not None:
+            values["expected_latest"] = change.expected_latest
+        if change.provider_ref:
+            values["provider_ref"] = change.provider_ref
+        if change.status is RefundStatus.PROCESSING:
+            values["submitted_at"] = change.at
+        elif change.status is RefundStatus.SUCCEEDED:
+            values["succeeded_at"] = change.at
+        elif change.status is RefundStatus.FAILED:
+            values["failed_at"] = change.at
+            values["failure_reason"] = change.failure_reason
+        else:  # re-initiated: a new attempt starts clean, and will be asked about again
+            values |= {
+                "submitted_at": None,
+                "failed_at": None,
+                "failure_reason": None,
+                "shopper_confirmed_at": None,
+                "shopper_not_yet_at": None,
+                "arrival_asked_at": None,
+            }
+        result = await self.session.execute(
+            update(RefundRow)
+            .where(
+                RefundRow.id == refund.id,
+                RefundRow.status == change.expected.value,
+                RefundRow.attempt == refund.attempt,
+            )
+            .values(**values)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def record_event(self, event: RefundEvent) -> bool:
+        """False when an event with the same key exists: the action was done before."""
+        if await self.event(event.idempotency_key) is not None:
+            return False
+        self.session.add(
+            RefundEventRow(
+                refund_id=event.refund_id,
+                idempotency_key=event.idempotency_key,
+                action=event.action,
+                from_status=event.from_status.value if event.from_status else None,
+                to_status=event.to_status.value,
+                attempt=event.attempt,
+                actor=event.actor,
+                note=event.note,
+                at=event.at,
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def event(self, idempotency_key: str) -> RefundEvent | None:
+        row = await self.session.scalar(
+            select(RefundEventRow).where(RefundEventRow.idempotency_key == idempotency_key)
+        )
+        return _event(row) if row else None
+
+    async def events(self, refund_id: int) -> list[RefundEvent]:
+        rows = await self.session.scalars(
+            select(RefundEventRow)
+            .where(RefundEventRow.refund_id == refund_id)
+            .order_by(RefundEventRow.at, RefundEventRow.id)
+        )
+        return [_event(r) for r in rows]
+
+    async def shopper_answer(self, refund: Refund, *, arrived: bool, now: datetime) -> bool:
+        column = RefundRow.shopper_confirmed_at if arrived else RefundRow.shopper_not_yet_at
+        result = await self.session.execute(
+            update(RefundRow)
+            .where(RefundRow.id == refund.id, RefundRow.attempt == refund.attempt)
+            .values({column: now})
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def awaiting_arrival(self, by: date, *, limit: int = 500) -> list[Refund]:
+        """Open manual refunds due by ``by`` (last expected day) and not yet asked about."""
+        rows = await self.session.execute(
+            self._select()
+            .where(
+                RefundRow.status.in_(
+                    (RefundStatus.REQUESTED.value, RefundStatus.PROCESSING.value)
+                ),
+                RefundRow.gateway == Gateway.MANUAL.value,
+                RefundRow.expected_latest <= by,
+                RefundRow.arrival_asked_at.is_(None),
+                RefundRow.shopper_confirmed_at.is_(None),
+            )
+            .order_by(RefundRow.expected_latest, RefundRow.id)
+            .limit(limit)
+        )
+        return [_refund(*r) for r in rows]
+
+    async def mark_arrival_asked(self, refund: Refund, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(RefundRow)
+            .where(
+                RefundRow.id == refund.id,
+                RefundRow.attempt == refund.attempt,
+                RefundRow.arrival_asked_at.is_(None),
+            )
+            .values(arrival_asked_at=now)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def count_open(self) -> int:
+        return (
+            await self.session.scalar(
+                select(func.count()).where(
+                    RefundRow.status.in_(
+                        (
+                            RefundStatus.REQUESTED.value,
+                            RefundStatus.PROCESSING.value,
+                            RefundStatus.FAILED.value,
+                        )
+                    )
+                )
+            )
+            or 0
+        )
+
+    async def credit_wallet(self, refund: Refund, now: datetime) -> bool:
+        """One ledger credit per refund (unique ``refund_id``); False if it was credited."""
+        exists = await self.session.scalar(
+            select(WalletEntryRow.id).where(WalletEntryRow.refund_id == refund.id)
+        )
+        if exists is not None:
+            return False
+        self.session.add(
+            WalletEntryRow(
+                customer_id=refund.customer_id,
+                refund_id=refund.id,
+                amount_fen=refund.amount_fen,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def wallet_balance(self, customer_id: int) -> int:
+        return (
+            await self.session.scalar(
+                select(func.coalesce(func.sum(WalletEntryRow.amount_fen), 0)).where(
+                    WalletEntryRow.customer_id == customer_id
+                )
+            )
+            or 0
+        )
 
 
 #: Outbox rows a sender may take: waiting ones, and ones whose sender's lease ran out.

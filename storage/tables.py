@@ -193,6 +193,8 @@ class RefundRow(Base):
     #: The shopper's own answer to "has it arrived?" (never taken as proof of arrival).
     shopper_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     shopper_not_yet_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: When "has it arrived?" was queued for the current attempt (asked once per attempt).
+    arrival_asked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RefundEventRow(Base):

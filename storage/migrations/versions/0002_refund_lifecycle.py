@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("failure_reason", sa.String(length=200), nullable=True),
         sa.Column("shopper_confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("shopper_not_yet_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("arrival_asked_at", sa.DateTime(timezone=True), nullable=True),
     ]
     for column in refund_columns:
         op.add_column("refunds", column)
@@ -87,6 +88,7 @@ def downgrade() -> None:
     op.drop_table("refund_events")
     with op.batch_alter_table("refunds") as batch:
         for name in (
+            "arrival_asked_at",
             "shopper_not_yet_at",
             "shopper_confirmed_at",
             "failure_reason",

@@ -1,0 +1,484 @@
+"""A refund's life after the cancel: requested → processing → succeeded | failed (→ requested).
+
+The seed article's promise is "the money goes back by the original route":
+WeChat and Alipay in 1–3 working days, a bank card in 3–5, the shop balance
+at once. The shop cannot move WeChat money itself: for those routes the
+*manual* gateway leaves the refund with staff, who push it out in the payment
+provider's console and report back (buttons, ``/refund``, or the provider's
+reconciliation file). The *balance* gateway credits our own wallet ledger in
+the same transaction as the cancel, so the refund is done the moment the
+order is cancelled.
+
+Every change is one guarded transition (``WHERE status = :expected AND
+attempt = :attempt``) written together with its event row, its audit row and
+the notifications it causes. An action is keyed ``{action}:{refund}:{attempt}``:
+the same action on the same attempt counts once, whether it is pressed twice,
+typed after a press, or imported again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from domain.orders import Gateway, PaymentChannel, Refund, RefundStatus
+from domain.policy import ShopRules, arrival_window
+from domain.ports import AuditEntry, Notification, RefundChange, RefundEvent, UnitOfWork
+
+
+class RefundAction(StrEnum):
+    SUBMIT = "submit"  # pushed out in the provider's console
+    SUCCEED = "succeed"  # the provider confirms the money arrived
+    FAIL = "fail"  # the provider refused it
+    REINITIATE = "reinitiate"  # staff start a failed refund again
+
+
+_FROM: dict[RefundAction, tuple[RefundStatus, ...]] = {
+    RefundAction.SUBMIT: (RefundStatus.REQUESTED,),
+    RefundAction.SUCCEED: (RefundStatus.REQUESTED, RefundStatus.PROCESSING),
+    RefundAction.FAIL: (RefundStatus.REQUESTED, RefundStatus.PROCESSING),
+    RefundAction.REINITIATE: (RefundStatus.FAILED,),
+}
+_TO: dict[RefundAction, RefundStatus] = {
+    RefundAction.SUBMIT: RefundStatus.PROCESSING,
+    RefundAction.SUCCEED: RefundStatus.SUCCEEDED,
+    RefundAction.FAIL: RefundStatus.FAILED,
+    RefundAction.REINITIATE: RefundStatus.REQUESTED,
+}
+
+#: How long after the shopper says "not yet" staff are asked to look, if nothing moved.
+FOLLOW_UP_GRACE = timedelta(hours=24)
+MAX_FAILURE_REASON = 200
+
+
+class RefundOutcome(StrEnum):
+    DONE = "done"
+    ALREADY = "already"  # the same action on the same attempt was done before
+    NOT_ALLOWED = "not_allowed"  # the refund is in a state this action cannot leave
+    NOT_FOUND = "not_found"
+    NEEDS_REASON = "needs_reason"  # a failure must say why (the shopper is told)
+    NOT_MANUAL = "not_manual"  # a balance refund is done by the shop itself
+
+
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    outcome: RefundOutcome
+    refund: Refund | None = None
+    #: For ALREADY: the event that did it first (who and when).
+    event: RefundEvent | None = None
+
+
+def action_key(action: RefundAction, refund_id: int, attempt: int) -> str:
+    return f"{action}:{refund_id}:{attempt}"
+
+
+def allowed(action: RefundAction, status: RefundStatus) -> bool:
+    return status in _FROM[action]
+
+
+def gateway_for(channel: PaymentChannel) -> Gateway:
+    return Gateway.BALANCE if channel is PaymentChannel.BALANCE else Gateway.MANUAL
+
+
+# --------------------------------------------------------------------------- gateways
+
+
+class RefundGateway(Protocol):
+    """Moves the money once a refund is requested. Called inside the cancel's transaction."""
+
+    async def start(
+        self, uow: UnitOfWork, refund: Refund, *, actor: str, now: datetime
+    ) -> Refund: ...
+
+
+class BalanceGateway:
+    """The shop wallet: a credit row in our ledger, and the refund has arrived."""
+
+    async def start(self, uow: UnitOfWork, refund: Refund, *, actor: str, now: datetime) -> Refund:
+        if not await uow.refunds.credit_wallet(refund, now):
+            return refund  # credited before (one ledger row per refund): nothing more to do
+        done = await _apply(
+            uow,
+            refund,
+            RefundAction.SUCCEED,
+            actor="gateway:balance",
+            now=now,
+            note=None,
+            provider_ref=f"wallet:{refund.id}",
+        )
+        return done or refund
+
+
+class ManualGateway:
+    """WeChat, Alipay, bank card: staff push it out in the provider's console.
+
+    Starting it is telling staff, with a card whose buttons report back.
+    """
+
+    async def start(self, uow: UnitOfWork, refund: Refund, *, actor: str, now: datetime) -> Refund:
+        await uow.outbox.add(
+            Notification(
+                kind="staff.refund_requested",
+                audience="staff",
+                dedupe_key=f"refund-requested:{refund.id}",
+                due_at=now,
+                customer_id=refund.customer_id or None,
+                payload={
+                    "refund_id": refund.id,
+                    "order_no": refund.order_no,
+                    "amount_fen": refund.amount_fen,
+                    "channel": refund.channel.value,
+                    "latest": refund.expected_latest.isoformat(),
+                },
+            ),
+            now,
+        )
+        return refund
+
+
+GATEWAYS: dict[Gateway, RefundGateway] = {
+    Gateway.BALANCE: BalanceGateway(),
+    Gateway.MANUAL: ManualGateway(),
+}
+
+
+# --------------------------------------------------------------------------- staff and imports
+
+
+async def change_refund(
+    uow: UnitOfWork,
+    refund_id: int,
+    action: RefundAction,
+    *,
+    actor: str,
+    rules: ShopRules,
+    now: datetime,
+    reason: str | None = None,
+    provider_ref: str | None = None,
+) -> RefundResult:
+    """Report what happened to a manual refund: one guarded transition, committed here."""
+    async with uow:
+        refund = await uow.refunds.get(refund_id)
+        result = await _change(
+            uow,
+            refund,
+            action,
+            actor=actor,
+            rules=rules,
+            now=now,
+            reason=reason,
+            provider_ref=provider_ref,
+        )
+        if result.outcome is RefundOutcome.DONE:
+            await uow.commit()
+        else:
+            await uow.rollback()
+        return result
+
+
+async def change_refund_in(
+    uow: UnitOfWork,
+    refund: Refund | None,
+    action: RefundAction,
+    *,
+    actor: str,
+    rules: ShopRules,
+    now: datetime,
+    reason: str | None = None,
+    provider_ref: str | None = None,
+) -> RefundResult:
+    """As :func:`change_refund`, inside a transaction the caller owns (batch imports)."""
+    return await _change(
+        uow,
+        refund,
+        action,
+        actor=actor,
+        rules=rules,
+        now=now,
+        reason=reason,
+        provider_ref=provider_ref,
+    )
+
+
+async def _change(
+    uow: UnitOfWork,
+    refund: Refund | None,
+    action: RefundAction,
+    *,
+    actor: str,
+    rules: ShopRules,
+    now: datetime,
+    reason: str | None,
+    provider_ref: str | None,
+) -> RefundResult:
+    if refund is None:
+        return RefundResult(RefundOutcome.NOT_FOUND)
+    # For a re-initiation the key holds the failed attempt it starts again.
+    earlier = await uow.refunds.event(action_key(action, refund.id, refund.attempt))
+    if earlier is not None:
+        return RefundResult(RefundOutcome.ALREADY, refund, earlier)
+    note = (reason or "").strip()[:MAX_FAILURE_REASON] or None
+    refusal = _refusal(refund, action, note)
+    if refusal is not None:
+        return RefundResult(refusal, refund)
+    done = await _apply(
+        uow,
+        refund,
+        action,
+        actor=actor,
+        now=now,
+        note=note,
+        provider_ref=provider_ref,
+        rules=rules,
+    )
+    if done is None:
+        # Someone else moved it between our read and our write: report what they did.
+        current = await uow.refunds.get(refund.id)
+        earlier = await uow.refunds.event(action_key(action, refund.id, refund.attempt))
+        if earlier is not None:
+            return RefundResult(RefundOutcome.ALREADY, current, earlier)
+        return RefundResult(RefundOutcome.NOT_ALLOWED, current)
+    return RefundResult(RefundOutcome.DONE, done)
+
+
+def _refusal(refund: Refund, action: RefundAction, note: str | None) -> RefundOutcome | None:
+    if refund.gateway is Gateway.BALANCE:
+        return RefundOutcome.NOT_MANUAL
+    if not allowed(action, refund.status):
+        return RefundOutcome.NOT_ALLOWED
+    if action is RefundAction.FAIL and note is None:
+        return RefundOutcome.NEEDS_REASON
+    return None
+
+
+async def _apply(
+    uow: UnitOfWork,
+    refund: Refund,
+    action: RefundAction,
+    *,
+    actor: str,
+    now: datetime,
+    note: str | None,
+    provider_ref: str | None,
+    rules: ShopRules | None = None,
+) -> Refund | None:
+    """The writes of one transition; None when the guard lost (nothing written)."""
+    new_status = _TO[action]
+    earliest = latest = None
+    new_attempt = refund.attempt
+    if action in (RefundAction.SUBMIT, RefundAction.REINITIATE) and rules is not None:
+        # The provider's 1–3 (3–5) working days count from when the money is pushed out.
+        earliest, latest = arrival_window(refund.channel, now, rules.calendar, rules.tz)
+        earliest = max(earliest, refund.expected_earliest)
+        latest = max(latest, refund.expected_latest)
+    if action is RefundAction.REINITIATE:
+        new_attempt = refund.attempt + 1
+    change = RefundChange(
+        expected=refund.status,
+        status=new_status,
+        at=now,
+        attempt=new_attempt,
+        expected_earliest=earliest,
+        expected_latest=latest,
+        provider_ref=provider_ref,
+        failure_reason=note if action is RefundAction.FAIL else None,
+    )
+    if not await uow.refunds.transition(refund, change):
+        return None
+    key = action_key(action, refund.id, refund.attempt)
+    if not await uow.refunds.record_event(
+        RefundEvent(
+            refund_id=refund.id,
+            idempotency_key=key,
+            action=action.value,
+            from_status=refund.status,
+            to_status=new_status,
+            attempt=refund.attempt,
+            actor=actor,
+            at=now,
+            note=note,
+        )
+    ):
+        return None
+    after = await uow.refunds.get(refund.id)
+    assert after is not None  # refunds are never deleted
+    uow.audit.add(
+        AuditEntry(
+            f"refund.{action.value}",
+            actor,
+            now,
+            order_id=refund.order_id,
+            detail={
+                "refund": refund.id,
+                "from": refund.status.value,
+                "to": new_status.value,
+                "attempt": refund.attempt,
+                "note": note,
+                "provider_ref": provider_ref,
+            },
+        )
+    )
+    for notification in _notifications(after, action, note, now):
+        await uow.outbox.add(notification, now)
+    return after
+
+
+def _notifications(
+    refund: Refund, action: RefundAction, note: str | None, now: datetime
+) -> list[Notification]:
+    facts = {
+        "refund_id": refund.id,
+        "order_no": refund.order_no,
+        "amount_fen": refund.amount_fen,
+        "channel": refund.channel.value,
+        "latest": refund.expected_latest.isoformat(),
+        "attempt": refund.attempt,
+    }
+    customer = refund.customer_id or None
+    out: list[Notification] = []
+
+    def shopper(kind: str, key: str, **extra: object) -> None:
+        if customer is not None:
+            out.append(Notification(kind, "customer", key, now, customer, {**facts, **extra}))
+
+    if refund.gateway is Gateway.MANUAL:
+        # The card in the staff chat follows every change, whoever made it.
+        out.append(
+            Notification(
+                "staff.refund_updated",
+                "staff",
+                f"refund-updated:{refund.id}:{action}:{refund.attempt}",
+                now,
+                customer,
+                {**facts, "action": action.value},
+            )
+        )
+    if action is RefundAction.SUBMIT:
+        shopper("customer.refund_submitted", f"refund-submitted:{refund.id}:{refund.attempt}")
+    elif action is RefundAction.SUCCEED and refund.gateway is Gateway.MANUAL:
+        # A balance refund is done inside the shopper's own cancel: its reply says so.
+        shopper("customer.refund_succeeded", f"refund-succeeded:{refund.id}")
+    elif action is RefundAction.FAIL:
+        shopper(
+            "customer.refund_failed", f"refund-failed:{refund.id}:{refund.attempt}", reason=note
+        )
+        out.append(
+            Notification(
+                "staff.refund_failed",
+                "staff",
+                f"refund-failed-staff:{refund.id}:{refund.attempt}",
+                now,
+                customer,
+                {**facts, "reason": note},
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- the shopper's side
+
+
+class ArrivalOutcome(StrEnum):
+    THANKS = "thanks"  # "yes, it arrived": noted
+    GUIDANCE = "guidance"  # "not yet": what to check, and staff will look after the grace
+    ALREADY_ARRIVED = "already_arrived"  # the provider's record says it arrived
+    FAILED = "failed"  # the provider refused it: staff re-initiate
+    NOT_FOUND = "not_found"  # not this shopper's refund (or no such refund)
+
+
+@dataclass(frozen=True, slots=True)
+class ArrivalResult:
+    outcome: ArrivalOutcome
+    refund: Refund | None = None
+    follow_up_at: datetime | None = None
+
+
+async def answer_arrival(
+    uow: UnitOfWork,
+    customer_id: int,
+    refund_id: int,
+    *,
+    arrived: bool,
+    actor: str,
+    now: datetime,
+    grace: timedelta = FOLLOW_UP_GRACE,
+) -> ArrivalResult:
+    """The shopper's answer to "has it arrived?". Their word is noted, never taken as proof.
+
+    "Not yet" queues a staff follow-up ``grace`` later; it is dropped when it
+    comes due if the provider's record says the money arrived meanwhile.
+    """
+    async with uow:
+        refund = await uow.refunds.get(refund_id)
+        if refund is None or refund.customer_id != customer_id:
+            return ArrivalResult(ArrivalOutcome.NOT_FOUND)
+        if refund.status is RefundStatus.SUCCEEDED and not arrived:
+            return ArrivalResult(ArrivalOutcome.ALREADY_ARRIVED, refund)
+        if refund.status is RefundStatus.FAILED:
+            return ArrivalResult(ArrivalOutcome.FAILED, refund)
+        await uow.refunds.shopper_answer(refund, arrived=arrived, now=now)
+        uow.audit.add(
+            AuditEntry(
+                "refund.shopper_arrived" if arrived else "refund.shopper_not_yet",
+                actor,
+                now,
+                order_id=refund.order_id,
+                detail={"refund": refund.id, "attempt": refund.attempt},
+            )
+        )
+        follow_up_at = None
+        if not arrived:
+            follow_up_at = now + grace
+            await uow.outbox.add(follow_up(refund, due=follow_up_at, asked=True), now)
+        await uow.commit()
+        after = await uow.refunds.get(refund_id)
+    if arrived:
+        return ArrivalResult(ArrivalOutcome.THANKS, after)
+    return ArrivalResult(ArrivalOutcome.GUIDANCE, after, follow_up_at)
+
+
+async def ask_staff_to_reinitiate(
+    uow: UnitOfWork, customer_id: int, refund_id: int, *, actor: str, now: datetime
+) -> ArrivalResult:
+    """A failed refund's one next step for the shopper: staff are asked at once (once per try)."""
+    async with uow:
+        refund = await uow.refunds.get(refund_id)
+        if refund is None or refund.customer_id != customer_id:
+            return ArrivalResult(ArrivalOutcome.NOT_FOUND)
+        if refund.status is not RefundStatus.FAILED:
+            return ArrivalResult(ArrivalOutcome.GUIDANCE, refund)
+        if await uow.outbox.add(follow_up(refund, due=now, asked=True), now):
+            uow.audit.add(
+                AuditEntry(
+                    "refund.shopper_asked_reinitiate",
+                    actor,
+                    now,
+                    order_id=refund.order_id,
+                    detail={"refund": refund.id, "attempt": refund.attempt},
+                )
+            )
+        await uow.commit()
+        return ArrivalResult(ArrivalOutcome.FAILED, refund, now)
+
+
+def follow_up(refund: Refund, *, due: datetime, asked: bool) -> Notification:
+    """The staff chat's "look at this refund" row (one per attempt)."""
+    return Notification(
+        kind="staff.refund_followup",
+        audience="staff",
+        dedupe_key=f"refund-followup:{refund.id}:{refund.attempt}",
+        due_at=due,
+        customer_id=refund.customer_id or None,
+        payload={
+            "refund_id": refund.id,
+            "order_no": refund.order_no,
+            "amount_fen": refund.amount_fen,
+            "channel": refund.channel.value,
+            "latest": refund.expected_latest.isoformat(),
+            "attempt": refund.attempt,
+            "status": refund.status.value,
+            "asked_by_shopper": asked,
+        },
+    )

@@ -1,23 +1,35 @@
 """APScheduler wiring. The scheduler holds no notifications: it only wakes the notifier.
 
 Notifications are outbox rows; a job per message would be skipped when late
-and lost in a crash. One interval job nudges the notifier every few seconds so
-rows whose retry time has come (or whose sender crashed) go out even when no
-update arrives to wake it.
+and lost in a crash. Two interval jobs run instead: the planner writes rows
+for whatever has come due (reminders, arrival checks, the digest), and the
+notifier is nudged every few seconds so rows whose retry time has come (or
+whose sender crashed) go out even when no update arrives to wake it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC
+import logging
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.notifier import Notifier
+from bot.planner import Planner
 
 WAKE_JOB_ID = "outbox-wake"
+PLAN_JOB_ID = "plan-due"
+
+log = logging.getLogger(__name__)
 
 
-def create_scheduler(notifier: Notifier, *, every_seconds: int) -> AsyncIOScheduler:
+def create_scheduler(
+    notifier: Notifier,
+    *,
+    every_seconds: int,
+    planner: Planner | None = None,
+    plan_every_seconds: int = 60,
+) -> AsyncIOScheduler:
     """A scheduler (not started) with the outbox wake-up job; start it inside the event loop."""
     scheduler = AsyncIOScheduler(timezone=UTC)
 
@@ -34,4 +46,26 @@ def create_scheduler(notifier: Notifier, *, every_seconds: int) -> AsyncIOSchedu
         max_instances=1,
         replace_existing=True,
     )
+    if planner is not None:
+
+        async def plan() -> None:
+            try:
+                report = await planner.tick()
+            except Exception:  # the database may be briefly unavailable: the next tick retries
+                log.exception("planning due notifications failed")
+                return
+            if report.total:
+                notifier.wake()
+
+        scheduler.add_job(
+            plan,
+            "interval",
+            seconds=plan_every_seconds,
+            id=PLAN_JOB_ID,
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+            # First run at once: whatever came due while the bot was down is written now.
+            next_run_time=datetime.now(UTC),
+        )
     return scheduler

@@ -1,0 +1,44 @@
+"""Turns what has come due (arrival checks, reminders, the digest) into outbox rows.
+
+Run by an APScheduler interval job and once at start, so whatever fell due while
+the bot was down is written on the first tick after it comes back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.policy import ShopRules
+from domain.ports import Clock
+from domain.schedule import PlanReport, plan_due
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Planner:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        rules: ShopRules,
+        clock: Clock,
+    ) -> None:
+        self.session_factory = session_factory
+        self.rules = rules
+        self.clock = clock
+
+    async def tick(self) -> PlanReport:
+        async with self.session_factory() as session:
+            report = await plan_due(SqlUnitOfWork(session), self.rules, self.clock.now())
+        if report.total:
+            log.info(
+                "planned %s arrival checks, %s reminders, %s overdue alerts, %s digests",
+                report.arrival_checks,
+                report.reminders,
+                report.overdue,
+                report.digests,
+            )
+        return report

@@ -1,0 +1,192 @@
+"""What is due to be said, and when: arrival checks, review reminders, the daily digest.
+
+The scheduler never holds a message. Each tick turns "this is due now" into
+an outbox row with a key that names the occasion (``refund-arrival:7:1``,
+``ticket-overdue:12``, ``digest:2026-11-27``), so a tick that comes late —
+after a restart, after hours of downtime — still writes each one exactly once,
+and a second tick, or a second process, writes nothing more.
+
+Quiet hours are the shopper's night (22:00–08:00 in their timezone): pushes
+wait for the morning. Replies to what a shopper just did are not pushes and
+are never held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from domain.orders import Refund
+from domain.policy import ShopRules
+from domain.ports import Notification, UnitOfWork
+from domain.staff import hours_left
+from domain.tickets import Ticket
+
+QUIET_START = time(22)
+QUIET_END = time(8)
+#: On the last expected day, the evening: "it should have arrived by now" is then true.
+ARRIVAL_CHECK_AT = time(18)
+#: Staff are reminded when an open ticket has less than this many working hours left.
+REMINDER_HOURS = 4.0
+DIGEST_AT = time(9)
+#: Open tickets looked at per tick, nearest deadline first.
+TICKETS_PER_TICK = 500
+
+
+def quiet_until(now: datetime, tz: tzinfo) -> datetime | None:
+    """The end of the shopper's night if ``now`` falls in it, else None."""
+    local = now.astimezone(tz)
+    if QUIET_END <= local.time() < QUIET_START:
+        return None
+    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
+    return datetime.combine(day, QUIET_END, tzinfo=tz)
+
+
+def arrival_check_due(refund: Refund, now: datetime, tz: tzinfo) -> bool:
+    """Whether "has it arrived?" may be asked: the evening of the last expected day, or later."""
+    due = datetime.combine(refund.expected_latest, ARRIVAL_CHECK_AT, tzinfo=tz)
+    return now >= due
+
+
+def arrival_check(refund: Refund, now: datetime) -> Notification:
+    return Notification(
+        kind="customer.refund_arrival_check",
+        audience="customer",
+        dedupe_key=f"refund-arrival:{refund.id}:{refund.attempt}",
+        due_at=now,
+        customer_id=refund.customer_id or None,
+        payload={
+            "refund_id": refund.id,
+            "order_no": refund.order_no,
+            "amount_fen": refund.amount_fen,
+            "channel": refund.channel.value,
+            "latest": refund.expected_latest.isoformat(),
+            "attempt": refund.attempt,
+        },
+    )
+
+
+def ticket_alert(ticket: Ticket, rules: ShopRules, now: datetime) -> Notification | None:
+    """A reminder under 4 working hours left; an overdue alert once the time is up.
+
+    A ticket found already overdue (the bot was down through its last hours)
+    gets the overdue alert only: a "4 hours left" after the fact would mislead.
+    """
+    left = hours_left(ticket.deadline, rules, now)
+    if left >= REMINDER_HOURS:
+        return None
+    kind, key = (
+        ("staff.ticket_overdue", f"ticket-overdue:{ticket.id}")
+        if left <= 0
+        else ("staff.ticket_reminder", f"ticket-reminder:{ticket.id}")
+    )
+    return Notification(
+        kind=kind,
+        audience="staff",
+        dedupe_key=key,
+        due_at=now,
+        customer_id=ticket.customer_id,
+        payload={
+            "ticket_id": ticket.id,
+            "order_no": ticket.order_no,
+            "deadline": ticket.deadline.isoformat(),
+        },
+    )
+
+
+def digest_day(now: datetime, tz: tzinfo) -> date | None:
+    """The day whose digest is due at ``now`` (from 09:00 local), else None."""
+    local = now.astimezone(tz)
+    return local.date() if local.time() >= DIGEST_AT else None
+
+
+@dataclass
+class PlanReport:
+    arrival_checks: int = 0
+    reminders: int = 0
+    overdue: int = 0
+    digests: int = 0
+    keys: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.arrival_checks + self.reminders + self.overdue + self.digests
+
+
+async def plan_due(uow: UnitOfWork, rules: ShopRules, now: datetime) -> PlanReport:
+    """Write every notification whose time has come and that was not written yet; commits."""
+    report = PlanReport()
+    async with uow:
+        await _arrival_checks(uow, rules, now, report)
+        await _ticket_alerts(uow, rules, now, report)
+        await _digest(uow, rules, now, report)
+        await uow.commit()
+    return report
+
+
+async def _arrival_checks(
+    uow: UnitOfWork, rules: ShopRules, now: datetime, report: PlanReport
+) -> None:
+    today = now.astimezone(rules.tz).date()
+    for refund in await uow.refunds.awaiting_arrival(today):
+        if not arrival_check_due(refund, now, rules.tz):
+            continue
+        # The mark and the row go together: asked once per attempt, even with two planners.
+        if await uow.refunds.mark_arrival_asked(refund, now):
+            row = arrival_check(refund, now)
+            if await uow.outbox.add(row, now):
+                report.arrival_checks += 1
+                report.keys.append(row.dedupe_key)
+
+
+async def _ticket_alerts(
+    uow: UnitOfWork, rules: ShopRules, now: datetime, report: PlanReport
+) -> None:
+    horizon = rules.calendar.add_workdays(now.astimezone(rules.tz).date(), 1)
+    for ticket in await uow.tickets.open_queue(limit=TICKETS_PER_TICK):
+        if ticket.deadline > horizon:
+            break  # sorted by deadline: the rest have more than a working day left
+        row = ticket_alert(ticket, rules, now)
+        if row is not None and await uow.outbox.add(row, now):
+            if row.kind == "staff.ticket_overdue":
+                report.overdue += 1
+            else:
+                report.reminders += 1
+            report.keys.append(row.dedupe_key)
+
+
+async def _digest(uow: UnitOfWork, rules: ShopRules, now: datetime, report: PlanReport) -> None:
+    day = digest_day(now, rules.tz)
+    if day is None:
+        return
+    key = f"digest:{day.isoformat()}"
+    if await uow.outbox.exists(key):
+        return
+    # A digest covers everything since the previous one, so days the bot was down are
+    # counted in the first digest after it, not skipped and not sent as stale copies.
+    since = await uow.outbox.last_created("staff.digest") or now - timedelta(days=1)
+    new, decided = await uow.tickets.counts_between(since, now)
+    overdue = sum(
+        1
+        for ticket in await uow.tickets.open_queue(limit=TICKETS_PER_TICK)
+        if hours_left(ticket.deadline, rules, now) <= 0
+    )
+    pending, failed = await uow.refunds.counts_pending()
+    row = Notification(
+        kind="staff.digest",
+        audience="staff",
+        dedupe_key=key,
+        due_at=now,
+        payload={
+            "day": day.isoformat(),
+            "since": since.isoformat(),
+            "new": new,
+            "decided": decided,
+            "overdue": overdue,
+            "refunds_pending": pending,
+            "refunds_failed": failed,
+        },
+    )
+    if await uow.outbox.add(row, now):
+        report.digests += 1
+        report.keys.append(key)

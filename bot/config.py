@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -22,6 +23,8 @@ MAX_LINK_TOKEN_TTL_HOURS = 720
 #: Telegram allows a bot about 20 messages a minute in one group; stay a little under it.
 MAX_STAFF_MESSAGES_PER_MINUTE = 20
 MAX_OUTBOX_WAKE_SECONDS = 300
+#: Telegram allows a bot about 30 messages a second across all chats; stay a little under it.
+MAX_GLOBAL_MESSAGES_PER_SECOND = 30
 
 
 class ConfigError(Exception):
@@ -48,7 +51,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     link_token_ttl_hours: int = 72
     staff_messages_per_minute: int = 18
+    global_messages_per_second: int = 25
     outbox_wake_seconds: int = 5
+    #: Local time (HH:MM) of the staff group's daily digest, or "off".
+    daily_digest_at: str = "09:00"
 
     @field_validator(
         "bot_token", "telegram_api_url", "calendar_file", "staff_chat_id", mode="before"
@@ -81,6 +87,21 @@ class Settings(BaseSettings):
         if value not in LOCALES:
             raise ValueError("config-locale")
         return value
+
+    @field_validator("daily_digest_at")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value != "off" and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("config-digest-time")
+        return value
+
+    @property
+    def digest_time(self) -> time | None:
+        if self.daily_digest_at == "off":
+            return None
+        hour, minute = self.daily_digest_at.split(":")
+        return time(int(hour), int(minute))
 
     @field_validator("timezone")
     @classmethod
@@ -155,6 +176,13 @@ class Settings(BaseSettings):
     def _staff_pace(cls, value: int) -> int:
         if not 1 <= value <= MAX_STAFF_MESSAGES_PER_MINUTE:
             raise ValueError("config-staff-pace")
+        return value
+
+    @field_validator("global_messages_per_second")
+    @classmethod
+    def _global_pace(cls, value: int) -> int:
+        if not 1 <= value <= MAX_GLOBAL_MESSAGES_PER_SECOND:
+            raise ValueError("config-global-pace")
         return value
 
     @field_validator("outbox_wake_seconds")

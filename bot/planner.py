@@ -7,12 +7,13 @@ the bot was down is written on the first tick after it comes back.
 from __future__ import annotations
 
 import logging
+from datetime import time
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.policy import ShopRules
 from domain.ports import Clock
-from domain.schedule import PlanReport, plan_due
+from domain.schedule import DIGEST_AT, PlanReport, plan_due
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -25,14 +26,18 @@ class Planner:
         *,
         rules: ShopRules,
         clock: Clock,
+        digest_at: time | None = DIGEST_AT,
     ) -> None:
         self.session_factory = session_factory
+        self.digest_at = digest_at
         self.rules = rules
         self.clock = clock
 
     async def tick(self) -> PlanReport:
         async with self.session_factory() as session:
-            report = await plan_due(SqlUnitOfWork(session), self.rules, self.clock.now())
+            report = await plan_due(
+                SqlUnitOfWork(session), self.rules, self.clock.now(), digest_at=self.digest_at
+            )
         if report.total:
             log.info(
                 "planned %s arrival checks, %s reminders, %s overdue alerts, %s digests",

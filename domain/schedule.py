@@ -94,10 +94,10 @@ def ticket_alert(ticket: Ticket, rules: ShopRules, now: datetime) -> Notificatio
     )
 
 
-def digest_day(now: datetime, tz: tzinfo) -> date | None:
-    """The day whose digest is due at ``now`` (from 09:00 local), else None."""
+def digest_day(now: datetime, tz: tzinfo, at: time = DIGEST_AT) -> date | None:
+    """The day whose digest is due at ``now`` (from ``at`` local time), else None."""
     local = now.astimezone(tz)
-    return local.date() if local.time() >= DIGEST_AT else None
+    return local.date() if local.time() >= at else None
 
 
 @dataclass
@@ -113,13 +113,19 @@ class PlanReport:
         return self.arrival_checks + self.reminders + self.overdue + self.digests
 
 
-async def plan_due(uow: UnitOfWork, rules: ShopRules, now: datetime) -> PlanReport:
-    """Write every notification whose time has come and that was not written yet; commits."""
+async def plan_due(
+    uow: UnitOfWork, rules: ShopRules, now: datetime, *, digest_at: time | None = DIGEST_AT
+) -> PlanReport:
+    """Write every notification whose time has come and that was not written yet; commits.
+
+    ``digest_at`` None: the shop turned the daily digest off.
+    """
     report = PlanReport()
     async with uow:
         await _arrival_checks(uow, rules, now, report)
         await _ticket_alerts(uow, rules, now, report)
-        await _digest(uow, rules, now, report)
+        if digest_at is not None:
+            await _digest(uow, rules, now, report, digest_at)
         await uow.commit()
     return report
 
@@ -155,8 +161,10 @@ async def _ticket_alerts(
             report.keys.append(row.dedupe_key)
 
 
-async def _digest(uow: UnitOfWork, rules: ShopRules, now: datetime, report: PlanReport) -> None:
-    day = digest_day(now, rules.tz)
+async def _digest(
+    uow: UnitOfWork, rules: ShopRules, now: datetime, report: PlanReport, at: time
+) -> None:
+    day = digest_day(now, rules.tz, at)
     if day is None:
         return
     key = f"digest:{day.isoformat()}"

@@ -45,6 +45,9 @@ def make_settings(tg: FakeTelegram, tmp_path: Path, **overrides: object) -> Sett
         "telegram_api_url": tg.base_url,
         "staff_chat_id": -1001,
         "staff_ids": "9001,9002",
+        # The daily digest has tests of its own (test_week.py); on by default it would add
+        # a staff-chat message at start to every other test's count.
+        "daily_digest_at": "off",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

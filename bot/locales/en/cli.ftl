@@ -4,6 +4,7 @@ config-token-shape = does not look like a bot token (123456789:AAE...); copy it 
 config-staff-ids = must be comma-separated numeric Telegram user ids, e.g. STAFF_IDS=1001,1002.
 config-locale = must be zh or en; set DEFAULT_LOCALE=zh in .env.
 config-timezone = is not a timezone name; use e.g. TIMEZONE=Asia/Shanghai.
+config-digest-time = must be a time like 09:00 or off; set DAILY_DIGEST_AT=09:00 in .env.
 config-database-url = is not supported; use sqlite+aiosqlite:///./data/shop.db or postgresql+asyncpg://user@host/db.
 config-api-url = must start with http(s)://, e.g. TELEGRAM_API_URL=http://127.0.0.1:8081; leave it empty for Telegram's own server.
 config-log-level = must be one of DEBUG, INFO, WARNING, ERROR.

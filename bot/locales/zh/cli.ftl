@@ -4,6 +4,7 @@ config-token-shape = 格式不对:令牌形如 123456789:AAE...,请从 @BotFathe
 config-staff-ids = 应为逗号分隔的 Telegram 数字用户 ID,例如 STAFF_IDS=1001,1002。
 config-locale = 只支持 zh 或 en,请在 .env 中设置 DEFAULT_LOCALE=zh。
 config-timezone = 不是有效的时区名,请设置为如 TIMEZONE=Asia/Shanghai。
+config-digest-time = 应为 09:00 这样的时间或 off,请在 .env 中设置 DAILY_DIGEST_AT=09:00。
 config-database-url = 不支持,请使用 sqlite+aiosqlite:///./data/shop.db 或 postgresql+asyncpg://用户@主机/库名。
 config-api-url = 应为 http(s):// 开头的地址,例如 TELEGRAM_API_URL=http://127.0.0.1:8081;不填则使用 Telegram 官方服务器。
 config-log-level = 只支持 DEBUG、INFO、WARNING、ERROR。

@@ -1,31 +1,208 @@
-"""/refunds: where each refund stands and by when the money should arrive."""
+"""/refunds and the refund buttons: where each refund stands, and the one thing to do next.
+
+Every press carries only a refund id, so each is checked against the pressing
+shopper by the use case; someone else's id gets the same refusal as one that
+does not exist, and changes nothing.
+"""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, MagicData
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
-from domain.orders import Customer
-from domain.ports import UnitOfWork
-from domain.shopper import shopper_refunds
-from handlers.views import refunds_text
+from domain.orders import Customer, Refund, RefundStatus
+from domain.policy import ShopRules
+from domain.ports import Clock, RefundEvent, UnitOfWork
+from domain.refunds import (
+    FOLLOW_UP_GRACE,
+    ArrivalOutcome,
+    ArrivalResult,
+    answer_arrival,
+    ask_staff_to_reinitiate,
+)
+from domain.shopper import refuse_press, shopper, shopper_refunds
+from handlers.callbacks import RefundAction, RefundCb
+from handlers.common import answer, show
+from handlers.refund_views import (
+    Rendered,
+    already_arrived_view,
+    asked_staff_view,
+    failed_view,
+    follow_up_time,
+    guidance_view,
+    not_failed_view,
+    refund_detail_view,
+    refunds_view,
+    thanks_view,
+)
+
+#: The shopper's buttons; the staff's actions share the enum but never come with this prefix.
+SHOPPER_ACTIONS = frozenset(
+    {RefundAction.OPEN, RefundAction.ARRIVED, RefundAction.NOT_YET, RefundAction.ASK_STAFF}
+)
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private", Command("refunds"))
-    router.message.register(unlinked, MagicData(F.customer.is_(None)))
-    router.message.register(refunds)
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(
+        F.message.chat.type == "private", RefundCb.filter(F.action.in_(SHOPPER_ACTIONS))
+    )
+    unlinked = MagicData(F.customer.is_(None))
+    router.message.register(on_unlinked_message, unlinked, Command("refunds"))
+    router.callback_query.register(on_unlinked_press, unlinked)
+    router.message.register(refunds, Command("refunds"))
+    router.callback_query.register(on_open, RefundCb.filter(F.action == RefundAction.OPEN))
+    router.callback_query.register(
+        on_arrival, RefundCb.filter(F.action.in_({RefundAction.ARRIVED, RefundAction.NOT_YET}))
+    )
+    router.callback_query.register(
+        on_ask_staff, RefundCb.filter(F.action == RefundAction.ASK_STAFF)
+    )
     return router
 
 
-async def unlinked(message: Message, i18n: Translator) -> None:
+async def on_unlinked_message(message: Message, i18n: Translator) -> None:
     await message.answer(i18n("unlinked-hint"))
 
 
-async def refunds(
-    message: Message, *, customer: Customer, uow: UnitOfWork, i18n: Translator
+async def on_unlinked_press(
+    query: CallbackQuery, *, uow: UnitOfWork, clock: Clock, i18n: Translator
 ) -> None:
-    await message.answer(refunds_text(i18n, await shopper_refunds(uow, customer.id)))
+    await answer(query, i18n("unlinked-hint"), alert=True)
+    await refuse_press(uow, "not_linked", clock.now())
+
+
+async def refunds(
+    message: Message,
+    *,
+    customer: Customer,
+    uow: UnitOfWork,
+    rules: ShopRules,
+    clock: Clock,
+    i18n: Translator,
+) -> None:
+    found = await shopper_refunds(uow, customer.id)
+    text, markup = refunds_view(i18n, found, rules.tz, clock.now())
+    await message.answer(text, reply_markup=markup)
+
+
+async def _refuse(query: CallbackQuery, uow: UnitOfWork, clock: Clock, i18n: Translator) -> None:
+    await answer(query, i18n("refund-not-found"), alert=True)
+    await refuse_press(uow, "refund_not_owned", clock.now())
+
+
+async def _own_refund(
+    uow: UnitOfWork, customer_id: int, refund_id: int
+) -> tuple[Refund, list[RefundEvent]] | None:
+    async with uow:
+        refund = await uow.refunds.get(refund_id)
+        if refund is None or refund.customer_id != customer_id:
+            return None
+        return refund, await uow.refunds.events(refund.id)
+
+
+async def on_open(
+    query: CallbackQuery,
+    *,
+    callback_data: RefundCb,
+    customer: Customer,
+    uow: UnitOfWork,
+    rules: ShopRules,
+    clock: Clock,
+    i18n: Translator,
+) -> None:
+    found = await _own_refund(uow, customer.id, callback_data.refund_id)
+    if found is None:
+        await _refuse(query, uow, clock, i18n)
+        return
+    await answer(query)
+    refund, events = found
+    await show(query, *refund_detail_view(i18n, refund, events, rules.tz, clock.now()))
+
+
+async def on_arrival(
+    query: CallbackQuery,
+    *,
+    callback_data: RefundCb,
+    customer: Customer,
+    uow: UnitOfWork,
+    rules: ShopRules,
+    clock: Clock,
+    i18n: Translator,
+) -> None:
+    assert query.from_user is not None
+    result = await answer_arrival(
+        uow,
+        customer.id,
+        callback_data.refund_id,
+        arrived=callback_data.action is RefundAction.ARRIVED,
+        actor=shopper(query.from_user.id),
+        now=clock.now(),
+    )
+    await _reply(query, result, uow=uow, clock=clock, i18n=i18n, rules=rules)
+
+
+async def on_ask_staff(
+    query: CallbackQuery,
+    *,
+    callback_data: RefundCb,
+    customer: Customer,
+    uow: UnitOfWork,
+    rules: ShopRules,
+    clock: Clock,
+    i18n: Translator,
+) -> None:
+    assert query.from_user is not None
+    result = await ask_staff_to_reinitiate(
+        uow,
+        customer.id,
+        callback_data.refund_id,
+        actor=shopper(query.from_user.id),
+        now=clock.now(),
+    )
+    if result.outcome is ArrivalOutcome.FAILED and result.refund is not None:
+        await answer(query)
+        await show(query, *asked_staff_view(i18n, result.refund))
+        return
+    await _reply(query, result, uow=uow, clock=clock, i18n=i18n, rules=rules)
+
+
+async def _reply(
+    query: CallbackQuery,
+    result: ArrivalResult,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: Translator,
+    rules: ShopRules,
+) -> None:
+    refund = result.refund
+    if result.outcome is ArrivalOutcome.NOT_FOUND or refund is None:
+        await _refuse(query, uow, clock, i18n)
+        return
+    await answer(query)
+    await show(query, *_outcome_view(i18n, result.outcome, refund, result, rules))
+
+
+def _outcome_view(
+    t: Translator,
+    outcome: ArrivalOutcome,
+    refund: Refund,
+    result: ArrivalResult,
+    rules: ShopRules,
+) -> Rendered:
+    if outcome is ArrivalOutcome.THANKS:
+        return thanks_view(t, refund)
+    if outcome is ArrivalOutcome.ALREADY_ARRIVED:
+        return already_arrived_view(t, refund, rules.tz)
+    if outcome is ArrivalOutcome.FAILED:
+        return failed_view(t, refund)
+    if result.follow_up_at is not None:  # "not yet", just noted
+        return guidance_view(t, refund, result.follow_up_at, rules.tz)
+    # "Ask staff" for a refund that has not failed in our records.
+    if refund.status is RefundStatus.SUCCEEDED:
+        return already_arrived_view(t, refund, rules.tz)
+    return not_failed_view(t, refund, follow_up_time(refund, FOLLOW_UP_GRACE), rules.tz)

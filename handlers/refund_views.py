@@ -1,0 +1,314 @@
+"""The shopper's refunds rendered: timelines, the one next step, pushes and answers to presses.
+
+"Arrived" is only ever said on evidence: the provider's record (reported by
+staff or imported) or our own wallet ledger, which is what ``SUCCEEDED``
+means. The shopper's own "yes" is shown as theirs, never as the provider's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, tzinfo
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Translator, money
+from domain.orders import Gateway, PaymentChannel, Refund, RefundStatus
+from domain.ports import RefundEvent
+from domain.refunds import RefundAction as Move
+from handlers.callbacks import RefundAction, RefundCb
+from handlers.views import refund_line
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+
+# --------------------------------------------------------------------------- the next step
+
+
+def asked_or_late(refund: Refund, now: datetime, tz: tzinfo) -> bool:
+    """Whether the money should have arrived: the shopper was asked, or its last day is over."""
+    if not refund.status.open or refund.gateway is not Gateway.MANUAL:
+        return False
+    return (
+        refund.arrival_asked_at is not None or now.astimezone(tz).date() > refund.expected_latest
+    )
+
+
+def next_step(refund: Refund, now: datetime, tz: tzinfo) -> RefundAction:
+    """The one thing worth pressing for this refund now."""
+    if refund.status is RefundStatus.FAILED:
+        return RefundAction.ASK_STAFF
+    unanswered = refund.shopper_confirmed_at is None and refund.shopper_not_yet_at is None
+    if unanswered and asked_or_late(refund, now, tz):
+        return RefundAction.NOT_YET
+    return RefundAction.OPEN
+
+
+_LIST_BUTTON = {
+    RefundAction.OPEN: "refunds-button-open",
+    RefundAction.NOT_YET: "refunds-button-not-yet",
+    RefundAction.ASK_STAFF: "refunds-button-ask-staff",
+}
+_BUTTON = {
+    RefundAction.OPEN: "refund-button-open",
+    RefundAction.NOT_YET: "refund-button-not-yet",
+    RefundAction.ASK_STAFF: "refund-button-ask-staff",
+    RefundAction.ARRIVED: "refund-button-arrived",
+}
+
+
+def _keyboard(t: Translator, refund_id: int, *actions: RefundAction) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for action in actions:
+        builder.button(
+            text=t(_BUTTON[action]), callback_data=RefundCb(action=action, refund_id=refund_id)
+        )
+    builder.adjust(len(actions))
+    return builder.as_markup()
+
+
+# --------------------------------------------------------------------------- the timeline
+
+
+def _channel(t: Translator, channel: PaymentChannel) -> str:
+    return t(f"channel-{channel}")
+
+
+def _failed_line(t: Translator, reason: str | None, at: datetime | None, tz: tzinfo) -> str:
+    return t(
+        "refund-step-failed",
+        reason=reason or t("refund-no-reason"),
+        at=t.datetime(at, tz) if at is not None else "",
+    )
+
+
+def _earlier_attempts(
+    t: Translator, refund: Refund, events: Sequence[RefundEvent], tz: tzinfo
+) -> list[str]:
+    """What happened to attempts before this one: each submission, failure and restart."""
+    channel = _channel(t, refund.channel)
+    lines: list[str] = []
+    for event in events:
+        if event.attempt >= refund.attempt:
+            continue
+        if event.action == Move.SUBMIT:
+            lines.append(t("refund-step-submitted", channel=channel, at=t.datetime(event.at, tz)))
+        elif event.action == Move.FAIL:
+            lines.append(_failed_line(t, event.note, event.at, tz))
+        elif event.action == Move.REINITIATE:
+            lines.append(
+                t("refund-step-attempt-at", attempt=event.attempt + 1, at=t.datetime(event.at, tz))
+            )
+    return lines
+
+
+def timeline(
+    t: Translator,
+    refund: Refund,
+    tz: tzinfo,
+    now: datetime,
+    events: Sequence[RefundEvent] | None = None,
+) -> list[str]:
+    """Requested, submitted, expected by, arrived or failed; ``events`` adds earlier attempts."""
+    channel = _channel(t, refund.channel)
+    lines = [t("refund-step-requested", at=t.datetime(refund.created_at, tz))]
+    if events is not None and refund.attempt > 1:
+        lines += _earlier_attempts(t, refund, events, tz)
+    elif refund.attempt > 1:
+        lines.append(t("refund-step-attempt", attempt=refund.attempt))
+    manual = refund.gateway is Gateway.MANUAL
+    if refund.submitted_at is not None:
+        lines.append(
+            t("refund-step-submitted", channel=channel, at=t.datetime(refund.submitted_at, tz))
+        )
+    elif refund.status is RefundStatus.REQUESTED and manual:
+        lines.append(t("refund-step-waiting", channel=channel))
+    if refund.status.open:
+        key = "refund-step-overdue" if asked_or_late(refund, now, tz) else "refund-step-expected"
+        lines.append(t(key, date=t.date(refund.expected_latest)))
+    elif refund.status is RefundStatus.SUCCEEDED:
+        at = refund.succeeded_at or refund.updated_at
+        lines.append(t("refund-step-succeeded", channel=channel, at=t.datetime(at, tz)))
+    else:
+        lines.append(_failed_line(t, refund.failure_reason, refund.failed_at, tz))
+    if refund.shopper_not_yet_at is not None and refund.status.open:
+        lines.append(t("refund-step-not-yet", at=t.datetime(refund.shopper_not_yet_at, tz)))
+    if refund.shopper_confirmed_at is not None:
+        key = (
+            "refund-step-confirmed"
+            if refund.status is RefundStatus.SUCCEEDED
+            else "refund-step-confirmed-unverified"
+        )
+        lines.append(t(key, channel=channel, at=t.datetime(refund.shopper_confirmed_at, tz)))
+    return ["  " + line for line in lines]
+
+
+# --------------------------------------------------------------------------- /refunds
+
+
+def refunds_view(t: Translator, refunds: Sequence[Refund], tz: tzinfo, now: datetime) -> Rendered:
+    """Most recent first, each with its timeline and one button for what to do next."""
+    if not refunds:
+        return t("refunds-empty"), None
+    lines = [t("refunds-header", count=len(refunds)), ""]
+    builder = InlineKeyboardBuilder()
+    for refund in refunds:
+        lines += [t("refunds-order", order_no=refund.order_no), refund_line(t, refund)]
+        lines += [*timeline(t, refund, tz, now), ""]
+        action = next_step(refund, now, tz)
+        builder.button(
+            text=t(_LIST_BUTTON[action], order_no=refund.order_no),
+            callback_data=RefundCb(action=action, refund_id=refund.id),
+        )
+    builder.adjust(1)
+    return "\n".join(lines).rstrip(), builder.as_markup()
+
+
+def refund_detail_view(
+    t: Translator,
+    refund: Refund,
+    events: Sequence[RefundEvent],
+    tz: tzinfo,
+    now: datetime,
+) -> Rendered:
+    lines = [
+        t("refund-detail-title", order_no=refund.order_no),
+        refund_line(t, refund),
+        "",
+        *timeline(t, refund, tz, now, events),
+    ]
+    action = next_step(refund, now, tz)
+    markup = None if action is RefundAction.OPEN else _keyboard(t, refund.id, action)
+    return "\n".join(lines), markup
+
+
+# --------------------------------------------------------------------------- answers to presses
+
+
+def _facts(t: Translator, refund: Refund) -> dict[str, str]:
+    return {
+        "order_no": refund.order_no,
+        "amount": money(refund.amount_fen),
+        "channel": _channel(t, refund.channel),
+    }
+
+
+def thanks_view(t: Translator, refund: Refund) -> Rendered:
+    return t("refund-thanks", **_facts(t, refund)), _keyboard(t, refund.id, RefundAction.OPEN)
+
+
+def guidance_view(t: Translator, refund: Refund, follow_up_at: datetime, tz: tzinfo) -> Rendered:
+    """The seed's advice: look at the provider's bill; "refunding" waits, "failed" asks staff."""
+    text = t(
+        "refund-guidance",
+        where=t(f"refund-where-{refund.channel}"),
+        follow_up=t.datetime(follow_up_at, tz),
+        **_facts(t, refund),
+    )
+    return text, _keyboard(t, refund.id, RefundAction.ASK_STAFF, RefundAction.OPEN)
+
+
+def already_arrived_view(t: Translator, refund: Refund, tz: tzinfo) -> Rendered:
+    at = refund.succeeded_at or refund.updated_at
+    text = t(
+        "refund-already-arrived",
+        at=t.datetime(at, tz),
+        where=t(f"refund-where-{refund.channel}"),
+        **_facts(t, refund),
+    )
+    return text, _keyboard(t, refund.id, RefundAction.OPEN)
+
+
+def failed_view(t: Translator, refund: Refund) -> Rendered:
+    text = t(
+        "refund-failed-now",
+        reason=refund.failure_reason or t("refund-no-reason"),
+        **_facts(t, refund),
+    )
+    return text, _keyboard(t, refund.id, RefundAction.ASK_STAFF)
+
+
+def asked_staff_view(t: Translator, refund: Refund) -> Rendered:
+    return t("refund-asked-staff", **_facts(t, refund)), _keyboard(t, refund.id, RefundAction.OPEN)
+
+
+def not_failed_view(
+    t: Translator, refund: Refund, follow_up_at: datetime | None, tz: tzinfo
+) -> Rendered:
+    """Answer "ask staff" on a refund our records do not show as failed: say what we know."""
+    if follow_up_at is not None:
+        text = t(
+            "refund-not-failed-followed",
+            follow_up=t.datetime(follow_up_at, tz),
+            **_facts(t, refund),
+        )
+    else:
+        text = t("refund-not-failed", **_facts(t, refund))
+    return text, _keyboard(t, refund.id, RefundAction.OPEN)
+
+
+# --------------------------------------------------------------------------- pushes
+
+
+def submitted_push(
+    t: Translator,
+    refund_id: int,
+    *,
+    order_no: str,
+    amount_fen: int,
+    channel: PaymentChannel,
+    latest: date,
+    attempt: int,
+) -> Rendered:
+    key = "push-refund-resubmitted" if attempt > 1 else "push-refund-submitted"
+    text = t(
+        key,
+        order_no=order_no,
+        amount=money(amount_fen),
+        channel=_channel(t, channel),
+        latest=t.date(latest),
+        attempt=attempt,
+    )
+    return text, _keyboard(t, refund_id, RefundAction.OPEN)
+
+
+def succeeded_push(
+    t: Translator, refund_id: int, *, order_no: str, amount_fen: int, channel: PaymentChannel
+) -> Rendered:
+    key = (
+        "push-refund-succeeded-balance"
+        if channel is PaymentChannel.BALANCE
+        else "push-refund-succeeded"
+    )
+    text = t(key, order_no=order_no, amount=money(amount_fen), channel=_channel(t, channel))
+    return text, _keyboard(t, refund_id, RefundAction.OPEN)
+
+
+def failed_push(
+    t: Translator,
+    refund_id: int,
+    *,
+    order_no: str,
+    amount_fen: int,
+    channel: PaymentChannel,
+    reason: str | None,
+) -> Rendered:
+    text = t(
+        "push-refund-failed",
+        order_no=order_no,
+        amount=money(amount_fen),
+        channel=_channel(t, channel),
+        reason=reason or t("refund-no-reason"),
+    )
+    return text, _keyboard(t, refund_id, RefundAction.ASK_STAFF)
+
+
+def arrival_check_push(t: Translator, refund: Refund) -> Rendered:
+    text = t("push-refund-arrival-check", **_facts(t, refund))
+    return text, _keyboard(t, refund.id, RefundAction.ARRIVED, RefundAction.NOT_YET)
+
+
+def follow_up_time(refund: Refund, grace: timedelta) -> datetime | None:
+    """When staff look at a refund the shopper said had not arrived (None: they did not say)."""
+    return refund.shopper_not_yet_at + grace if refund.shopper_not_yet_at is not None else None

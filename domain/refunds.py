@@ -74,8 +74,30 @@ def action_key(action: RefundAction, refund_id: int, attempt: int) -> str:
     return f"{action}:{refund_id}:{attempt}"
 
 
+def updated_key(refund_id: int, action: RefundAction | str, attempt: int) -> str:
+    """The dedupe key of the card update an action causes (``attempt``: the one after it)."""
+    return f"refund-updated:{refund_id}:{action}:{attempt}"
+
+
 def allowed(action: RefundAction, status: RefundStatus) -> bool:
     return status in _FROM[action]
+
+
+async def earlier_event(
+    uow: UnitOfWork, refund: Refund, action: RefundAction
+) -> RefundEvent | None:
+    """The event that already did ``action`` to the refund's current try, if any."""
+    # For a re-initiation the key holds the failed attempt it starts again.
+    earlier = await uow.refunds.event(action_key(action, refund.id, refund.attempt))
+    if (
+        earlier is None
+        and action is RefundAction.REINITIATE
+        and refund.status is not RefundStatus.FAILED
+        and refund.attempt > 1
+    ):
+        # A second press of "re-initiate" arrives after the first moved to the next attempt.
+        earlier = await uow.refunds.event(action_key(action, refund.id, refund.attempt - 1))
+    return earlier
 
 
 def gateway_for(channel: PaymentChannel) -> Gateway:
@@ -215,8 +237,7 @@ async def _change(
 ) -> RefundResult:
     if refund is None:
         return RefundResult(RefundOutcome.NOT_FOUND)
-    # For a re-initiation the key holds the failed attempt it starts again.
-    earlier = await uow.refunds.event(action_key(action, refund.id, refund.attempt))
+    earlier = await earlier_event(uow, refund, action)
     if earlier is not None:
         return RefundResult(RefundOutcome.ALREADY, refund, earlier)
     note = (reason or "").strip()[:MAX_FAILURE_REASON] or None
@@ -349,7 +370,7 @@ def _notifications(
             Notification(
                 "staff.refund_updated",
                 "staff",
-                f"refund-updated:{refund.id}:{action}:{refund.attempt}",
+                updated_key(refund.id, action, refund.attempt),
                 now,
                 customer,
                 {**facts, "action": action.value},
@@ -385,6 +406,7 @@ class ArrivalOutcome(StrEnum):
     GUIDANCE = "guidance"  # "not yet": what to check, and staff will look after the grace
     ALREADY_ARRIVED = "already_arrived"  # the provider's record says it arrived
     FAILED = "failed"  # the provider refused it: staff re-initiate
+    ASKED = "asked"  # staff were asked to look at it now
     NOT_FOUND = "not_found"  # not this shopper's refund (or no such refund)
 
 
@@ -418,6 +440,11 @@ async def answer_arrival(
             return ArrivalResult(ArrivalOutcome.ALREADY_ARRIVED, refund)
         if refund.status is RefundStatus.FAILED:
             return ArrivalResult(ArrivalOutcome.FAILED, refund)
+        if not arrived and refund.shopper_not_yet_at is not None:
+            # An older message pressed again: staff are already due to look at it.
+            return ArrivalResult(
+                ArrivalOutcome.GUIDANCE, refund, refund.shopper_not_yet_at + grace
+            )
         await uow.refunds.shopper_answer(refund, arrived=arrived, now=now)
         uow.audit.add(
             AuditEntry(
@@ -447,9 +474,11 @@ async def ask_staff_to_reinitiate(
         refund = await uow.refunds.get(refund_id)
         if refund is None or refund.customer_id != customer_id:
             return ArrivalResult(ArrivalOutcome.NOT_FOUND)
-        if refund.status is not RefundStatus.FAILED:
-            return ArrivalResult(ArrivalOutcome.GUIDANCE, refund)
-        if await uow.outbox.add(follow_up(refund, due=now, asked=True), now):
+        if refund.status is RefundStatus.SUCCEEDED:
+            return ArrivalResult(ArrivalOutcome.ALREADY_ARRIVED, refund)
+        # Failed in our records, or the shopper's bill says 退款失败 before the provider's
+        # file reached us: either way staff look at it now, once per attempt.
+        if await uow.outbox.add(follow_up(refund, due=now, asked=True, now_key=True), now):
             uow.audit.add(
                 AuditEntry(
                     "refund.shopper_asked_reinitiate",
@@ -460,15 +489,18 @@ async def ask_staff_to_reinitiate(
                 )
             )
         await uow.commit()
-        return ArrivalResult(ArrivalOutcome.FAILED, refund, now)
+        return ArrivalResult(ArrivalOutcome.ASKED, refund, now)
 
 
-def follow_up(refund: Refund, *, due: datetime, asked: bool) -> Notification:
-    """The staff chat's "look at this refund" row (one per attempt)."""
+def follow_up(
+    refund: Refund, *, due: datetime, asked: bool, now_key: bool = False
+) -> Notification:
+    """The staff chat's "look at this refund" row: one after "not yet", one when asked."""
+    prefix = "refund-asked" if now_key else "refund-followup"
     return Notification(
         kind="staff.refund_followup",
         audience="staff",
-        dedupe_key=f"refund-followup:{refund.id}:{refund.attempt}",
+        dedupe_key=f"{prefix}:{refund.id}:{refund.attempt}",
         due_at=due,
         customer_id=refund.customer_id or None,
         payload={

@@ -163,7 +163,7 @@ async def on_ask_staff(
         actor=shopper(query.from_user.id),
         now=clock.now(),
     )
-    if result.outcome is ArrivalOutcome.FAILED and result.refund is not None:
+    if result.outcome is ArrivalOutcome.ASKED and result.refund is not None:
         await answer(query)
         await show(query, *asked_staff_view(i18n, result.refund))
         return

@@ -400,10 +400,16 @@ async def test_arrival_check_not_yet_gives_guidance_and_queues_a_follow_up(
     assert row.due_at - after.shopper_not_yet_at == timedelta(hours=24)
     assert row.payload["asked_by_shopper"] is True
 
-    # Staff have it in hand: asking again says when they look, and queues nothing more.
+    # The bill says 退款失败 before the provider's file reached the shop: staff are asked
+    # now, not in 24 hours, and a second press asks nothing more.
     await user.press("🙋 请客服重新发起")
-    assert "客服会在 12月2日(周三) 18:00 前为您核实" in user.last_text()
-    assert len(await outbox(shop, "staff.refund_followup")) == 1
+    assert "已请客服为您重新发起订单 KM-N 的退款 ¥30.00" in user.last_text()
+    await user.press("🙋 请客服重新发起") if "🙋 请客服重新发起" in user.buttons() else None
+    rows = await outbox(shop, "staff.refund_followup")
+    assert sorted(r.dedupe_key.split(":")[0] for r in rows) == ["refund-asked", "refund-followup"]
+    asked = next(r for r in rows if r.dedupe_key.startswith("refund-asked"))
+    # Due at once: already taken by the sender, or waiting with nothing to wait for.
+    assert asked.status != "pending" or asked.due_at <= shop.clock.now()
 
 
 async def test_overdue_refund_offers_not_arrived_in_the_list(shop: Shop, tg: FakeTelegram) -> None:

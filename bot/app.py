@@ -10,7 +10,7 @@ from aiogram import Bot, Dispatcher
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import pushes
+from bot import pushes, refund_cards
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher, create_rules, set_menu
 from bot.i18n import Translations
@@ -51,7 +51,7 @@ class Runtime:
             rules=self.rules,
             clock=self.clock,
             sleep=sleep or asyncio.sleep,
-            renderers={**pushes.RENDERERS},
+            renderers={**pushes.RENDERERS, **refund_cards.RENDERERS},
         )
         # After each update's use case has committed, whatever it queued goes out at once.
         self.dispatcher.update.outer_middleware(WakeNotifier(self.notifier))

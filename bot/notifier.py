@@ -332,13 +332,15 @@ class Notifier:
         else:
             chat_id, t = await self._customer(message)
             handlers = {"customer.ticket_decided": self._decided}
-        handler = handlers.get(message.kind)
-        if handler is not None:
-            return await handler(chat_id, t, message)
+        # A renderer given by the composition root replaces the built-in one of its kind
+        # (the refund card with its buttons replaces the plain refund notice).
         renderer = self.renderers.get(message.kind)
-        if renderer is None:
+        if renderer is not None:
+            return await renderer(self, chat_id, t, message)
+        handler = handlers.get(message.kind)
+        if handler is None:
             raise Skip(f"unknown kind {message.kind}")
-        return await renderer(self, chat_id, t, message)
+        return await handler(chat_id, t, message)
 
     # Public names for renderers living in other modules.
     async def call(self, chat_id: int, method: Callable[[], Awaitable[Any]]) -> Any:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import apply, fallback, link, orders, refunds, settings, staff, start
+from handlers import (
+    apply,
+    fallback,
+    link,
+    orders,
+    refunds,
+    settings,
+    staff,
+    staff_refunds,
+    start,
+)
 
 
 def get_routers() -> list[Router]:
@@ -15,6 +25,7 @@ def get_routers() -> list[Router]:
     return [
         # Staff first: in the staff group its commands, buttons and typed reasons win.
         staff.create_router(),
+        staff_refunds.create_router(),
         # A command during an application leaves it, then reaches its own handler below.
         apply.create_leave_router(),
         link.create_router(),

@@ -34,7 +34,7 @@ class Runtime:
         self.translations = Translations(settings.default_locale)
         self.engine: AsyncEngine = create_engine(settings.database_url)
         self.session_factory = create_session_factory(self.engine)
-        self.bot: Bot = create_bot(settings)
+        self.bot: Bot = create_bot(settings, self.clock, sleep)
         self.rules = create_rules(settings)
         self.dispatcher: Dispatcher = create_dispatcher(
             settings,

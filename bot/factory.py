@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -13,11 +14,12 @@ from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import LOCALES, Settings
+from bot.flood import FloodGate, Sleep
 from bot.i18n import Translations
 from bot.middlewares import DatabaseMiddleware, LocaleMiddleware
 from domain.calendar import CalendarOverrides, WorkdayCalendar
 from domain.policy import ShopRules
-from domain.ports import Clock
+from domain.ports import Clock, SystemClock
 from handlers import get_routers
 
 log = logging.getLogger(__name__)
@@ -26,13 +28,21 @@ log = logging.getLogger(__name__)
 MENU_COMMANDS = ("start", "orders", "cancel", "tickets", "refunds", "help", "lang", "unlink")
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, clock: Clock | None = None, sleep: Sleep | None = None) -> Bot:
+    """The Bot, behind one flood gate that its handlers' replies and the notifier share."""
     api = (
         TelegramAPIServer.from_base(settings.telegram_api_url)
         if settings.telegram_api_url
         else None
     )
     session = AiohttpSession(api=api) if api else AiohttpSession()
+    session.middleware(
+        FloodGate(
+            clock or SystemClock(),
+            sleep or asyncio.sleep,
+            per_second=settings.global_messages_per_second,
+        )
+    )
     return Bot(token=settings.require_token(), session=session)
 
 

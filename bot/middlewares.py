@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.enums import ChatType
+from aiogram.types import Chat, TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translations, pick_locale
@@ -38,7 +40,15 @@ class LocaleMiddleware(BaseMiddleware):
         uow: SqlUnitOfWork = data["uow"]
         customer = await uow.customers.by_telegram(user.id) if user else None
         saved = await uow.prefs.locale(user.id) if user else None
-        await uow.session.rollback()  # end the read so the use case starts a fresh transaction
+        chat: Chat | None = data.get("event_chat")
+        private = chat is None or chat.type == ChatType.PRIVATE
+        if user and customer and customer.unreachable_at is not None and private:
+            # Whatever they sent shows their chat is open again; pushes may go out from now on.
+            await uow.customers.clear_unreachable(user.id)
+            await uow.commit()
+            customer = replace(customer, unreachable_at=None)
+        else:
+            await uow.session.rollback()  # end the read: the use case starts a fresh transaction
         code = user.language_code if user else None
         locale = saved or pick_locale(code, self.translations.default_locale)
         data["customer"] = customer

@@ -5,18 +5,23 @@ update, and by the scheduler every few seconds), then delivers every due row:
 
 * a row is *claimed* with one guarded statement (pending → sending, with a
   lease); a sender that crashed leaves a lease that runs out, and the row is
-  claimed again. Two processes on one database never send a row twice while
-  a lease holds;
+  claimed again (a crash after Telegram took the message but before it was
+  recorded sends it once more, never more). Two processes on one database
+  never send a row twice: a lease that a long wait ate into is renewed, with
+  one guarded statement, before the message goes out, or the send is dropped;
 * it is rendered when sent, in the recipient's language (a shopper's saved
   choice; the shop's default language for the staff group);
 * the staff group gets at most ``STAFF_MESSAGES_PER_MINUTE`` messages in any
   rolling minute and a private chat about one a second; the rest waits, none
-  is dropped;
-* ``retry_after`` (429) pauses all sending for that long, then the same call
-  is retried; 403 or "chat not found" marks the row failed ("unreachable");
-  other errors retry later with a growing backoff, up to ``MAX_ATTEMPTS``.
+  is dropped. The bot-wide limit and ``retry_after`` (429) are the session's
+  flood gate's (bot.flood), shared with the handlers' replies;
+* 403 or "chat not found" fails the row ("unreachable") and marks the shopper
+  unreachable: their later pushes fail at once, untried, until they write to
+  the bot again;
+* other errors (5xx, network) retry later with a growing, jittered backoff; after
+  ``MAX_ATTEMPTS`` the row is dead and the staff chat gets one alert about it.
 
-The clock and the sleep are injected so tests can run paced bursts at once.
+The clock, the sleep and the jitter are injected so tests can run paced bursts at once.
 """
 
 from __future__ import annotations
@@ -24,9 +29,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
+import random
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +46,7 @@ from aiogram.types import Message, ReplyParameters, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.flood import before_send, check_before_send
 from bot.i18n import Translations, Translator
 from domain.policy import ShopRules
 from domain.ports import Clock, Notification, OutboxMessage
@@ -54,24 +60,35 @@ from storage.uow import SqlUnitOfWork
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+#: A fraction in [0, 1]; ``random.random`` in production, fixed in tests.
+Jitter = Callable[[], float]
 #: Renders and sends one kind of row: (notifier, chat id, translator, row) -> what was sent.
 Renderer = Callable[["Notifier", int, Translator, OutboxMessage], Awaitable["Sent"]]
+#: Extra writes committed with a row's settlement (only when the lease still held).
+AlsoWrite = Callable[[SqlUnitOfWork, datetime], Awaitable[object]]
 
 #: How long a claim holds a row; far longer than any wait for a sending slot.
 LEASE = timedelta(minutes=5)
+#: A claim with less than this left is renewed before sending: the request must reach
+#: Telegram while the row is still ours.
+RENEW_WITHIN = LEASE / 2
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_MAX = timedelta(hours=1)
-#: A 429 on the same call more often than this gives the row back to the queue.
-MAX_RETRY_AFTER = 5
 WINDOW = timedelta(minutes=1)
 PRIVATE_GAP = timedelta(seconds=1)
 #: An evidence row whose card is not out yet waits this long (without counting an attempt).
 CARD_NOT_YET = timedelta(seconds=5)
+DEAD_LETTER = "staff.dead_letter"
+UNREACHABLE = "unreachable"
 
 
 class Unreachable(Exception):
     """The chat cannot be written to (blocked, kicked, deleted): never retry."""
+
+
+class KnownUnreachable(Unreachable):
+    """Telegram refused this shopper before and they have not written since: do not try."""
 
 
 class Skip(Exception):
@@ -82,10 +99,22 @@ class NotReady(Exception):
     """Try again a little later, without counting an attempt."""
 
 
+class LeaseLost(Exception):
+    """The claim ran out while waiting and another sender may hold the row: do not send."""
+
+
 @dataclass
 class Sent:
     message_id: int | None
     follow_ups: list[Notification] = field(default_factory=list)
+
+
+@dataclass
+class Slot:
+    """A booked sending time; moved to when the call really ended once it has."""
+
+    at: datetime
+    chat_id: int | None = None
 
 
 class Pacer:
@@ -93,29 +122,36 @@ class Pacer:
 
     Each slot is booked at ``max(now, earliest allowed)``, so the schedule stays
     right even when the clock does not move while sleeping (a test's fixed clock).
+    A slot is then counted from when its call ended (``done``): a call held up
+    after booking (by a pause, by the bot-wide budget) must not crowd the next one.
     """
 
     def __init__(self, clock: Clock, sleep: Sleep, per_minute: int) -> None:
         self.clock = clock
         self.sleep = sleep
         self.per_minute = per_minute
-        self.group: deque[datetime] = deque()
+        self.group: list[Slot] = []
         self.private: dict[int, datetime] = {}
         self._lock = asyncio.Lock()
 
-    async def group_slot(self) -> datetime:
+    async def slot(self, chat_id: int, *, group: bool) -> Slot:
+        return await (self.group_slot() if group else self.private_slot(chat_id))
+
+    async def group_slot(self) -> Slot:
         async with self._lock:
             now = self.clock.now()
-            while self.group and self.group[0] <= now - WINDOW:
-                self.group.popleft()
+            self.group = [slot for slot in self.group if slot.at > now - WINDOW]
             at = now
             if len(self.group) >= self.per_minute:
-                at = max(now, self.group.popleft() + WINDOW)
+                oldest = min(self.group, key=lambda slot: slot.at)
+                self.group.remove(oldest)
+                at = max(now, oldest.at + WINDOW)
                 await self._wait(at - now)
-            self.group.append(at)
-            return at
+            slot = Slot(at)
+            self.group.append(slot)
+            return slot
 
-    async def private_slot(self, chat_id: int) -> datetime:
+    async def private_slot(self, chat_id: int) -> Slot:
         now = self.clock.now()
         last = self.private.get(chat_id)
         at = now if last is None else max(now, last + PRIVATE_GAP)
@@ -123,11 +159,36 @@ class Pacer:
         if len(self.private) > 1000:  # forget chats not written to for a while
             self.private = {c: t for c, t in self.private.items() if t > now - PRIVATE_GAP}
         await self._wait(at - now)
-        return at
+        return Slot(at, chat_id)
+
+    def done(self, slot: Slot) -> None:
+        slot.at = max(slot.at, self.clock.now())
+        if slot.chat_id is not None:
+            self.private[slot.chat_id] = max(self.private.get(slot.chat_id, slot.at), slot.at)
 
     async def _wait(self, delay: timedelta) -> None:
         if delay > timedelta(0):
             await self.sleep(delay.total_seconds())
+
+
+class _Claim:
+    """The lease on the row being delivered, renewed when a long wait ate into it."""
+
+    def __init__(self, notifier: Notifier, message: OutboxMessage) -> None:
+        self.notifier = notifier
+        self.message = message
+
+    async def keep(self) -> None:
+        now = self.notifier.clock.now()
+        if self.message.lease - now > RENEW_WITHIN:
+            return
+        lease_until = now + LEASE
+        async with self.notifier.session_factory() as session, SqlUnitOfWork(session) as uow:
+            renewed = await uow.outbox.renew(self.message, lease_until=lease_until)
+            await uow.commit()
+        if not renewed:
+            raise LeaseLost(f"outbox {self.message.id}: lease {self.message.lease} is gone")
+        self.message = replace(self.message, lease=lease_until)
 
 
 class Notifier:
@@ -141,21 +202,22 @@ class Notifier:
         rules: ShopRules,
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
+        jitter: Jitter = random.random,
         renderers: Mapping[str, Renderer] | None = None,
     ) -> None:
         self.bot = bot
         #: Kinds rendered outside this module (refund pushes, reminders, the digest...).
         self.renderers = dict(renderers or {})
+        self.renderers.setdefault(DEAD_LETTER, Notifier._dead_letter)
         self.session_factory = session_factory
         self.settings = settings
         self.translations = translations
         self.rules = rules
         self.clock = clock
         self.sleep = sleep
+        self.jitter = jitter
         self.pacer = Pacer(clock, sleep, settings.staff_messages_per_minute)
         self._wake = asyncio.Event()
-        self._resume = asyncio.Event()  # cleared while Telegram asks us to back off
-        self._resume.set()
         self._task: asyncio.Task[None] | None = None
         self._warned_no_staff_chat = False
 
@@ -214,33 +276,85 @@ class Notifier:
         return message
 
     async def _deliver(self, message: OutboxMessage) -> None:
+        claim = _Claim(self, message)
         try:
-            sent = await self._send(message)
+            with before_send(claim.keep):
+                sent = await self._send(message)
+        except LeaseLost as reason:
+            log.warning("outbox %s: %s not sent: %s", message.id, message.kind, reason)
         except Skip as reason:
-            await self._settle(message, give_up=("skipped", str(reason)))
+            await self._settle(claim.message, give_up=("skipped", str(reason)))
+        except KnownUnreachable:
+            await self._settle(claim.message, give_up=("failed", UNREACHABLE), counted=False)
         except Unreachable as reason:
-            log.warning("outbox %s: %s unreachable: %s", message.id, message.kind, reason)
-            await self._settle(message, give_up=("failed", f"unreachable: {reason}"))
+            await self._unreachable(claim.message, str(reason))
         except NotReady as reason:
             due = self.clock.now() + CARD_NOT_YET
-            await self._settle(message, retry=(due, str(reason), False))
+            await self._settle(claim.message, retry=(due, str(reason), False))
+        except TelegramRetryAfter as error:  # the flood gate gave up waiting: not a failure
+            due = self.clock.now() + timedelta(seconds=error.retry_after)
+            await self._settle(claim.message, retry=(due, str(error), False))
         except Exception as error:  # any failure must leave the row retryable
-            await self._failed(message, error)
+            await self._failed(claim.message, error)
         else:
-            await self._settle(message, sent=sent)
+            await self._settle(claim.message, sent=sent)
+
+    async def _unreachable(self, message: OutboxMessage, reason: str) -> None:
+        log.warning("outbox %s: %s unreachable: %s", message.id, message.kind, reason)
+        customer_id = message.customer_id if message.audience == "customer" else None
+
+        async def mark(uow: SqlUnitOfWork, now: datetime) -> None:
+            if customer_id is not None:
+                await uow.customers.mark_unreachable(customer_id, now)
+
+        await self._settle(message, give_up=("failed", f"{UNREACHABLE}: {reason}"), also=mark)
 
     async def _failed(self, message: OutboxMessage, error: Exception) -> None:
         attempts = message.attempts + 1
         text = f"{type(error).__name__}: {error}"
-        if attempts >= MAX_ATTEMPTS:
-            log.error("outbox %s: %s given up after %s attempts", message.id, message.kind, text)
-            await self._settle(message, give_up=("failed", text))
+        if attempts < MAX_ATTEMPTS:
+            log.warning(
+                "outbox %s: %s failed (attempt %s): %s", message.id, message.kind, attempts, text
+            )
+            due = self.clock.now() + self._backoff(attempts)
+            await self._settle(message, retry=(due, text, True))
             return
-        log.warning(
-            "outbox %s: %s failed (attempt %s): %s", message.id, message.kind, attempts, text
+        log.error("outbox %s: %s is dead: %s", message.id, message.kind, text)
+
+        async def alert(uow: SqlUnitOfWork, now: datetime) -> None:
+            if message.kind == DEAD_LETTER:  # an alert that cannot be sent is not alerted about
+                return
+            await uow.outbox.add(
+                Notification(
+                    kind=DEAD_LETTER,
+                    audience="staff",
+                    dedupe_key=f"dead-letter:{message.id}",
+                    due_at=now,
+                    payload={"outbox_id": message.id, "kind": message.kind, "error": text[:200]},
+                ),
+                now,
+            )
+
+        await self._settle(message, give_up=("dead", text), also=alert)
+
+    async def _dead_letter(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
+        payload = message.payload
+        text = t(
+            "staff-dead-letter",
+            id=str(payload["outbox_id"]),
+            kind=str(payload["kind"]),
+            error=str(payload["error"]),
         )
-        delay = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_MAX)
-        await self._settle(message, retry=(self.clock.now() + delay, text, True))
+        return Sent(await self._send_text(chat_id, text))
+
+    def _backoff(self, attempts: int) -> timedelta:
+        """Equal jitter: half the doubling wait for sure, the rest at random.
+
+        Rows that failed together (Telegram down for a minute) then come back
+        spread out instead of all at once.
+        """
+        ceiling = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_MAX)
+        return ceiling / 2 + ceiling / 2 * min(max(self.jitter(), 0.0), 1.0)
 
     async def _settle(
         self,
@@ -249,6 +363,8 @@ class Notifier:
         sent: Sent | None = None,
         give_up: tuple[str, str] | None = None,
         retry: tuple[datetime, str, bool] | None = None,
+        counted: bool = True,
+        also: AlsoWrite | None = None,
     ) -> None:
         now = self.clock.now()
         async with self.session_factory() as session, SqlUnitOfWork(session) as uow:
@@ -257,13 +373,18 @@ class Notifier:
                 for follow_up in sent.follow_ups if held else []:
                     await uow.outbox.add(follow_up, now)
             elif give_up is not None:
-                held = await uow.outbox.give_up(message, status=give_up[0], error=give_up[1])
+                status, error = give_up
+                held = await uow.outbox.give_up(
+                    message, status=status, error=error, count_attempt=counted
+                )
             else:
                 assert retry is not None
                 due, error, counted = retry
                 held = await uow.outbox.retry(
                     message, due_at=due, error=error, count_attempt=counted
                 )
+            if held and also is not None:
+                await also(uow, now)
             await uow.commit()
         if not held:
             log.warning("outbox %s: lease lost while sending %s", message.id, message.kind)
@@ -271,36 +392,23 @@ class Notifier:
     # -- Telegram calls ------------------------------------------------------------------------
 
     async def _call(self, chat_id: int, method: Callable[[], Awaitable[Any]]) -> Any:
-        """One Bot API call: wait for a slot, honour retry_after, classify the failure."""
-        staff = chat_id == self.settings.staff_chat_id
-        for _ in range(MAX_RETRY_AFTER):
-            await self._resume.wait()
-            if staff:
-                await self.pacer.group_slot()
-            else:
-                await self.pacer.private_slot(chat_id)
-            try:
-                return await method()
-            except TelegramRetryAfter as error:
-                await self._pause(error.retry_after)
-            except TelegramForbiddenError as error:
-                raise Unreachable(error.message) from error
-            except (TelegramBadRequest, TelegramNotFound) as error:
-                if "chat not found" in error.message.lower():
-                    raise Unreachable(error.message) from error
-                raise
-        raise NotReady("Telegram keeps asking to wait")
+        """One Bot API call: wait for this chat's slot, classify the failure.
 
-    async def _pause(self, seconds: float) -> None:
-        log.warning("Telegram asked to wait %s s; all sending paused", seconds)
-        if not self._resume.is_set():
-            await self._resume.wait()  # another lane is already waiting it out
-            return
-        self._resume.clear()
+        ``retry_after`` is waited out below, by the session's flood gate, for every
+        call of the bot; a 429 that still reaches here gives the row back to the queue.
+        """
+        slot = await self.pacer.slot(chat_id, group=chat_id == self.settings.staff_chat_id)
         try:
-            await self.sleep(seconds)
+            await check_before_send()
+            return await method()
+        except TelegramForbiddenError as error:
+            raise Unreachable(error.message) from error
+        except (TelegramBadRequest, TelegramNotFound) as error:
+            if "chat not found" in error.message.lower():
+                raise Unreachable(error.message) from error
+            raise
         finally:
-            self._resume.set()
+            self.pacer.done(slot)
 
     async def _send_text(
         self, chat_id: int, text: str, *, reply_to: int | None = None, **kwargs: Any
@@ -358,6 +466,8 @@ class Notifier:
             customer = await uow.customers.get(message.customer_id)
             if customer is None or customer.telegram_id is None:
                 raise Skip("customer not linked to Telegram")
+            if customer.unreachable_at is not None:
+                raise KnownUnreachable(f"since {customer.unreachable_at.isoformat()}")
             locale = await uow.prefs.locale(customer.telegram_id)
         return customer.telegram_id, self.translations.get(locale)
 

@@ -76,6 +76,8 @@ class Customer:
     name: str
     phone: str | None = None
     telegram_id: int | None = None
+    #: When Telegram last refused a message to them (blocked the bot); None once they write.
+    unreachable_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ def _customer(row: CustomerRow) -> Customer:
         name=row.name,
         phone=row.phone,
         telegram_id=row.telegram_id,
+        unreachable_at=row.unreachable_at,
     )
 
 
@@ -183,6 +184,23 @@ class SqlCustomerRepository:
             .where(CustomerRow.id == customer_id)
             .values(telegram_id=telegram_id)
         )
+
+    async def mark_unreachable(self, customer_id: int, now: datetime) -> None:
+        """Telegram refused a message to them: later pushes fail at once, untried."""
+        await self.session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == customer_id, CustomerRow.unreachable_at.is_(None))
+            .values(unreachable_at=now)
+        )
+
+    async def clear_unreachable(self, telegram_id: int) -> bool:
+        """They wrote to the bot again, so it may write to them."""
+        result = await self.session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.telegram_id == telegram_id, CustomerRow.unreachable_at.is_not(None))
+            .values(unreachable_at=None)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 class SqlOrderRepository:
@@ -759,12 +777,25 @@ class SqlOutbox:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
-    async def give_up(self, message: OutboxMessage, *, status: str, error: str) -> bool:
-        """Settle a row that must not be tried again ("failed" or "skipped")."""
+    async def give_up(
+        self, message: OutboxMessage, *, status: str, error: str, count_attempt: bool = True
+    ) -> bool:
+        """Settle a row that must not be tried again ("failed", "skipped" or "dead")."""
         result = await self.session.execute(
             update(OutboxRow)
             .where(self._held(message))
-            .values(status=status, attempts=message.attempts + 1, last_error=error[:300])
+            .values(
+                status=status,
+                attempts=message.attempts + (1 if count_attempt else 0),
+                last_error=error[:300],
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def renew(self, message: OutboxMessage, *, lease_until: datetime) -> bool:
+        """Extend a claim still held; False when the lease already ran out or passed on."""
+        result = await self.session.execute(
+            update(OutboxRow).where(self._held(message)).values(due_at=lease_until)
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 

@@ -16,6 +16,7 @@ import json
 import mimetypes
 import re
 import struct
+import sys
 import time
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -426,6 +427,8 @@ class _Failure:
     retry_after: int | None
     remaining: int
     chat_id: int | None
+    #: Matching calls still let through before this failure starts.
+    skip: int = 0
 
 
 @dataclass
@@ -1143,8 +1146,12 @@ class FakeTelegram:
         times: int = 1,
         *,
         chat_id: int | None = None,
+        after: int = 0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` (optionally to one chat) fail."""
+        """Make the next ``times`` calls of ``method`` (optionally to one chat) fail.
+
+        ``after`` lets that many matching calls succeed first: a 429 in the middle of a burst.
+        """
         if description is None:
             if error_code == _TOO_MANY_REQUESTS:
                 description = f"Too Many Requests: retry after {retry_after or 1}"
@@ -1152,13 +1159,26 @@ class FakeTelegram:
                 description = _DEFAULT_DESCRIPTIONS.get(error_code, "Error")
         if error_code == _TOO_MANY_REQUESTS and retry_after is None:
             retry_after = 1
-        failure = _Failure(error_code, description, retry_after, times, chat_id)
+        failure = _Failure(error_code, description, retry_after, times, chat_id, after)
         self._failures.setdefault(method.lower(), []).append(failure)
+
+    def fail_always(
+        self, method: str, error_code: int, description: str | None = None, *, chat_id: int
+    ) -> None:
+        """Make every call of ``method`` to ``chat_id`` fail from now on (an outage)."""
+        self.fail_next(method, error_code, description, times=sys.maxsize, chat_id=chat_id)
+
+    def clear_failures(self) -> None:
+        """Forget every failure not yet served."""
+        self._failures.clear()
 
     def _take_failure(self, method: str, chat_id: int | None) -> ApiError | None:
         queue = self._failures.get(method.lower(), [])
         for failure in queue:
             if failure.chat_id is None or failure.chat_id == chat_id:
+                if failure.skip:
+                    failure.skip -= 1
+                    continue
                 failure.remaining -= 1
                 if failure.remaining <= 0:
                     queue.remove(failure)

@@ -67,6 +67,7 @@ def notifier(
         translations=Translations(),
         rules=RULES,
         clock=clock,
+        jitter=lambda: 1.0,  # the top of each jittered wait: the plain doubling
     )
 
 

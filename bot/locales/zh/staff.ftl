@@ -90,3 +90,5 @@ decided-footer = 如有疑问,请发送 /help 联系客服。
 
 config-staff-pace = 应为 1 到 20 之间的整数(Telegram 限制每个群约每分钟 20 条),例如 STAFF_MESSAGES_PER_MINUTE=18。
 config-outbox-wake = 应为 1 到 300 之间的整数(秒),例如 OUTBOX_WAKE_SECONDS=5。
+config-global-pace = 应为 1 到 30 之间的整数(Telegram 限制机器人每秒约 30 条),例如 GLOBAL_MESSAGES_PER_SECOND=25。
+staff-dead-letter = ☠️ 一条通知多次发送失败,已放弃:#{$id}({$kind})。最后的错误:{$error}

@@ -1,0 +1,302 @@
+"""The flood gate on its own, and the outbox's fault handling on a real SQLite file.
+
+The gate is driven with a stand-in for the HTTP request; the notifier runs
+against a stub Bot. Telegram's side is covered end to end in
+tests/e2e/test_delivery.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.flood import FloodGate, before_send
+from bot.i18n import Translations, Translator
+from bot.notifier import (
+    BACKOFF_BASE,
+    BACKOFF_MAX,
+    DEAD_LETTER,
+    LEASE,
+    MAX_ATTEMPTS,
+    Notifier,
+    Sent,
+)
+from domain.calendar import WorkdayCalendar
+from domain.orders import Customer
+from domain.policy import ShopRules
+from domain.ports import FixedClock, Notification, OutboxMessage
+from storage.tables import OutboxRow
+from storage.uow import SqlUnitOfWork
+from tests.integration.conftest import Database
+
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+RULES = ShopRules(WorkdayCalendar(), ZoneInfo("Asia/Shanghai"))
+
+
+class Telegram:
+    """Stands in for the HTTP request below the gate: records virtual times, fails on cue."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.clock = clock
+        self.calls: list[tuple[str, datetime]] = []
+        self.retry_after: list[int] = []  # the next calls answer 429 with these
+
+    async def __call__(self, _bot: Any, method: Any) -> Any:
+        self.calls.append((method.__api_method__, self.clock.now()))
+        await asyncio.sleep(0)
+        if self.retry_after:
+            seconds = self.retry_after.pop(0)
+            raise TelegramRetryAfter(method, f"Too Many Requests: retry after {seconds}", seconds)
+        return SimpleNamespace(ok=True)
+
+
+def virtual(clock: FixedClock, slept: list[float] | None = None) -> Any:
+    async def sleep(seconds: float) -> None:
+        if slept is not None:
+            slept.append(seconds)
+        clock.advance(seconds=seconds)
+        await asyncio.sleep(0)
+
+    return sleep
+
+
+def message(chat_id: int = 1) -> SendMessage:
+    return SendMessage(chat_id=chat_id, text="hi")
+
+
+# --------------------------------------------------------------------------- the flood gate
+
+
+async def test_a_429_pauses_every_call_then_retries_the_one_that_hit_it() -> None:
+    clock = FixedClock(NOW)
+    telegram = Telegram(clock)
+    paused = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        paused.set()
+        clock.advance(seconds=seconds)
+        await asyncio.sleep(0)
+
+    gate = FloodGate(clock, sleep, per_second=25)
+    telegram.retry_after = [30]
+
+    first = asyncio.create_task(gate(telegram, None, message(1)))  # type: ignore[arg-type]
+    await paused.wait()
+    assert not gate.is_open
+    # A call made while the gate is shut, from anywhere, waits for it to open.
+    await gate(telegram, None, AnswerCallbackQuery(callback_query_id="q"))  # type: ignore[arg-type]
+    await first
+
+    hit, *after = telegram.calls
+    assert hit == ("sendMessage", NOW)
+    assert sorted(name for name, _ in after) == ["answerCallbackQuery", "sendMessage"]
+    assert all(at >= NOW + timedelta(seconds=30) for _, at in after)
+
+
+async def test_a_call_that_keeps_getting_429_is_given_back_to_its_caller() -> None:
+    clock = FixedClock(NOW)
+    telegram = Telegram(clock)
+    gate = FloodGate(clock, virtual(clock), per_second=25, max_retry_after=2)
+    telegram.retry_after = [1, 1, 1, 1]
+
+    with pytest.raises(TelegramRetryAfter):
+        await gate(telegram, None, message())  # type: ignore[arg-type]
+    assert len(telegram.calls) == 3  # the first try and two retries
+
+
+async def test_long_polling_is_not_held_at_a_shut_gate() -> None:
+    clock = FixedClock(NOW)
+    telegram = Telegram(clock)
+    gate = FloodGate(clock, virtual(clock))
+    gate._open.clear()  # as if a pause were under way
+
+    await asyncio.wait_for(gate(telegram, None, GetUpdates()), 1)  # type: ignore[arg-type]
+    assert [name for name, _ in telegram.calls] == ["getUpdates"]
+
+
+async def test_sends_are_booked_per_second_even_on_a_clock_that_does_not_move() -> None:
+    clock = FixedClock(NOW)
+    slept: list[float] = []
+
+    async def fixed_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    gate = FloodGate(clock, fixed_sleep, per_second=25)
+    telegram = Telegram(clock)
+    for n in range(60):
+        await gate(telegram, None, message(n))  # type: ignore[arg-type]
+    # 25 at once, then one wait of a second before each next 25: what a real clock would do.
+    assert slept == [1.0, 1.0]
+    for _ in range(5):
+        await gate(telegram, None, AnswerCallbackQuery(callback_query_id="q"))  # type: ignore[arg-type]
+    assert len(slept) == 2  # answers to presses do not spend the sending budget
+
+
+async def test_a_check_that_fails_after_the_wait_stops_the_call() -> None:
+    clock = FixedClock(NOW)
+    telegram = Telegram(clock)
+    gate = FloodGate(clock, virtual(clock))
+
+    async def lease_gone() -> None:
+        raise LookupError("lease gone")
+
+    with before_send(lease_gone), pytest.raises(LookupError):
+        await gate(telegram, None, message())  # type: ignore[arg-type]
+    assert telegram.calls == []
+    await gate(telegram, None, message())  # type: ignore[arg-type]  # outside the block
+    assert len(telegram.calls) == 1
+
+
+def test_global_pace_setting_is_checked() -> None:
+    assert Settings(_env_file=None).global_messages_per_second == 25  # type: ignore[call-arg]
+    assert Settings(_env_file=None, global_messages_per_second=30).global_messages_per_second == 30  # type: ignore[call-arg]
+    for wrong in (0, 31):
+        with pytest.raises(ValidationError, match="config-global-pace"):
+            Settings(_env_file=None, global_messages_per_second=wrong)  # type: ignore[call-arg]
+
+
+# --------------------------------------------------------------------------- outbox faults
+
+
+class FailingBot:
+    """Every send fails like a Telegram outage."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def send_message(self, *_: Any, **__: Any) -> Any:
+        self.sent += 1
+        raise ConnectionResetError("connection reset by peer")
+
+
+def notifier(db: Database, bot: Any, clock: FixedClock, jitter: float = 0.5) -> Notifier:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{db.path}", staff_chat_id=-1001
+    )
+    return Notifier(
+        bot,
+        db.session_factory,
+        settings=settings,
+        translations=Translations(),
+        rules=RULES,
+        clock=clock,
+        sleep=virtual(clock),
+        jitter=lambda: jitter,
+    )
+
+
+async def add_row(db: Database, notification: Notification, attempts: int = 0) -> None:
+    async with db.session_factory() as session, SqlUnitOfWork(session) as uow:
+        await uow.outbox.add(notification, NOW)
+        await uow.session.flush()
+        row = await uow.session.scalar(
+            select(OutboxRow).where(OutboxRow.dedupe_key == notification.dedupe_key)
+        )
+        assert row is not None
+        row.attempts = attempts
+        await uow.commit()
+
+
+async def rows(db: Database) -> list[OutboxRow]:
+    async with db.session_factory() as session:
+        found = list(await session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
+        session.expunge_all()
+    return found
+
+
+async def plain(notifier: Notifier, chat_id: int, _: Translator, row: OutboxMessage) -> Sent:
+    return Sent(await notifier.send_text(chat_id, row.kind))
+
+
+def alert(n: int) -> Notification:
+    return Notification(
+        kind=DEAD_LETTER,
+        audience="staff",
+        dedupe_key=f"dead-letter:{n}",
+        due_at=NOW,
+        payload={"outbox_id": n, "kind": "staff.digest", "error": "boom"},
+    )
+
+
+async def test_the_last_failure_makes_a_dead_letter_and_one_alert(database: Database) -> None:
+    notice = Notification(
+        kind="staff.digest", audience="staff", dedupe_key="digest:x", due_at=NOW, payload={}
+    )
+    await add_row(database, notice, attempts=MAX_ATTEMPTS - 1)
+    sender = notifier(database, FailingBot(), FixedClock(NOW))
+    sender.renderers["staff.digest"] = plain
+
+    await sender.deliver_due()  # the row dies, its alert is queued and fails too
+
+    dead, queued = await rows(database)
+    assert (dead.status, dead.attempts) == ("dead", MAX_ATTEMPTS)
+    assert "ConnectionResetError" in (dead.last_error or "")
+    assert queued.kind == DEAD_LETTER and queued.dedupe_key == f"dead-letter:{dead.id}"
+    assert queued.payload["outbox_id"] == dead.id and queued.payload["kind"] == "staff.digest"
+    assert queued.status == "pending" and queued.attempts == 1
+
+
+async def test_a_dead_alert_raises_no_alert_of_its_own(database: Database) -> None:
+    await add_row(database, alert(41), attempts=MAX_ATTEMPTS - 1)
+    bot = FailingBot()
+    await notifier(database, bot, FixedClock(NOW)).deliver_due()
+
+    [row] = await rows(database)
+    assert (row.kind, row.status) == (DEAD_LETTER, "dead")
+    assert bot.sent == 1
+
+
+async def test_backoff_doubles_up_to_an_hour_with_equal_jitter(database: Database) -> None:
+    draws = random.Random(7)
+    sender = notifier(database, FailingBot(), FixedClock(NOW))
+    sender.jitter = draws.random
+    for attempts in range(1, 15):
+        ceiling = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_MAX)
+        wait = sender._backoff(attempts)
+        assert ceiling / 2 <= wait <= ceiling
+    sender.jitter = lambda: 0.0
+    assert sender._backoff(1) == BACKOFF_BASE / 2
+    assert sender._backoff(30) == BACKOFF_MAX / 2
+
+
+# --------------------------------------------------------------------------- storage
+
+
+async def test_unreachable_is_marked_once_and_cleared_by_telegram_id(database: Database) -> None:
+    async with database.session_factory() as session, SqlUnitOfWork(session) as uow:
+        customer = await uow.customers.upsert(Customer(id=0, code="C1", name="顾客"), NOW)
+        await uow.customers.bind_telegram(customer.id, 7001)
+        await uow.customers.mark_unreachable(customer.id, NOW)
+        await uow.customers.mark_unreachable(customer.id, NOW + timedelta(hours=1))
+        await uow.commit()
+        marked = await uow.customers.by_telegram(7001)
+        assert marked is not None and marked.unreachable_at == NOW  # the first refusal
+
+        assert await uow.customers.clear_unreachable(7001)
+        assert not await uow.customers.clear_unreachable(7001)  # nothing left to clear
+        await uow.commit()
+        cleared = await uow.customers.get(customer.id)
+        assert cleared is not None and cleared.unreachable_at is None
+
+
+async def test_a_lease_is_renewed_only_by_its_holder(database: Database) -> None:
+    await add_row(database, alert(1))
+    async with database.session_factory() as session, SqlUnitOfWork(session) as uow:
+        held = await uow.outbox.claim("staff", now=NOW, lease_until=NOW + LEASE)
+        assert held is not None
+        assert await uow.outbox.renew(held, lease_until=NOW + 2 * LEASE)
+        assert not await uow.outbox.renew(held, lease_until=NOW + 3 * LEASE)  # stale lease
+        await uow.commit()
+    [row] = await rows(database)
+    assert row.status == "sending" and row.due_at == NOW + 2 * LEASE

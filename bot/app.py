@@ -10,11 +10,12 @@ from aiogram import Bot, Dispatcher
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import pushes, refund_cards
+from bot import pushes, refund_cards, staff_pushes
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher, create_rules, set_menu
 from bot.i18n import Translations
 from bot.notifier import Notifier, Sleep, WakeNotifier
+from bot.planner import Planner
 from bot.scheduler import create_scheduler
 from domain.ports import Clock, SystemClock
 from storage.db import create_engine, create_session_factory
@@ -51,10 +52,16 @@ class Runtime:
             rules=self.rules,
             clock=self.clock,
             sleep=sleep or asyncio.sleep,
-            renderers={**pushes.RENDERERS, **refund_cards.RENDERERS},
+            renderers={**staff_pushes.RENDERERS, **pushes.RENDERERS, **refund_cards.RENDERERS},
         )
         # After each update's use case has committed, whatever it queued goes out at once.
         self.dispatcher.update.outer_middleware(WakeNotifier(self.notifier))
+        self.planner = Planner(
+            self.session_factory,
+            rules=self.rules,
+            clock=self.clock,
+            digest_at=settings.digest_time,
+        )
         self.scheduler: AsyncIOScheduler | None = None
 
     async def prepare(self) -> str:
@@ -69,7 +76,9 @@ class Runtime:
         self.notifier.start()
         if self.scheduler is None:
             self.scheduler = create_scheduler(
-                self.notifier, every_seconds=self.settings.outbox_wake_seconds
+                self.notifier,
+                every_seconds=self.settings.outbox_wake_seconds,
+                planner=self.planner,
             )
             self.scheduler.start()
 

@@ -32,8 +32,9 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import (
@@ -51,6 +52,7 @@ from bot.i18n import Translations, Translator
 from domain.policy import ShopRules
 from domain.ports import Clock, Notification, OutboxMessage
 from domain.review import staff_ticket_view
+from domain.schedule import quiet_until
 from domain.staff import card_key
 from domain.tickets import Evidence, TicketStatus
 from handlers.staff import edit_card, staff_name
@@ -97,6 +99,14 @@ class Skip(Exception):
 
 class NotReady(Exception):
     """Try again a little later, without counting an attempt."""
+
+
+class Hold(Exception):
+    """Not now (the shopper's night): due again at ``until``, without counting an attempt."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"held until {until.isoformat()}")
+        self.until = until
 
 
 class LeaseLost(Exception):
@@ -288,6 +298,8 @@ class Notifier:
             await self._settle(claim.message, give_up=("failed", UNREACHABLE), counted=False)
         except Unreachable as reason:
             await self._unreachable(claim.message, str(reason))
+        except Hold as hold:
+            await self._settle(claim.message, retry=(hold.until, str(hold), False))
         except NotReady as reason:
             due = self.clock.now() + CARD_NOT_YET
             await self._settle(claim.message, retry=(due, str(reason), False))
@@ -469,6 +481,12 @@ class Notifier:
             if customer.unreachable_at is not None:
                 raise KnownUnreachable(f"since {customer.unreachable_at.isoformat()}")
             locale = await uow.prefs.locale(customer.telegram_id)
+            zone = await uow.prefs.timezone(customer.id)
+        # Every customer row is a push (replies to a press are sent by the handler itself),
+        # so none goes out in the shopper's night.
+        until = quiet_until(self.clock.now(), _zone(zone) or self.rules.tz)
+        if until is not None:
+            raise Hold(until)
         return customer.telegram_id, self.translations.get(locale)
 
     async def _decided(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
@@ -542,6 +560,16 @@ class Notifier:
             await self._call(chat_id, lambda: edit_card(self.bot, chat_id, card_id, text, markup))
         notice = t("staff-withdrawn-notice", id=ticket_id, order_no=view.ticket.order_no)
         return Sent(await self._send_text(chat_id, notice, reply_to=card_id))
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown customer timezone %r; using the shop's", name)
+        return None
 
 
 class WakeNotifier(BaseMiddleware):

@@ -624,21 +624,24 @@ class SqlRefundRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
-    async def count_open(self) -> int:
-        return (
-            await self.session.scalar(
-                select(func.count()).where(
-                    RefundRow.status.in_(
-                        (
-                            RefundStatus.REQUESTED.value,
-                            RefundStatus.PROCESSING.value,
-                            RefundStatus.FAILED.value,
-                        )
+    async def counts_pending(self) -> tuple[int, int]:
+        """Refunds still owed: (requested or processing, failed and waiting for staff)."""
+        rows = await self.session.execute(
+            select(RefundRow.status, func.count())
+            .where(
+                RefundRow.status.in_(
+                    (
+                        RefundStatus.REQUESTED.value,
+                        RefundStatus.PROCESSING.value,
+                        RefundStatus.FAILED.value,
                     )
                 )
             )
-            or 0
+            .group_by(RefundRow.status)
         )
+        counts = {status: n for status, n in rows}
+        failed = counts.pop(RefundStatus.FAILED.value, 0)
+        return sum(counts.values()), failed
 
     async def credit_wallet(self, refund: Refund, now: datetime) -> bool:
         """One ledger credit per refund (unique ``refund_id``); False if it was credited."""
@@ -805,6 +808,18 @@ class SqlOutbox:
             select(OutboxRow.message_id).where(OutboxRow.dedupe_key == dedupe_key)
         )
 
+    async def exists(self, dedupe_key: str) -> bool:
+        found = await self.session.scalar(
+            select(OutboxRow.id).where(OutboxRow.dedupe_key == dedupe_key)
+        )
+        return found is not None
+
+    async def last_created(self, kind: str) -> datetime | None:
+        """When the latest row of ``kind`` was written (the previous digest, say)."""
+        return await self.session.scalar(
+            select(func.max(OutboxRow.created_at)).where(OutboxRow.kind == kind)
+        )
+
 
 class SqlLinkTokens:
     def __init__(self, session: AsyncSession) -> None:
@@ -847,6 +862,12 @@ class SqlPreferences:
     async def locale(self, telegram_id: int) -> str | None:
         return await self.session.scalar(
             select(UserPrefRow.locale).where(UserPrefRow.telegram_id == telegram_id)
+        )
+
+    async def timezone(self, customer_id: int) -> str | None:
+        """The shopper's own timezone (IANA name) when the shop knows it; else None."""
+        return await self.session.scalar(
+            select(CustomerRow.timezone).where(CustomerRow.id == customer_id)
         )
 
     async def set_locale(self, telegram_id: int, locale: str, now: datetime) -> None:
@@ -1110,6 +1131,16 @@ class SqlTicketRepository:
             .limit(limit)
         )
         return [_ticket(*r) for r in rows]
+
+    async def counts_between(self, since: datetime, until: datetime) -> tuple[int, int]:
+        """Tickets filed, and tickets decided, in ``(since, until]``."""
+        new = await self.session.scalar(
+            select(func.count()).where(TicketRow.created_at > since, TicketRow.created_at <= until)
+        )
+        decided = await self.session.scalar(
+            select(func.count()).where(TicketRow.decided_at > since, TicketRow.decided_at <= until)
+        )
+        return new or 0, decided or 0
 
     async def open_queue(self, *, limit: int = 20) -> list[Ticket]:
         rows = await self.session.execute(

@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|migrate|demo-data|import-orders|link-token]``.
+"""Command line: ``python -m bot [run|migrate|demo-data|import-orders|refund-status|link-token]``.
 
 Operator mistakes end with one line naming the problem and its fix, and exit
 status 2 (configuration) or 1 (a failed run); never a traceback.
@@ -20,7 +20,9 @@ from bot.config import ConfigError, Settings, load_settings, operator_locale
 from bot.demo import load_demo
 from bot.i18n import Translations, Translator
 from bot.importer import import_orders as run_import
-from domain.calendar import CalendarFileError, CalendarOverrides
+from bot.refund_import import FileNotTextError, check_file, import_refund_statuses
+from domain.calendar import CalendarFileError, CalendarOverrides, WorkdayCalendar
+from domain.policy import ShopRules
 from domain.ports import SystemClock
 from domain.shopper import issue_link_token
 from storage.db import create_engine, create_session_factory, describe_database
@@ -48,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp = commands.add_parser("import-orders", help="import or update orders from JSON Lines")
     imp.add_argument("file", type=Path, metavar="FILE")
+    refunds = commands.add_parser(
+        "refund-status",
+        help="apply the payment provider's refund reconciliation export (JSON Lines)",
+    )
+    refunds.add_argument("file", type=Path, metavar="FILE")
     link = commands.add_parser(
         "link-token", help="print a one-time t.me link that links a customer's Telegram account"
     )
@@ -221,6 +228,58 @@ async def import_orders(settings: Settings, args: argparse.Namespace, t: Transla
     return EXIT_FAILED if report.failed else 0
 
 
+async def refund_status(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    path: Path = args.file
+    # The file is checked before the database is touched: a typo in the path migrates nothing.
+    if problem := _unreadable_export(path, t):
+        print(problem, file=sys.stderr)
+        return EXIT_CONFIG
+    # Not bot.factory.create_rules: that module imports Telegram's client library (seconds).
+    overrides = CalendarOverrides.load(settings.calendar_file) if settings.calendar_file else None
+    rules = ShopRules(calendar=WorkdayCalendar(overrides), tz=settings.tz)
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        report = await import_refund_statuses(
+            create_session_factory(engine),
+            path,
+            clock=SystemClock(),
+            rules=rules,
+            t=t,
+            err=sys.stderr,
+        )
+    finally:
+        await engine.dispose()
+    print(
+        t(
+            "refund-import-summary",
+            file=path.name,
+            total=report.total,
+            changed=report.changed,
+            unchanged=report.unchanged,
+            skipped=report.skipped,
+            bad=report.bad,
+        )
+    )
+    return 0 if report.ok else EXIT_FAILED
+
+
+def _unreadable_export(path: Path, t: Translator) -> str | None:
+    """One line saying why ``path`` cannot be imported, or None when it can."""
+    try:
+        check_file(path)
+    except FileNotFoundError:
+        return t("refund-import-file-missing", path=str(path))
+    except IsADirectoryError:
+        return t("refund-import-file-is-dir", path=str(path))
+    except FileNotTextError:
+        return t("refund-import-file-binary", path=str(path))
+    except OSError as error:
+        problem = error.strerror or type(error).__name__
+        return t("refund-import-file-unreadable", path=str(path), problem=problem)
+    return None
+
+
 async def link_token(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     from bot.factory import create_bot  # noqa: PLC0415 - see run()
 
@@ -274,6 +333,7 @@ COMMANDS = {
     "migrate": migrate,
     "demo-data": demo_data,
     "import-orders": import_orders,
+    "refund-status": refund_status,
     "link-token": link_token,
 }
 

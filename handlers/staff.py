@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
@@ -437,16 +438,18 @@ async def reject_note(
     replied = message.reply_to_message
     data = prompts.get(str(replied.message_id)) if replied is not None else None
     if data is None:
-        return  # ordinary talk in the staff group, not an answer to a reason prompt
+        # Not an answer to a ticket's reason prompt: ordinary talk, or the answer to another
+        # prompt (a refund's failure reason) that a later router takes.
+        raise SkipHandler
     note = clean_reason_text(message.text)
     if note is None:
         await message.reply(t("staff-note-invalid"))
         return
     del prompts[str(replied.message_id)]  # type: ignore[union-attr]
-    if prompts:
-        await state.update_data({NOTE_PROMPTS: prompts})
-    else:
-        await state.clear()
+    # Only this prompt is done: other prompts kept in the same data (refunds') stay open.
+    await state.update_data({NOTE_PROMPTS: prompts})
+    if not prompts:
+        await state.set_state(None)
     ticket_id = int(data["ticket_id"])
     decision = await decide_ticket(
         uow,

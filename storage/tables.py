@@ -185,7 +185,7 @@ class RefundRow(Base):
     gateway: Mapped[str] = mapped_column(String(16), server_default="manual")
     #: 1 for the first try, +1 each time staff re-initiate a failed refund.
     attempt: Mapped[int] = mapped_column(Integer, server_default="1")
-    provider_ref: Mapped[str | None] = mapped_column(String(64))
+    provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     succeeded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

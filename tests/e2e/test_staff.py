@@ -548,6 +548,34 @@ async def test_each_typed_reason_goes_to_the_prompt_it_answers(desk: Desk) -> No
     assert notes == {first: ("rejected", "第一单的原因"), second: ("rejected", "第二单的原因")}
 
 
+async def test_a_ticket_prompt_and_a_refund_prompt_open_together_each_get_their_answer(
+    desk: Desk,
+) -> None:
+    await linked(desk, "KM-1")
+    await linked(desk, "KM-2")
+    approved = await desk.file("KM-1")
+    rejected = await desk.file("KM-2")
+    await desk.deliver()
+    await desk.li.press("✅ 同意取消", desk.card(approved))
+    await desk.deliver()
+    [refund_card] = [m for m in desk.group.messages() if m.content.startswith("💸 请退款")]
+    await desk.li.press("❌ 拒绝", desk.card(rejected))
+    await desk.li.press("其他(输入原因)", desk.card(rejected))
+    ticket_prompt = desk.group.last_message()
+    await desk.li.press("❌ 失败", refund_card)
+    refund_prompt = desk.group.last_message()
+
+    # The refund's reason is not taken for the ticket, and answering it keeps the other open.
+    await desk.li.send("收款账户已冻结", reply_to=refund_prompt)
+    [refund] = await desk.rows(RefundRow)
+    assert (refund.status, refund.failure_reason) == ("failed", "收款账户已冻结")
+    [open_ticket] = await desk.rows(TicketRow, TicketRow.id == rejected)
+    assert open_ticket.status == "open"
+    await desk.li.send("卡密已被使用", reply_to=ticket_prompt)
+    [closed] = await desk.rows(TicketRow, TicketRow.id == rejected)
+    assert (closed.status, closed.decision_note) == ("rejected", "卡密已被使用")
+
+
 async def test_ticket_command_with_a_superscript_digit_gets_the_usage_hint(desk: Desk) -> None:
     await desk.li.send("/ticket ²")
     assert "/ticket" in desk.li.last_text()

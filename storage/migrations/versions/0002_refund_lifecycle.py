@@ -36,6 +36,8 @@ def upgrade() -> None:
     ]
     for column in refund_columns:
         op.add_column("refunds", column)
+    # The provider's reconciliation file names refunds by its own reference.
+    op.create_index(op.f("ix_refunds_provider_ref"), "refunds", ["provider_ref"], unique=False)
     # Balance refunds created before the wallet existed were shown as instant; keep them so.
     op.execute("UPDATE refunds SET gateway = 'balance' WHERE channel = 'balance'")
 
@@ -86,6 +88,7 @@ def downgrade() -> None:
     op.drop_table("wallet_entries")
     op.drop_index(op.f("ix_refund_events_refund_id"), table_name="refund_events")
     op.drop_table("refund_events")
+    op.drop_index(op.f("ix_refunds_provider_ref"), table_name="refunds")
     with op.batch_alter_table("refunds") as batch:
         for name in (
             "arrival_asked_at",

@@ -18,6 +18,7 @@ from domain.orders import (
     PaymentChannel,
     Product,
     ProductKind,
+    RefundStatus,
 )
 from domain.services import OrderRecord, save_order
 from storage.tables import AuditRow, CouponRow, OutboxRow, RefundRow
@@ -397,10 +398,16 @@ async def test_balance_paid_cancel_says_the_money_comes_back_at_once(
     assert [(amount, channel) for amount, channel, _ in await refunds_for(shop, "KM-B1")] == [
         (1234, "balance")
     ]
-    # The confirmation promised the money back at once and the success message says the same,
-    # but not yet "arrived": that needs the wallet credit recorded (no arrival without evidence).
-    assert "退款 ¥12.34 已申请,退回您的余额,即时到账" in done, done
+    # The wallet credit is written with the cancel: that record is the evidence the money
+    # arrived, so the reply can say it has.
+    assert "💰 ¥12.34 已退回您的余额。" in done, done
     assert "预计" not in done, done
+    async with shop.session() as uow:
+        order = await uow.orders.by_number("KM-B1")
+        assert order is not None
+        refund = await uow.refunds.for_order(order.id)
+        assert refund is not None and refund.status is RefundStatus.SUCCEEDED
+        assert await uow.refunds.wallet_balance(order.customer_id) == 1234
 
 
 async def test_bank_card_cancel_gives_three_to_five_working_days(

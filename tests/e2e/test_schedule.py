@@ -1,0 +1,103 @@
+"""Scheduled pushes over the fake Bot API: held through the shopper's night, sent once after
+the bot was down past their time, with the real scheduler starting the planner."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import Runtime
+from domain.orders import RefundStatus
+from domain.ports import FixedClock
+from domain.refunds import RefundAction
+from storage.tables import OutboxRow
+from tests.e2e.conftest import NOW, Shop, make_settings
+from tests.e2e.test_refunds import (
+    cancelled,
+    change,
+    deliver,
+    linked_user,
+    refund,
+    shop,  # noqa: F401 - the fixture, with a notifier sleep that moves the clock
+)
+from tests.fakebot import FakeTelegram
+
+ARRIVAL = "应已退回您的微信"
+
+
+def shanghai(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC) - timedelta(hours=8)
+
+
+async def test_a_push_made_at_night_waits_for_the_shoppers_morning(
+    shop: Shop,  # noqa: F811
+    tg: FakeTelegram,
+) -> None:
+    pending = await cancelled(shop, "KM-Q")
+    user = await linked_user(shop, tg)
+    await change(shop, pending.id, RefundAction.SUBMIT)
+    await deliver(shop, tg)
+    seen = len(user.messages())
+
+    # The provider's confirmation is recorded at 23:10: the shopper is asleep.
+    shop.clock.current = shanghai(27, 23, 10)
+    await change(shop, pending.id, RefundAction.SUCCEED)
+    await deliver(shop, tg)
+    assert len(user.messages()) == seen
+    async with shop.session() as uow:
+        [row] = await uow.session.execute(
+            select(OutboxRow.status, OutboxRow.due_at, OutboxRow.attempts).where(
+                OutboxRow.kind == "customer.refund_succeeded"
+            )
+        )
+    assert tuple(row) == ("pending", shanghai(28, 8), 0)
+
+    # A reply to what the shopper does at night is not held.
+    await user.send("/refunds")
+    assert "KM-Q" in user.last_text()
+    seen = len(user.messages())
+
+    shop.clock.current = shanghai(28, 7, 59)
+    await deliver(shop, tg)
+    assert len(user.messages()) == seen
+    shop.clock.current = shanghai(28, 8)
+    await deliver(shop, tg)
+    assert len(user.messages()) == seen + 1
+    assert "已到账" in user.last_text() or "已退回" in user.last_text()
+    assert (await refund(shop, pending.id)).status is RefundStatus.SUCCEEDED
+
+
+async def test_an_arrival_check_missed_while_the_bot_was_down_is_sent_once_after_restart(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    clock = FixedClock(NOW)
+    settings = make_settings(tg, tmp_path)
+    first = Runtime(settings, clock=clock)
+    await first.prepare()
+    before = Shop(first, clock)
+    pending = await cancelled(before, "KM-R")
+    user = await linked_user(before, tg)
+    await change(before, pending.id, RefundAction.SUBMIT)
+    await first.close()  # down from Thursday; the last expected day is Tuesday 1 December
+
+    clock.current = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # Thursday 10:00: two days late
+    for _ in range(2):  # started twice: the second start finds nothing more to say
+        runtime = Runtime(settings, clock=clock)
+        await runtime.prepare()
+        runtime.start_background()  # the scheduler's planner job runs at once
+        try:
+            for _ in range(300):
+                if any(ARRIVAL in (m.text or "") for m in user.messages()):
+                    break
+                await asyncio.sleep(0.02)
+            await tg.idle()
+            await asyncio.sleep(0.2)  # a second tick, had there been one, would show by now
+        finally:
+            await runtime.close()
+    checks = [m for m in user.messages() if ARRIVAL in (m.text or "")]
+    assert len(checks) == 1
+    assert "¥30.00" in checks[0].text
+    assert checks[0].buttons == ["✅ 已到账", "⏳ 还没到"]

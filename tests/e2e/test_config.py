@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from tests.e2e.test_cli import bot_cli
 
 TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
@@ -78,3 +80,17 @@ def test_unwritable_database_folder_is_one_line(tmp_path: Path) -> None:
     result = bot_cli(tmp_path, "migrate", DATABASE_URL=f"sqlite+aiosqlite:///{blocker}/shop.db")
     assert result.returncode == 1
     assert "DATABASE_URL" in one_line(result.stderr)
+
+
+@pytest.mark.parametrize("value", ["25:00", "9", "nine", "09:60"])
+def test_a_bad_digest_time_is_one_line_naming_the_fix(tmp_path: Path, value: str) -> None:
+    result = bot_cli(tmp_path, "migrate", DAILY_DIGEST_AT=value)
+    assert result.returncode == 2
+    line = one_line(result.stderr)
+    assert "DAILY_DIGEST_AT" in line and "09:00" in line
+
+
+@pytest.mark.parametrize(("value", "hour"), [("off", None), ("8:30", (8, 30)), ("21:05", (21, 5))])
+def test_the_digest_time_is_a_clock_time_or_off(value: str, hour: tuple[int, int] | None) -> None:
+    settings = Settings(_env_file=None, daily_digest_at=value)  # type: ignore[call-arg]
+    assert settings.digest_time == (time(*hour) if hour else None)

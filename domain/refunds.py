@@ -100,6 +100,18 @@ async def earlier_event(
     return earlier
 
 
+def refund_facts(refund: Refund) -> dict[str, object]:
+    """What every notification about a refund carries, as it was when the row was written."""
+    return {
+        "refund_id": refund.id,
+        "order_no": refund.order_no,
+        "amount_fen": refund.amount_fen,
+        "channel": refund.channel.value,
+        "latest": refund.expected_latest.isoformat(),
+        "attempt": refund.attempt,
+    }
+
+
 def gateway_for(channel: PaymentChannel) -> Gateway:
     return Gateway.BALANCE if channel is PaymentChannel.BALANCE else Gateway.MANUAL
 
@@ -147,13 +159,7 @@ class ManualGateway:
                 dedupe_key=f"refund-requested:{refund.id}",
                 due_at=now,
                 customer_id=refund.customer_id or None,
-                payload={
-                    "refund_id": refund.id,
-                    "order_no": refund.order_no,
-                    "amount_fen": refund.amount_fen,
-                    "channel": refund.channel.value,
-                    "latest": refund.expected_latest.isoformat(),
-                },
+                payload=refund_facts(refund),
             ),
             now,
         )
@@ -349,14 +355,7 @@ async def _apply(
 def _notifications(
     refund: Refund, action: RefundAction, note: str | None, now: datetime
 ) -> list[Notification]:
-    facts = {
-        "refund_id": refund.id,
-        "order_no": refund.order_no,
-        "amount_fen": refund.amount_fen,
-        "channel": refund.channel.value,
-        "latest": refund.expected_latest.isoformat(),
-        "attempt": refund.attempt,
-    }
+    facts = refund_facts(refund)
     customer = refund.customer_id or None
     out: list[Notification] = []
 
@@ -503,14 +502,5 @@ def follow_up(
         dedupe_key=f"{prefix}:{refund.id}:{refund.attempt}",
         due_at=due,
         customer_id=refund.customer_id or None,
-        payload={
-            "refund_id": refund.id,
-            "order_no": refund.order_no,
-            "amount_fen": refund.amount_fen,
-            "channel": refund.channel.value,
-            "latest": refund.expected_latest.isoformat(),
-            "attempt": refund.attempt,
-            "status": refund.status.value,
-            "asked_by_shopper": asked,
-        },
+        payload={**refund_facts(refund), "status": refund.status.value, "asked_by_shopper": asked},
     )

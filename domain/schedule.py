@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from domain.orders import Refund
 from domain.policy import ShopRules
 from domain.ports import Notification, UnitOfWork
+from domain.refunds import refund_facts
 from domain.staff import hours_left
 from domain.tickets import Ticket
 
@@ -55,14 +56,7 @@ def arrival_check(refund: Refund, now: datetime) -> Notification:
         dedupe_key=f"refund-arrival:{refund.id}:{refund.attempt}",
         due_at=now,
         customer_id=refund.customer_id or None,
-        payload={
-            "refund_id": refund.id,
-            "order_no": refund.order_no,
-            "amount_fen": refund.amount_fen,
-            "channel": refund.channel.value,
-            "latest": refund.expected_latest.isoformat(),
-            "attempt": refund.attempt,
-        },
+        payload=refund_facts(refund),
     )
 
 

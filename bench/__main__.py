@@ -7,6 +7,7 @@ on 127.0.0.1 and prints one table. Nothing leaves this machine.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import os
 import statistics
@@ -14,13 +15,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
+from datetime import time as dt_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.app import Runtime
+from bot.config import Settings
+from domain.orders import Customer
+from domain.ports import Notification
+from storage.uow import SqlUnitOfWork
 from tests.fakebot import DEFAULT_TOKEN, FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 START_REQUESTS = 60
 IMPORT_ROWS = 10_000
+PUSHES = 250
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def env(**extra: str) -> dict[str, str]:
@@ -69,6 +80,60 @@ def import_file(path: Path, rows: int) -> None:
             )
 
 
+class DaytimeClock:
+    """Real time, moved to the next Shanghai noon so quiet hours never hold the pushes."""
+
+    def __init__(self) -> None:
+        now = datetime.now(UTC)
+        noon = datetime.combine(now.astimezone(SHANGHAI).date(), dt_time(12), tzinfo=SHANGHAI)
+        self.offset = noon - now
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+async def delivery_rate(work: Path) -> tuple[float, int, int]:
+    """Queue one push for each of PUSHES shoppers; time the real sender until all are out."""
+    async with FakeTelegram() as tg:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            bot_token=DEFAULT_TOKEN,
+            database_url=f"sqlite+aiosqlite:///{work}/pushes.db",
+            telegram_api_url=tg.base_url,
+        )
+        clock = DaytimeClock()
+        runtime = Runtime(settings, clock=clock)
+        await runtime.prepare()
+        async with runtime.session_factory() as session, SqlUnitOfWork(session) as uow:
+            now = clock.now()
+            for i in range(PUSHES):
+                customer = await uow.customers.upsert(
+                    Customer(id=0, code=f"P{i:04d}", name="顾客"), now
+                )
+                await uow.customers.bind_telegram(customer.id, 50_000 + i)
+                tg.user(50_000 + i, "顾客")  # a chat the fake knows, as Telegram would
+                facts = {
+                    "refund_id": i + 1,
+                    "order_no": f"P-{i:04d}",
+                    "amount_fen": 600,
+                    "channel": "wechat",
+                    "latest": now.date().isoformat(),
+                    "attempt": 1,
+                }
+                push = Notification(
+                    "customer.refund_submitted", "customer", f"bench:{i}", now, customer.id, facts
+                )
+                await uow.outbox.add(push, now)
+            await uow.commit()
+        began = time.perf_counter()
+        await runtime.notifier.deliver_due()
+        spent = time.perf_counter() - began
+        times = sorted(call.at for call in tg.calls("sendMessage"))
+        busiest = max(bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times))
+        await runtime.close()
+        return spent, len(times), busiest
+
+
 async def main() -> None:
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,6 +178,11 @@ async def main() -> None:
             )
             process.terminate()
             await process.wait()
+
+        spent, sent, busiest = await delivery_rate(work)
+        rows.append((f"outbox: {PUSHES} pushes to {PUSHES} shoppers", f"{spent:.1f} s",
+                     f"{sent} sent, {sent / spent:.1f}/s on average"))  # fmt: skip
+        rows.append(("outbox: most sent in any 1 s (limit 25)", f"{busiest}", ""))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)} | value       | note")

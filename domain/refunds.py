@@ -326,6 +326,7 @@ async def _apply(
             actor=actor,
             at=now,
             note=note,
+            provider_ref=provider_ref,
         )
     ):
         return None

@@ -454,6 +454,7 @@ def _event(row: RefundEventRow) -> RefundEvent:
         actor=row.actor,
         at=row.at,
         note=row.note,
+        provider_ref=row.provider_ref,
     )
 
 
@@ -533,6 +534,8 @@ class SqlRefundRepository:
             values["failure_reason"] = change.failure_reason
         else:  # re-initiated: a new attempt starts clean, and will be asked about again
             values |= {
+                # The old reference stays on the attempt's events; a new try gets a new one.
+                "provider_ref": None,
                 "submitted_at": None,
                 "failed_at": None,
                 "failure_reason": None,
@@ -565,6 +568,7 @@ class SqlRefundRepository:
                 attempt=event.attempt,
                 actor=event.actor,
                 note=event.note,
+                provider_ref=event.provider_ref,
                 at=event.at,
             )
         )
@@ -576,6 +580,15 @@ class SqlRefundRepository:
             select(RefundEventRow).where(RefundEventRow.idempotency_key == idempotency_key)
         )
         return _event(row) if row else None
+
+    async def reference_attempt(self, refund_id: int, provider_ref: str) -> int | None:
+        """The latest attempt of the refund that an action reported with ``provider_ref``."""
+        return await self.session.scalar(
+            select(func.max(RefundEventRow.attempt)).where(
+                RefundEventRow.refund_id == refund_id,
+                RefundEventRow.provider_ref == provider_ref,
+            )
+        )
 
     async def events(self, refund_id: int) -> list[RefundEvent]:
         rows = await self.session.scalars(

@@ -212,6 +212,8 @@ class RefundEventRow(Base):
     attempt: Mapped[int] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(String(300))
+    #: The provider's reference the action came with (kept after a re-initiation clears it).
+    provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

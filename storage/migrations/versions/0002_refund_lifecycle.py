@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("attempt", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("note", sa.String(length=300), nullable=True),
+        sa.Column("provider_ref", sa.String(length=64), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["refund_id"], ["refunds.id"], name=op.f("fk_refund_events_refund_id_refunds")
@@ -61,6 +62,9 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_refund_events_refund_id"), "refund_events", ["refund_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_refund_events_provider_ref"), "refund_events", ["provider_ref"], unique=False
     )
     op.create_table(
         "wallet_entries",
@@ -86,6 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_wallet_entries_customer_id"), table_name="wallet_entries")
     op.drop_table("wallet_entries")
+    op.drop_index(op.f("ix_refund_events_provider_ref"), table_name="refund_events")
     op.drop_index(op.f("ix_refund_events_refund_id"), table_name="refund_events")
     op.drop_table("refund_events")
     op.drop_index(op.f("ix_refunds_provider_ref"), table_name="refunds")

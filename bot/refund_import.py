@@ -12,7 +12,9 @@ Telegram.
 A line is evidence only when it names the refund unambiguously and, when it
 gives an amount, the amount is the refund's own: a row that does not fit is
 reported as bad and changes nothing. Every action counts once per refund
-attempt, so importing the same file again changes nothing.
+attempt, and a line about an attempt that staff have since started again is
+skipped (told by its ``provider_ref`` or its ``at``), so importing the same file
+again changes nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -44,7 +46,7 @@ from domain.refunds import (
     action_key,
     change_refund_in,
 )
-from storage.tables import RefundRow
+from storage.tables import RefundEventRow, RefundRow
 from storage.uow import SqlUnitOfWork
 
 #: The provider's words for a refund's state → what the bot does with it (lower-cased first).
@@ -96,12 +98,13 @@ REASON_KEYS = (
     "not-found",
     "ids-disagree",
     "ref-disagrees",
+    "attempt-unknown",
     "amount-mismatch",
     "not-manual",
     "database",
 )
 #: Why a good row changed nothing (``refund-import-skip-<key>``).
-SKIP_KEYS = ("not-allowed", "earlier-attempt")
+SKIP_KEYS = ("not-allowed", "earlier-attempt", "earlier-reference")
 
 
 class FileNotTextError(ValueError):
@@ -123,6 +126,13 @@ class RowError(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.key)
         self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    line: int
+    outcome: str  # "changed", "unchanged", "skipped" or "bad"
+    problem: Problem | None = None
 
 
 @dataclass(slots=True)
@@ -297,23 +307,42 @@ def parse_line(number: int, raw: bytes) -> StatusLine:
 async def find_refund(uow: SqlUnitOfWork, row: StatusLine) -> Refund | None:
     """By ``refund_id``, else ``provider_ref``, else ``order_no``.
 
-    A provider reference the bot has not seen yet (the first "submitted" line
-    of a refund) falls through to the order number. When the line has both,
-    the order number is tried first only because it is indexed: the refund
-    holding the reference still wins, so a line whose two numbers name two
-    refunds is caught by :func:`evidence_problem`.
+    A reference is looked up on the refunds' current attempts first, then on
+    the events of earlier ones (a re-initiation clears it from the refund), so
+    an old line still finds its refund and is skipped rather than called
+    unknown. A provider reference the bot has not seen yet (the first
+    "submitted" line of a refund) falls through to the order number. When the
+    line has both, the order number is tried first only because it is indexed:
+    the refund holding the reference still wins, so a line whose two numbers
+    name two refunds is caught by :func:`evidence_problem`.
     """
     if row.refund_id is not None:
         return await uow.refunds.get(row.refund_id)
     if row.order_no is None:
         assert row.provider_ref is not None  # parse_line requires one of the three
-        return await uow.refunds.by_provider_ref(row.provider_ref)
+        return await _by_reference(uow, row.provider_ref)
     by_order = await uow.refunds.by_order_no(row.order_no)
     if row.provider_ref is None or (
         by_order is not None and by_order.provider_ref == row.provider_ref
     ):
         return by_order
-    return await uow.refunds.by_provider_ref(row.provider_ref) or by_order
+    return await _by_reference(uow, row.provider_ref) or by_order
+
+
+async def _by_reference(uow: SqlUnitOfWork, provider_ref: str) -> Refund | None:
+    current = await uow.refunds.by_provider_ref(provider_ref)
+    if current is not None:
+        return current
+    owners = (
+        await uow.session.scalars(
+            select(RefundEventRow.refund_id)
+            .where(RefundEventRow.provider_ref == provider_ref)
+            .distinct()
+            .limit(2)
+        )
+    ).all()
+    # A reference two refunds were reported under names neither for certain.
+    return await uow.refunds.get(owners[0]) if len(owners) == 1 else None
 
 
 def evidence_problem(refund: Refund, row: StatusLine) -> Problem | None:
@@ -324,21 +353,6 @@ def evidence_problem(refund: Refund, row: StatusLine) -> Problem | None:
     if row.order_no is not None and row.order_no != refund.order_no:
         return Problem(
             "ids-disagree", {"given": row.order_no, "order_no": refund.order_no, "by": _by(row)}
-        )
-    if (
-        row.provider_ref is not None
-        and refund.provider_ref not in (None, row.provider_ref)
-        and refund.attempt == 1
-    ):
-        # One try, one provider refund: another reference is another refund. A re-initiated
-        # refund is pushed out again under a new reference, so later attempts may differ.
-        return Problem(
-            "ref-disagrees",
-            {
-                "order_no": refund.order_no,
-                "given": row.provider_ref,
-                "recorded": refund.provider_ref or "",
-            },
         )
     if row.amount_fen is not None and row.amount_fen != refund.amount_fen:
         # Never take a wrong amount as proof that the right one arrived.
@@ -369,14 +383,62 @@ async def attempt_began(uow: SqlUnitOfWork, refund: Refund) -> datetime | None:
     return event.at if event is not None else None
 
 
+async def attempt_problem(uow: SqlUnitOfWork, refund: Refund, row: StatusLine) -> RowResult | None:
+    """Why this line is not about the refund's current attempt, if it is not.
+
+    Once staff start a refund again every action counts afresh, so a line about
+    the earlier try would act on the new one. The line's ``provider_ref`` tells
+    which try it is about (every event keeps the reference its action came
+    with); its ``at`` tells whether it predates the re-initiation. With neither,
+    a line about a re-initiated refund cannot be told from an old one.
+    """
+    if row.provider_ref is not None:
+        found = await _reference_problem(uow, refund, row, row.provider_ref)
+        if found is not None:
+            return found
+    elif row.at is None and refund.attempt > 1:
+        problem = Problem(
+            "attempt-unknown", {"order_no": refund.order_no, "attempt": refund.attempt}
+        )
+        return RowResult(row.line, "bad", problem)
+    began = await attempt_began(uow, refund)
+    if row.at is not None and began is not None and row.at < began:
+        # An old line about the try before staff started it again; it says nothing now.
+        problem = Problem(
+            "earlier-attempt", {"order_no": refund.order_no, "attempt": refund.attempt}
+        )
+        return RowResult(row.line, "skipped", problem)
+    return None
+
+
+async def _reference_problem(
+    uow: SqlUnitOfWork, refund: Refund, row: StatusLine, provider_ref: str
+) -> RowResult | None:
+    reported_in = await uow.refunds.reference_attempt(refund.id, provider_ref)
+    if reported_in is not None and reported_in < refund.attempt:
+        problem = Problem(
+            "earlier-reference",
+            {
+                "provider_ref": provider_ref,
+                "was": reported_in,
+                "refund": str(refund.id),
+                "order_no": refund.order_no,
+                "attempt": refund.attempt,
+            },
+        )
+        return RowResult(row.line, "skipped", problem)
+    if refund.provider_ref is not None and refund.provider_ref != provider_ref:
+        # One try, one provider refund: another reference is another refund. A new try starts
+        # without one, and takes the reference it is pushed out under.
+        problem = Problem(
+            "ref-disagrees",
+            {"order_no": refund.order_no, "given": provider_ref, "recorded": refund.provider_ref},
+        )
+        return RowResult(row.line, "bad", problem)
+    return None
+
+
 # --------------------------------------------------------------------------- applying
-
-
-@dataclass(frozen=True, slots=True)
-class RowResult:
-    line: int
-    outcome: str  # "changed", "unchanged", "skipped" or "bad"
-    problem: Problem | None = None
 
 
 _KINDS = {
@@ -452,14 +514,7 @@ class _Applier:
         problem = evidence_problem(refund, row)
         if problem is not None:
             return RowResult(row.line, "bad", problem)
-        began = await attempt_began(uow, refund)
-        if row.at is not None and began is not None and row.at < began:
-            # An old line about the try before staff started it again; it says nothing now.
-            problem = Problem(
-                "earlier-attempt", {"order_no": refund.order_no, "attempt": refund.attempt}
-            )
-            return RowResult(row.line, "skipped", problem)
-        return refund
+        return await attempt_problem(uow, refund, row) or refund
 
     async def apply(self, uow: SqlUnitOfWork, row: StatusLine) -> RowResult:
         refund = await self._evidence(uow, row)

@@ -358,6 +358,149 @@ async def test_an_old_failure_does_not_fail_a_refund_staff_started_again(
     assert (current.status, current.attempt) == (RefundStatus.REQUESTED, 2)
 
 
+async def started_again(factory: Factory, refund_id: int, now: datetime) -> Refund:
+    async with factory() as session:
+        again = await change_refund(
+            SqlUnitOfWork(session),
+            refund_id,
+            RefundAction.REINITIATE,
+            actor="tg:9001",
+            rules=RULES,
+            now=now,
+        )
+    assert again.outcome is RefundOutcome.DONE and again.refund is not None
+    return again.refund
+
+
+async def test_the_same_file_after_a_re_initiation_changes_nothing(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    first = await cancelled(session_factory, "KM-5101")
+    path = write(
+        tmp_path / FILE,
+        line("KM-5101", "submitted", provider_ref="REF-A"),
+        line("KM-5101", "failed", provider_ref="REF-A", reason="账户异常"),
+        {"provider_ref": "REF-A", "status": "failed", "reason": "账户异常"},
+    )
+    report, _ = await run(session_factory, path)
+    assert counts(report) == (3, 2, 1, 0, 0)
+    again = await started_again(session_factory, first.id, IMPORTED + timedelta(hours=1))
+    assert (again.attempt, again.provider_ref) == (2, None)
+    queued = await outbox(session_factory)
+    recorded = await count(session_factory, RefundEventRow)
+
+    report, err = await run(session_factory, path, now=IMPORTED + timedelta(hours=2))
+
+    skipped = (
+        f"skipped: the line is about an earlier attempt (#1) of refund {first.id} "
+        "(order KM-5101): provider_ref REF-A was reported for that try, and staff have "
+        "started the refund again since (now attempt 2)."
+    )
+    assert err == [f"line {n}: {skipped}" for n in (1, 2, 3)]
+    assert counts(report) == (3, 0, 0, 3, 0)
+    assert report.ok
+    current = await refund(session_factory, "KM-5101")
+    assert (current.status, current.attempt, current.failure_reason) == (
+        RefundStatus.REQUESTED,
+        2,
+        None,
+    )
+    assert await outbox(session_factory) == queued
+    assert await count(session_factory, RefundEventRow) == recorded
+
+
+async def test_a_re_initiated_refund_takes_its_new_reference(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    first = await cancelled(session_factory, "KM-5201")
+    await run(
+        session_factory,
+        write(
+            tmp_path / "day1.jsonl",
+            line("KM-5201", "failed", provider_ref="REF-A", reason="账户异常"),
+        ),
+    )
+    await started_again(session_factory, first.id, IMPORTED + timedelta(hours=1))
+    before = await outbox(session_factory)
+    path = write(
+        tmp_path / "day2.jsonl",
+        line("KM-5201", "submitted", provider_ref="REF-B"),
+        {"provider_ref": "REF-B", "status": "succeeded", "amount_fen": 600},
+        # One try, one provider refund: the new attempt's reference is now REF-B.
+        line("KM-5201", "succeeded", provider_ref="REF-C"),
+    )
+
+    report, err = await run(session_factory, path, now=IMPORTED + timedelta(hours=2))
+
+    assert err == [
+        "line 3: the refund for order KM-5201 was submitted as provider_ref REF-B, but the "
+        "line says REF-C; check which refund this line is about."
+    ]
+    assert counts(report) == (3, 2, 0, 0, 1)
+    current = await refund(session_factory, "KM-5201")
+    assert (current.status, current.attempt, current.provider_ref) == (
+        RefundStatus.SUCCEEDED,
+        2,
+        "REF-B",
+    )
+    history = await events(session_factory, first.id)
+    assert [(e.action, e.attempt, e.provider_ref) for e in history] == [
+        ("fail", 1, "REF-A"),
+        ("reinitiate", 1, None),
+        ("submit", 2, "REF-B"),
+        ("succeed", 2, "REF-B"),
+    ]
+    queued = (await outbox(session_factory))[len(before) :]
+    assert [kind for kind, _ in queued if kind.startswith("customer.")] == [
+        "customer.refund_submitted",
+        "customer.refund_succeeded",
+    ]
+
+
+async def test_a_line_without_reference_or_time_is_refused_for_a_re_initiated_refund(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    first = await cancelled(session_factory, "KM-5301")
+    await run(
+        session_factory,
+        write(tmp_path / "day1.jsonl", line("KM-5301", "failed", reason="账户异常")),
+    )
+    await started_again(session_factory, first.id, IMPORTED + timedelta(hours=1))
+    queued = await outbox(session_factory)
+    path = write(
+        tmp_path / FILE,
+        line("KM-5301", "failed", reason="账户异常"),
+        {"refund_id": first.id, "status": "submitted"},
+    )
+
+    report, err = await run(session_factory, path, now=IMPORTED + timedelta(hours=2))
+    _, zh = await run(session_factory, path, t=ZH, now=IMPORTED + timedelta(hours=2))
+
+    fix = (
+        "the refund for order KM-5301 has been started again (now attempt 2), and a line "
+        "with neither provider_ref nor at cannot be told from one about an earlier try; add "
+        "provider_ref or at from the provider's record."
+    )
+    assert err == [f"line 1: {fix}", f"line 2: {fix}"]
+    assert zh[0] == (
+        "第 1 行:订单 KM-5301 的退款已重新发起(现为第 2 次),该行既没有 provider_ref 也没有 "
+        "at,无法判断说的是不是之前那次退款;请按支付渠道的记录补上 provider_ref 或 at。"
+    )
+    assert counts(report) == (2, 0, 0, 0, 2)
+    current = await refund(session_factory, "KM-5301")
+    assert (current.status, current.attempt) == (RefundStatus.REQUESTED, 2)
+    assert await outbox(session_factory) == queued
+
+    # Dated after the re-initiation, the same line is about the new attempt.
+    dated = write(
+        tmp_path / "day3.jsonl",
+        line("KM-5301", "submitted", at="2026-11-27T13:00:00+08:00"),
+    )
+    report, err = await run(session_factory, dated, now=IMPORTED + timedelta(hours=3))
+    assert (err, counts(report)) == ([], (1, 1, 0, 0, 0))
+    assert (await refund(session_factory, "KM-5301")).status is RefundStatus.PROCESSING
+
+
 # --------------------------------------------------------------------------- bad lines
 
 

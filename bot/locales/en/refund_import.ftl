@@ -34,9 +34,11 @@ refund-import-reason-needs-reason = a failed refund needs a reason (the shopper 
 refund-import-reason-not-found = no refund with {$by} {$value}; check that the export is this shop's and that the order was cancelled in the bot.
 refund-import-reason-ids-disagree = the refund found by {$by} is for order {$order_no}, but the line says order_no {$given}; fix whichever is wrong.
 refund-import-reason-ref-disagrees = the refund for order {$order_no} was submitted as provider_ref {$recorded}, but the line says {$given}; check which refund this line is about.
+refund-import-reason-attempt-unknown = the refund for order {$order_no} has been started again (now attempt {$attempt}), and a line with neither provider_ref nor at cannot be told from one about an earlier try; add provider_ref or at from the provider's record.
 refund-import-reason-amount-mismatch = the refund for order {$order_no} is {$expected_yuan} ({$expected} fen), but the line says {$given_yuan} ({$given} fen); nothing was changed. Check the export.
 refund-import-reason-not-manual = order {$order_no} was refunded to the shop balance at once; the provider has nothing to report for it. Remove the line.
 refund-import-reason-database = the database refused this line ({$problem}).
 # Why a good line changed nothing.
 refund-import-skip-not-allowed = the refund for order {$order_no} is already {$current_name} ({$current}); a "{$status}" line does not change it.
 refund-import-skip-earlier-attempt = the line is dated before the refund for order {$order_no} was started again (attempt {$attempt}); it is about an earlier try.
+refund-import-skip-earlier-reference = the line is about an earlier attempt (#{$was}) of refund {$refund} (order {$order_no}): provider_ref {$provider_ref} was reported for that try, and staff have started the refund again since (now attempt {$attempt}).

@@ -34,9 +34,11 @@ refund-import-reason-needs-reason = 退款失败必须填写原因(会告知顾�
 refund-import-reason-not-found = 找不到 {$by} 为 {$value} 的退款;请确认对账文件属于本店,且该订单已在机器人中取消。
 refund-import-reason-ids-disagree = 按 {$by} 找到的退款属于订单 {$order_no},但该行的 order_no 为 {$given};请改正有误的一项。
 refund-import-reason-ref-disagrees = 订单 {$order_no} 的退款提交时的 provider_ref 为 {$recorded},但该行为 {$given};请核实该行对应哪笔退款。
+refund-import-reason-attempt-unknown = 订单 {$order_no} 的退款已重新发起(现为第 {$attempt} 次),该行既没有 provider_ref 也没有 at,无法判断说的是不是之前那次退款;请按支付渠道的记录补上 provider_ref 或 at。
 refund-import-reason-amount-mismatch = 订单 {$order_no} 的退款金额为 {$expected_yuan}({$expected} 分),但该行为 {$given_yuan}({$given} 分);未做任何更改。请核对对账文件。
 refund-import-reason-not-manual = 订单 {$order_no} 已即时退回店铺余额,支付渠道不会有它的记录。请删除该行。
 refund-import-reason-database = 数据库拒绝了该行({$problem})。
 # 某行有效但未做更改的原因。
 refund-import-skip-not-allowed = 订单 {$order_no} 的退款已是「{$current_name}」({$current}),“{$status}”的记录不会再改变它。
 refund-import-skip-earlier-attempt = 该行的时间早于订单 {$order_no} 的退款重新发起(第 {$attempt} 次);它说的是之前那次退款。
+refund-import-skip-earlier-reference = 该行说的是退款 {$refund}(订单 {$order_no})之前的第 {$was} 次:provider_ref {$provider_ref} 属于那一次,此后该退款已重新发起(现为第 {$attempt} 次)。

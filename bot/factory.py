@@ -41,6 +41,8 @@ def create_bot(settings: Settings, clock: Clock | None = None, sleep: Sleep | No
             clock or SystemClock(),
             sleep or asyncio.sleep,
             per_second=settings.global_messages_per_second,
+            staff_chat_id=settings.staff_chat_id,
+            staff_per_minute=settings.staff_messages_per_minute,
         )
     )
     return Bot(token=settings.require_token(), session=session)

@@ -7,7 +7,14 @@ they share this gate too:
   anywhere, waits until the pause is over; the call that hit it is then
   tried again (a few times at most, then the error goes to its caller);
 * sending methods (messages, edits, copies) go out at most
-  ``GLOBAL_MESSAGES_PER_SECOND`` in any second.
+  ``GLOBAL_MESSAGES_PER_SECOND`` in any second;
+* those sent to the staff group go out at most ``STAFF_MESSAGES_PER_MINUTE`` in
+  any rolling minute, whoever sends them: a card from the outbox, a reply to
+  ``/queue``, a prompt, a card edited after a press. Telegram's limit for a
+  group counts them all, and a 429 there would pause every chat.
+
+A send waiting for a staff-minute slot holds nothing that other chats need: it
+waits first, on its own, and only then queues for the second's budget.
 
 Slots are booked ahead (``max(now, earliest allowed)``) rather than polled, and
 "now" is never earlier than what was already slept until, so the schedule stays
@@ -22,6 +29,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -47,6 +55,7 @@ BeforeSend = Callable[[], Awaitable[None]]
 #: A 429 on the same call more often than this is left to the caller.
 MAX_RETRY_AFTER = 5
 SECOND = timedelta(seconds=1)
+MINUTE = timedelta(minutes=1)
 
 #: Methods that put something in a chat; Telegram's ~30/s bot-wide limit counts these.
 SENDING_METHODS = frozenset(
@@ -102,8 +111,25 @@ async def check_before_send() -> None:
         await check()
 
 
+@dataclass(eq=False)
+class StaffSlot:
+    """One send to the staff group: booked, then sent, then over.
+
+    ``at`` is when it may go (booked), then when it went, then when its call
+    ended: a send held up after booking (by a pause, by the second's budget)
+    must not crowd the ones after it.
+    """
+
+    at: datetime
+    sent: bool = False
+    done: bool = False
+
+
 class FloodGate(BaseRequestMiddleware):
-    """Session middleware: ``bot.session.middleware(FloodGate(clock, sleep, per_second))``."""
+    """Session middleware: ``bot.session.middleware(FloodGate(clock, sleep, per_second, ...))``.
+
+    One instance per Bot: its budgets are the bot's, shared by every caller.
+    """
 
     def __init__(
         self,
@@ -111,17 +137,23 @@ class FloodGate(BaseRequestMiddleware):
         sleep: Sleep = asyncio.sleep,
         per_second: int = 25,
         *,
+        staff_chat_id: int | None = None,
+        staff_per_minute: int = 18,
         max_retry_after: int = MAX_RETRY_AFTER,
     ) -> None:
         self.clock = clock
         self.sleep = sleep
         self.per_second = per_second
+        self.staff_chat_id = staff_chat_id
+        self.staff_per_minute = staff_per_minute
         self.max_retry_after = max_retry_after
         self._open = asyncio.Event()
         self._open.set()
         self._paused_until: datetime | None = None
         self._sent: deque[datetime] = deque(maxlen=per_second)
         self._budget = asyncio.Lock()
+        #: Staff-group sends in booking order: the recent ones, the ones under way, the waiting.
+        self._staff: list[StaffSlot] = []
         self._slept_until = clock.now()
 
     @property
@@ -137,11 +169,16 @@ class FloodGate(BaseRequestMiddleware):
         name = method.__api_method__
         if name in UNGATED_METHODS:
             return await make_request(bot, method)
+        sending = name in SENDING_METHODS
+        to_staff = (
+            sending
+            and self.staff_chat_id is not None
+            and getattr(method, "chat_id", None) == self.staff_chat_id
+        )
         retries = 0
         while True:
-            await self._ready(name in SENDING_METHODS)
             try:
-                return await make_request(bot, method)
+                return await self._once(make_request, bot, method, sending, to_staff)
             except TelegramRetryAfter as error:
                 retries += 1
                 if retries > self.max_retry_after:
@@ -150,6 +187,65 @@ class FloodGate(BaseRequestMiddleware):
                     "%s: Telegram asked to wait %s s; all calls paused", name, error.retry_after
                 )
                 await self.pause(error.retry_after)
+
+    async def _once(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        sending: bool,
+        to_staff: bool,
+    ) -> Response[TelegramType]:
+        """One try; a retry after a 429 books a staff slot of its own, like Telegram counts it."""
+        if not to_staff:
+            await self._ready(sending)
+            return await make_request(bot, method)
+        slot = await self._staff_slot()
+        try:
+            await self._ready(sending)
+            slot.at, slot.sent = max(slot.at, self._now()), True
+            return await make_request(bot, method)
+        finally:
+            self._staff_over(slot)
+
+    def _now(self) -> datetime:
+        return max(self.clock.now(), self._slept_until)
+
+    async def _staff_slot(self) -> StaffSlot:
+        """Wait (holding nothing) until a send to the staff group fits its rolling minute."""
+        slot = StaffSlot(self._now())
+        self._staff.append(slot)
+        try:
+            while (wait := self._staff_wait(slot)) > timedelta(0):
+                await self.sleep(wait.total_seconds())
+                self._slept_until = max(self._slept_until, slot.at)
+        except BaseException:
+            self._staff.remove(slot)
+            raise
+        return slot
+
+    def _staff_wait(self, slot: StaffSlot) -> timedelta:
+        """Book ``slot`` after the sends booked before it; how long until then.
+
+        Asked again after each wait: a send ahead that was held up since (by a
+        pause) has moved, and this one moves with it. Sends booked later never
+        push an earlier one back, so waiting callers go in the order they came.
+        """
+        now = self._now()
+        self._staff = [s for s in self._staff if not s.done or s.at > now - MINUTE]
+        ahead = self._staff[: self._staff.index(slot)]
+        slot.at = now
+        if len(ahead) >= self.staff_per_minute:
+            # A send granted but not over yet goes out no earlier than now.
+            times = sorted(s.at if s.done else max(s.at, now) for s in ahead)
+            slot.at = max(now, times[-self.staff_per_minute] + MINUTE)
+        return slot.at - now
+
+    def _staff_over(self, slot: StaffSlot) -> None:
+        if not slot.sent:  # stopped before the request: it used no slot
+            self._staff.remove(slot)
+            return
+        slot.at, slot.done = max(slot.at, self._now()), True
 
     async def _ready(self, sending: bool) -> None:
         """Wait until the gate is open and (for sends) a slot in this second is free."""
@@ -161,7 +257,7 @@ class FloodGate(BaseRequestMiddleware):
                     return
                 continue
             async with self._budget:
-                now = max(self.clock.now(), self._slept_until)
+                now = self._now()
                 at = now
                 if self._sent:
                     at = max(at, self._sent[-1])

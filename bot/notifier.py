@@ -11,10 +11,10 @@ update, and by the scheduler every few seconds), then delivers every due row:
   one guarded statement, before the message goes out, or the send is dropped;
 * it is rendered when sent, in the recipient's language (a shopper's saved
   choice; the shop's default language for the staff group);
-* the staff group gets at most ``STAFF_MESSAGES_PER_MINUTE`` messages in any
-  rolling minute and a private chat about one a second; the rest waits, none
-  is dropped. The bot-wide limit and ``retry_after`` (429) are the session's
-  flood gate's (bot.flood), shared with the handlers' replies;
+* a private chat gets about one push a second; the rest waits, none is
+  dropped. The staff group's ``STAFF_MESSAGES_PER_MINUTE``, the bot-wide limit
+  and ``retry_after`` (429) are the session's flood gate's (bot.flood), which
+  counts the handlers' replies and edits too;
 * 403 or "chat not found" fails the row ("unreachable") and marks the shopper
   unreachable: their later pushes fail at once, untried, until they write to
   the bot again;
@@ -77,7 +77,6 @@ RENEW_WITHIN = LEASE / 2
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_MAX = timedelta(hours=1)
-WINDOW = timedelta(minutes=1)
 PRIVATE_GAP = timedelta(seconds=1)
 #: An evidence row whose card is not out yet waits this long (without counting an attempt).
 CARD_NOT_YET = timedelta(seconds=5)
@@ -128,7 +127,11 @@ class Slot:
 
 
 class Pacer:
-    """Sending slots: a rolling-minute budget for the staff group, a gap per private chat.
+    """A gap between pushes to one private chat.
+
+    Only pushes are paced here: a reply to a shopper's own action is not slowed.
+    The staff group's minute budget is the flood gate's, which sees every message
+    and edit sent there (bot.flood), so a card is not counted twice.
 
     Each slot is booked at ``max(now, earliest allowed)``, so the schedule stays
     right even when the clock does not move while sleeping (a test's fixed clock).
@@ -136,30 +139,10 @@ class Pacer:
     after booking (by a pause, by the bot-wide budget) must not crowd the next one.
     """
 
-    def __init__(self, clock: Clock, sleep: Sleep, per_minute: int) -> None:
+    def __init__(self, clock: Clock, sleep: Sleep) -> None:
         self.clock = clock
         self.sleep = sleep
-        self.per_minute = per_minute
-        self.group: list[Slot] = []
         self.private: dict[int, datetime] = {}
-        self._lock = asyncio.Lock()
-
-    async def slot(self, chat_id: int, *, group: bool) -> Slot:
-        return await (self.group_slot() if group else self.private_slot(chat_id))
-
-    async def group_slot(self) -> Slot:
-        async with self._lock:
-            now = self.clock.now()
-            self.group = [slot for slot in self.group if slot.at > now - WINDOW]
-            at = now
-            if len(self.group) >= self.per_minute:
-                oldest = min(self.group, key=lambda slot: slot.at)
-                self.group.remove(oldest)
-                at = max(now, oldest.at + WINDOW)
-                await self._wait(at - now)
-            slot = Slot(at)
-            self.group.append(slot)
-            return slot
 
     async def private_slot(self, chat_id: int) -> Slot:
         now = self.clock.now()
@@ -226,7 +209,7 @@ class Notifier:
         self.clock = clock
         self.sleep = sleep
         self.jitter = jitter
-        self.pacer = Pacer(clock, sleep, settings.staff_messages_per_minute)
+        self.pacer = Pacer(clock, sleep)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._warned_no_staff_chat = False
@@ -404,12 +387,14 @@ class Notifier:
     # -- Telegram calls ------------------------------------------------------------------------
 
     async def _call(self, chat_id: int, method: Callable[[], Awaitable[Any]]) -> Any:
-        """One Bot API call: wait for this chat's slot, classify the failure.
+        """One Bot API call: wait for a private chat's slot, classify the failure.
 
-        ``retry_after`` is waited out below, by the session's flood gate, for every
-        call of the bot; a 429 that still reaches here gives the row back to the queue.
+        The staff group's minute budget and ``retry_after`` are kept below, by the
+        session's flood gate, for every call of the bot; a 429 that still reaches
+        here gives the row back to the queue.
         """
-        slot = await self.pacer.slot(chat_id, group=chat_id == self.settings.staff_chat_id)
+        group = chat_id == self.settings.staff_chat_id
+        slot = None if group else await self.pacer.private_slot(chat_id)
         try:
             await check_before_send()
             return await method()
@@ -420,7 +405,8 @@ class Notifier:
                 raise Unreachable(error.message) from error
             raise
         finally:
-            self.pacer.done(slot)
+            if slot is not None:
+                self.pacer.done(slot)
 
     async def _send_text(
         self, chat_id: int, text: str, *, reply_to: int | None = None, **kwargs: Any

@@ -14,6 +14,7 @@ from bot.notifier import Notifier, Renderer, Sent, Skip
 from domain.orders import RefundStatus
 from domain.ports import OutboxMessage
 from domain.refund_desk import RefundCard, load_card
+from domain.refunds import FollowUp
 from handlers.staff_refunds import (
     card_names,
     card_view,
@@ -98,11 +99,13 @@ async def refund_followup(
         raise Skip(f"refund {refund.id} arrived meanwhile")
     if refund.attempt > int(message.payload.get("attempt", refund.attempt)):
         raise Skip(f"refund {refund.id} was started again meanwhile")
-    asked = bool(message.payload.get("asked_by_shopper", True))
+    why = FollowUp(message.payload.get("why", FollowUp.NOT_YET))
+    if why is FollowUp.DUE and refund.status != message.payload.get("status"):
+        raise Skip(f"refund {refund.id} moved on since its date came")
     return Sent(
         await notifier.send_text(
             chat_id,
-            followup_text(t, refund, asked=asked),
+            followup_text(t, refund, why),
             reply_to=card.message_id,
             reply_markup=refund_keyboard(t, refund),
         )

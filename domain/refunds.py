@@ -241,8 +241,10 @@ async def _change(
     reason: str | None,
     provider_ref: str | None,
 ) -> RefundResult:
-    if refund is None:
-        return RefundResult(RefundOutcome.NOT_FOUND)
+    if refund is None or refund.gateway is Gateway.BALANCE:
+        # A balance refund is done by the shop itself at the cancel: nothing to report, ever.
+        outcome = RefundOutcome.NOT_FOUND if refund is None else RefundOutcome.NOT_MANUAL
+        return RefundResult(outcome, refund)
     earlier = await earlier_event(uow, refund, action)
     if earlier is not None:
         return RefundResult(RefundOutcome.ALREADY, refund, earlier)
@@ -271,8 +273,6 @@ async def _change(
 
 
 def _refusal(refund: Refund, action: RefundAction, note: str | None) -> RefundOutcome | None:
-    if refund.gateway is Gateway.BALANCE:
-        return RefundOutcome.NOT_MANUAL
     if not allowed(action, refund.status):
         return RefundOutcome.NOT_ALLOWED
     if action is RefundAction.FAIL and note is None:
@@ -458,7 +458,7 @@ async def answer_arrival(
         follow_up_at = None
         if not arrived:
             follow_up_at = now + grace
-            await uow.outbox.add(follow_up(refund, due=follow_up_at, asked=True), now)
+            await uow.outbox.add(follow_up(refund, FollowUp.NOT_YET, due=follow_up_at), now)
         await uow.commit()
         after = await uow.refunds.get(refund_id)
     if arrived:
@@ -477,8 +477,8 @@ async def ask_staff_to_reinitiate(
         if refund.status is RefundStatus.SUCCEEDED:
             return ArrivalResult(ArrivalOutcome.ALREADY_ARRIVED, refund)
         # Failed in our records, or the shopper's bill says 退款失败 before the provider's
-        # file reached us: either way staff look at it now, once per attempt.
-        if await uow.outbox.add(follow_up(refund, due=now, asked=True, now_key=True), now):
+        # file reached us: either way staff look at it now, once per attempt and state.
+        if await uow.outbox.add(follow_up(refund, FollowUp.ASKED, due=now), now):
             uow.audit.add(
                 AuditEntry(
                     "refund.shopper_asked_reinitiate",
@@ -492,16 +492,26 @@ async def ask_staff_to_reinitiate(
         return ArrivalResult(ArrivalOutcome.ASKED, refund, now)
 
 
-def follow_up(
-    refund: Refund, *, due: datetime, asked: bool, now_key: bool = False
-) -> Notification:
-    """The staff chat's "look at this refund" row: one after "not yet", one when asked."""
-    prefix = "refund-asked" if now_key else "refund-followup"
+class FollowUp(StrEnum):
+    """Why staff are asked to look at a refund again."""
+
+    NOT_YET = "not_yet"  # the shopper said it has not arrived; looked at after the grace
+    ASKED = "asked"  # the shopper asked staff to start it again (failed, or their bill says so)
+    DUE = "due"  # its last expected day came and it is still open (or was never submitted)
+
+
+def follow_up(refund: Refund, why: FollowUp, *, due: datetime) -> Notification:
+    """The staff chat's "look at this refund" row; one per reason, attempt and state."""
+    keys = {
+        FollowUp.NOT_YET: f"refund-followup:{refund.id}:{refund.attempt}",
+        FollowUp.ASKED: f"refund-asked:{refund.id}:{refund.attempt}:{refund.status}",
+        FollowUp.DUE: f"refund-due:{refund.id}:{refund.attempt}",
+    }
     return Notification(
         kind="staff.refund_followup",
         audience="staff",
-        dedupe_key=f"{prefix}:{refund.id}:{refund.attempt}",
+        dedupe_key=keys[why],
         due_at=due,
         customer_id=refund.customer_id or None,
-        payload={**refund_facts(refund), "status": refund.status.value, "asked_by_shopper": asked},
+        payload={**refund_facts(refund), "status": refund.status.value, "why": why.value},
     )

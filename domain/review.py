@@ -341,6 +341,7 @@ async def review_ticket(
                     "amount_fen": refund.amount_fen,
                     "channel": refund.channel.value,
                     "latest": refund.expected_latest.isoformat(),
+                    "refund_status": refund.status.value,
                 }
         uow.audit.add(
             AuditEntry(

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from domain.orders import Refund
+from domain.orders import Refund, RefundStatus
 from domain.policy import ShopRules
 from domain.ports import Notification, UnitOfWork
-from domain.refunds import refund_facts
+from domain.refunds import FollowUp, follow_up, refund_facts
 from domain.staff import hours_left
 from domain.tickets import Ticket
 
@@ -44,7 +44,7 @@ def quiet_until(now: datetime, tz: tzinfo) -> datetime | None:
 
 
 def arrival_check_due(refund: Refund, now: datetime, tz: tzinfo) -> bool:
-    """Whether "has it arrived?" may be asked: the evening of the last expected day, or later."""
+    """Whether the last expected day's evening has come (ask the shopper, or tell staff)."""
     due = datetime.combine(refund.expected_latest, ARRIVAL_CHECK_AT, tzinfo=tz)
     return now >= due
 
@@ -97,6 +97,7 @@ def digest_day(now: datetime, tz: tzinfo, at: time = DIGEST_AT) -> date | None:
 @dataclass
 class PlanReport:
     arrival_checks: int = 0
+    unsubmitted: int = 0  # refunds at their last expected day that staff never pushed out
     reminders: int = 0
     overdue: int = 0
     digests: int = 0
@@ -104,7 +105,9 @@ class PlanReport:
 
     @property
     def total(self) -> int:
-        return self.arrival_checks + self.reminders + self.overdue + self.digests
+        return (
+            self.arrival_checks + self.unsubmitted + self.reminders + self.overdue + self.digests
+        )
 
 
 async def plan_due(
@@ -131,12 +134,21 @@ async def _arrival_checks(
     for refund in await uow.refunds.awaiting_arrival(today):
         if not arrival_check_due(refund, now, rules.tz):
             continue
-        # The mark and the row go together: asked once per attempt, even with two planners.
-        if await uow.refunds.mark_arrival_asked(refund, now):
+        # The mark and the row go together: written once per window, even with two planners.
+        if not await uow.refunds.mark_arrival_asked(refund, now):
+            continue
+        if refund.status is RefundStatus.PROCESSING:
             row = arrival_check(refund, now)
-            if await uow.outbox.add(row, now):
+        else:
+            # Never pushed out: asking the shopper about money nobody sent would mislead;
+            # staff are told instead. Submitting it later opens a new window and a new check.
+            row = follow_up(refund, FollowUp.DUE, due=now)
+        if await uow.outbox.add(row, now):
+            if row.audience == "customer":
                 report.arrival_checks += 1
-                report.keys.append(row.dedupe_key)
+            else:
+                report.unsubmitted += 1
+            report.keys.append(row.dedupe_key)
 
 
 async def _ticket_alerts(

@@ -26,13 +26,17 @@ Rendered = tuple[str, InlineKeyboardMarkup | None]
 # --------------------------------------------------------------------------- the next step
 
 
-def asked_or_late(refund: Refund, now: datetime, tz: tzinfo) -> bool:
-    """Whether the money should have arrived: the shopper was asked, or its last day is over."""
+def is_late(refund: Refund, now: datetime, tz: tzinfo) -> bool:
+    """Whether the promised last day is over and the money is still not recorded as arrived."""
     if not refund.status.open or refund.gateway is not Gateway.MANUAL:
         return False
-    return (
-        refund.arrival_asked_at is not None or now.astimezone(tz).date() > refund.expected_latest
-    )
+    return now.astimezone(tz).date() > refund.expected_latest
+
+
+def asked_or_late(refund: Refund, now: datetime, tz: tzinfo) -> bool:
+    """Whether "has it arrived?" is a fair question: it was asked, or the last day is over."""
+    asked = refund.status is RefundStatus.PROCESSING and refund.arrival_asked_at is not None
+    return asked or is_late(refund, now, tz)
 
 
 def next_step(refund: Refund, now: datetime, tz: tzinfo) -> RefundAction:
@@ -125,7 +129,7 @@ def timeline(
     elif refund.status is RefundStatus.REQUESTED and manual:
         lines.append(t("refund-step-waiting", channel=channel))
     if refund.status.open:
-        key = "refund-step-overdue" if asked_or_late(refund, now, tz) else "refund-step-expected"
+        key = "refund-step-overdue" if is_late(refund, now, tz) else "refund-step-expected"
         lines.append(t(key, date=t.date(refund.expected_latest)))
     elif refund.status is RefundStatus.SUCCEEDED:
         at = refund.succeeded_at or refund.updated_at

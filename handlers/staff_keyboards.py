@@ -248,7 +248,16 @@ def decided_text(t: Translator, payload: Mapping[str, Any]) -> str:
     verdict = payload["verdict"]
     if verdict == "approve":
         lines = [t("decided-approved", order_no=order_no)]
-        if payload.get("amount_fen"):
+        if payload.get("amount_fen") and payload.get("refund_status") == "succeeded":
+            # A balance refund is credited with the approval itself: it has arrived.
+            lines.append(
+                t(
+                    "decided-refund-done",
+                    amount=money(int(payload["amount_fen"])),
+                    channel=t(f"channel-{payload['channel']}"),
+                )
+            )
+        elif payload.get("amount_fen"):
             lines.append(
                 t(
                     "decided-refund",

@@ -45,6 +45,7 @@ from domain.refund_desk import (
     show_refund,
     staff_id,
 )
+from domain.refunds import FollowUp
 from domain.refunds import RefundAction as Change
 from handlers.callbacks import Id, RefundAction, StaffRefundCb
 from handlers.common import answer
@@ -226,15 +227,24 @@ def failed_text(t: Translator, refund: Refund, reason: str) -> str:
     )
 
 
-def followup_text(t: Translator, refund: Refund, *, asked: bool) -> str:
-    """Why staff are asked to look: the shopper's word, or a refund past its date."""
+def followup_text(t: Translator, refund: Refund, why: FollowUp) -> str:
+    """Why staff are asked to look: the shopper's word, or a refund at its last day."""
     facts = _facts(t, refund)
     if refund.status is RefundStatus.FAILED:
         reason = refund.failure_reason or ""
         first = t("staff-refund-followup-reinitiate", reason=reason, **facts)
         return "\n".join([first, t("staff-refund-followup-reinitiate-next")])
-    first = t("staff-refund-followup-not-yet" if asked else "staff-refund-followup-due", **facts)
-    return "\n".join([first, t("staff-refund-followup-check", **facts)])
+    if refund.status is RefundStatus.REQUESTED and why is FollowUp.DUE:
+        # Promised by today and never pushed out: the one case with a different next step.
+        return "\n".join(
+            [t("staff-refund-followup-due", **facts), t("staff-refund-followup-submit", **facts)]
+        )
+    first = {
+        FollowUp.NOT_YET: "staff-refund-followup-not-yet",
+        FollowUp.ASKED: "staff-refund-followup-asked",
+        FollowUp.DUE: "staff-refund-followup-due",
+    }[why]
+    return "\n".join([t(first, **facts), t("staff-refund-followup-check", **facts)])
 
 
 async def staff_names(bot: Bot, chat_id: int, actors: Iterable[str]) -> dict[int, str]:

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -526,7 +528,13 @@ class SqlRefundRepository:
         if change.provider_ref:
             values["provider_ref"] = change.provider_ref
         if change.status is RefundStatus.PROCESSING:
-            values["submitted_at"] = change.at
+            # Pushed out now: the arrival window starts again, and so do the questions about it.
+            values |= {
+                "submitted_at": change.at,
+                "arrival_asked_at": None,
+                "shopper_not_yet_at": None,
+                "shopper_confirmed_at": None,
+            }
         elif change.status is RefundStatus.SUCCEEDED:
             values["succeeded_at"] = change.at
         elif change.status is RefundStatus.FAILED:
@@ -608,7 +616,7 @@ class SqlRefundRepository:
         return result.rowcount == 1  # type: ignore[attr-defined]
 
     async def awaiting_arrival(self, by: date, *, limit: int = 500) -> list[Refund]:
-        """Open manual refunds due by ``by`` (last expected day) and not yet asked about."""
+        """Open manual refunds due by ``by`` (last expected day) not yet asked or told about."""
         rows = await self.session.execute(
             self._select()
             .where(
@@ -695,26 +703,30 @@ class SqlOutbox:
         self.session = session
 
     async def add(self, notification: Notification, now: datetime) -> bool:
-        """Queue a message; False when one with the same dedupe key is already queued."""
-        exists = await self.session.scalar(
-            select(OutboxRow.id).where(OutboxRow.dedupe_key == notification.dedupe_key)
+        """Queue a message; False when one with the same dedupe key is already queued.
+
+        One insert that skips a taken key, so two writers racing on the same occasion
+        (a double tap, two planners) both succeed and exactly one row is written.
+        """
+        values = {
+            "dedupe_key": notification.dedupe_key,
+            "kind": notification.kind,
+            "audience": notification.audience,
+            "customer_id": notification.customer_id,
+            "payload": dict(notification.payload),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "due_at": notification.due_at,
+        }
+        dialect = self.session.bind.dialect.name
+        insert_ignoring = pg_insert if dialect == "postgresql" else sqlite_insert
+        result = await self.session.execute(
+            insert_ignoring(OutboxRow)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[OutboxRow.dedupe_key])
         )
-        if exists is not None:
-            return False
-        self.session.add(
-            OutboxRow(
-                dedupe_key=notification.dedupe_key,
-                kind=notification.kind,
-                audience=notification.audience,
-                customer_id=notification.customer_id,
-                payload=dict(notification.payload),
-                status="pending",
-                attempts=0,
-                created_at=now,
-                due_at=notification.due_at,
-            )
-        )
-        return True
+        return result.rowcount == 1  # type: ignore[attr-defined]
 
     async def claim(
         self, audience: str, *, now: datetime, lease_until: datetime

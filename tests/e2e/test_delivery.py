@@ -28,12 +28,14 @@ from bot.app import Runtime
 from bot.flood import SENDING_METHODS
 from bot.i18n import Translator
 from bot.notifier import BACKOFF_BASE, DEAD_LETTER, LEASE, MAX_ATTEMPTS, Notifier, Sent
-from domain.orders import Customer, OrderStatus
+from domain.orders import Customer, OrderStatus, ProductKind
 from domain.ports import FixedClock, Notification, OutboxMessage
+from domain.review import ApplyOutcome, file_ticket
 from domain.shopper import cancel_order
+from domain.tickets import TicketReason
 from storage.tables import CustomerRow, OrderRow, OutboxRow, RefundRow
 from tests.e2e.conftest import NOW, HandlerFailures, Shop, make_settings
-from tests.fakebot import FakeGroup, FakeTelegram
+from tests.fakebot import Actor, FakeGroup, FakeTelegram, StoredMessage
 
 STAFF_CHAT = -1001
 PUSH = "customer.test_note"
@@ -48,6 +50,7 @@ class Request:
     method: str
     chat_id: Any
     at: datetime
+    text: str | None = None
     ended: datetime | None = None
     error: str | None = None
 
@@ -103,7 +106,8 @@ def recorder(clock: FixedClock, requests: list[Request]) -> Any:
     """A session middleware, registered after (so inside) the flood gate."""
 
     async def record(make_request: Any, bot: Any, method: Any) -> Any:
-        entry = Request(method.__api_method__, getattr(method, "chat_id", None), clock.now())
+        chat_id, text = getattr(method, "chat_id", None), getattr(method, "text", None)
+        entry = Request(method.__api_method__, chat_id, clock.now(), text)
         requests.append(entry)
         try:
             response = await make_request(bot, method)
@@ -235,6 +239,47 @@ async def queue(shop: Shop, notifications: Iterable[Notification]) -> None:
         await uow.commit()
 
 
+def staff_members(line: Line) -> tuple[Actor, Actor]:
+    """Two staff members (STAFF_IDS 9001, 9002) acting in the staff group."""
+    actors = []
+    for user_id, name in ((9001, "李客服"), (9002, "王客服")):
+        user = line.tg.user(user_id, name)
+        line.group.add_member(user)
+        actors.append(line.group.as_user(user))
+    return actors[0], actors[1]
+
+
+async def tickets_filed(shop: Shop, order_nos: Iterable[str]) -> list[int]:
+    """An unused card key per order, each with a cancel ticket filed: one staff card each."""
+    found = []
+    for order_no in order_nos:
+        await shop.add_order(
+            order_no, status=OrderStatus.DELIVERED, kind=ProductKind.CARD_KEY, activated=False
+        )
+        await shop.link("C0001", 1001)
+        order = await shop.order(order_no)
+        async with shop.session() as uow:
+            result = await file_ticket(
+                uow,
+                customer_id=order.customer_id,
+                order_id=order.id,
+                reason=TicketReason.UNUSED_KEY,
+                reason_text="卡密还没用过",
+                evidence=(),
+                actor="tg:1001",
+                rules=shop.runtime.rules,
+                now=shop.clock.now(),
+            )
+        assert result.outcome is ApplyOutcome.FILED and result.ticket is not None
+        found.append(result.ticket.id)
+    return found
+
+
+def card(group: FakeGroup, ticket_id: int) -> StoredMessage:
+    """The ticket's card as the notifier posted it (the first message naming it)."""
+    return next(m for m in group.messages() if m.content.startswith(f"🆕 工单 #{ticket_id} "))
+
+
 def received(tg: FakeTelegram, chat_id: int, needle: str) -> list[str]:
     """Texts the fake server stored in a chat that contain ``needle``."""
     return [m.content for m in tg.messages(chat_id, from_bot=True) if needle in m.content]
@@ -305,6 +350,86 @@ async def test_a_burst_of_two_hundred_with_a_429_in_the_middle(line: Line) -> No
         f"burst: {len(line.sent())} sends ({len(ours)} rows), pause {pause}s honoured, "
         f"min per-chat gap {min(gaps).total_seconds()}s, most to staff in a minute "
         f"{per_minute}, most in a second {per_second}, virtual duration {duration}"
+    )
+
+
+async def test_staff_presses_and_commands_during_a_burst_share_the_group_minute_budget(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    clock = FixedClock(NOW)
+    burst_waiting, staff_done = asyncio.Event(), asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        # The burst's first wait for the next minute is held until the staff have acted, so
+        # their replies and edits meet a group whose minute is already spent.
+        if seconds >= 30 and not burst_waiting.is_set():
+            burst_waiting.set()
+            await staff_done.wait()
+        clock.advance(seconds=seconds)
+        await asyncio.sleep(0)
+
+    async with running(tg, tmp_path, clock, sleep) as line:
+        li, wang = staff_members(line)
+        tickets = await tickets_filed(line.shop, [f"KM-{n}" for n in range(4)])
+        await queue(line.shop, [staff_notice(f"B{n:02d}", clock.now()) for n in range(40)])
+        started = clock.now()
+        line.runtime.notifier.wake()
+        await asyncio.wait_for(burst_waiting.wait(), 10)
+        limit = line.runtime.settings.staff_messages_per_minute
+        assert len(line.sent(STAFF_CHAT)) == limit  # the four cards and 14 notices
+        cards = {ticket: card(line.group, ticket) for ticket in tickets}
+
+        approved = await li.press("同意取消", cards[tickets[0]])
+        asked = await wang.press("拒绝", cards[tickets[1]])
+        await li.send("/queue")
+        listing = li.last_text()
+        await wang.send(f"/ticket {tickets[2]}")
+        opened = wang.last_text()
+        staff_done.set()
+        # And more while the rest of the burst goes out.
+        await li.press("协商换货", cards[tickets[3]], wait=False)
+        await wang.send("/queue", wait=False)
+        await line.deliver()
+        await li.settle()
+        await wang.settle()
+
+    # Every press and command was answered, and did what it says.
+    assert approved is not None and approved.text and not approved.show_alert
+    assert "已同意取消" in card(line.group, tickets[0]).content
+    assert asked is not None and asked.text == "请选择拒绝原因"
+    assert "✅ 同意取消" not in card(line.group, tickets[1]).buttons
+    assert listing.startswith("📋 待处理工单 3 个")
+    assert opened.startswith(f"🆕 工单 #{tickets[2]} ")
+    assert "已转协商换货" in card(line.group, tickets[3]).content
+    assert [len(li.callback_answers()), len(wang.callback_answers())] == [2, 1]
+    assert all(a.text for a in [*li.callback_answers(), *wang.callback_answers()])
+    listings = [m for m in line.group.messages() if m.content.startswith("📋 待处理工单")]
+    assert len(listings) == 2
+    notices = await line.rows(OutboxRow.kind == NOTICE)
+    assert len(notices) == 40 and {r.status for r in notices} == {"sent"}
+    assert sorted(received(tg, STAFF_CHAT, "📋 B")) == [f"📋 B{n:02d}" for n in range(40)]
+
+    # One budget for the group: cards, notices, edits after presses, command replies.
+    staff = line.sent(STAFF_CHAT)
+    times = [r.at for r in staff]
+    for early, late in zip(times, times[limit:], strict=False):
+        assert late - early >= timedelta(minutes=1), (early, late)
+    posted, copy = [r for r in staff if (r.text or "").startswith(f"🆕 工单 #{tickets[2]} ")]
+    by_hand = [
+        r
+        for r in staff
+        if r.method == "editMessageText" or (r.text or "").startswith("📋 待处理工单")
+    ] + [copy]
+    assert len(by_hand) == 6  # three cards edited, two listings, the /ticket copy
+    assert posted.at == started
+    assert all(r.at >= started + timedelta(minutes=1) for r in by_hand)  # they waited too
+    burst = [r for r in staff if (r.text or "").startswith("📋 B")]
+    assert burst[-1].at > by_hand[0].at  # and went out between the burst's messages
+    answers = [r for r in line.requests if r.method == "answerCallbackQuery"]
+    logging.getLogger(__name__).info(
+        f"staff group: {len(staff)} sends and edits ({len(by_hand)} by staff action) over "
+        f"{max(times) - started}, most in a minute {most_in_window(times, timedelta(minutes=1))}"
+        f"/{limit}; presses answered at +{[str(r.at - started) for r in answers]}"
     )
 
 

@@ -338,7 +338,7 @@ async def test_failed_push_asks_staff_once_however_often_pressed(
     assert "已请客服为您重新发起" in user.last_text()
     rows = await outbox(shop, "staff.refund_followup")
     assert len(rows) == 1
-    assert rows[0].payload["asked_by_shopper"] is True
+    assert rows[0].payload["why"] == "asked"
     assert rows[0].payload["status"] == "failed"
     assert (await refund(shop, pending.id)).status is RefundStatus.FAILED
 
@@ -398,7 +398,7 @@ async def test_arrival_check_not_yet_gives_guidance_and_queues_a_follow_up(
     (row,) = await outbox(shop, "staff.refund_followup")
     assert row.status == "pending"
     assert row.due_at - after.shopper_not_yet_at == timedelta(hours=24)
-    assert row.payload["asked_by_shopper"] is True
+    assert row.payload["why"] == "not_yet"
 
     # The bill says 退款失败 before the provider's file reached the shop: staff are asked
     # now, not in 24 hours, and a second press asks nothing more.

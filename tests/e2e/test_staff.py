@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Runtime
-from domain.orders import OrderStatus, ProductKind
+from domain.orders import OrderStatus, PaymentChannel, ProductKind
 from domain.ports import FixedClock
 from domain.review import ApplyOutcome, file_ticket
 from domain.tickets import Evidence, RejectReason, TicketReason, TicketStatus
@@ -231,6 +231,23 @@ async def test_card_reaches_the_staff_chat_and_approve_cancels_and_tells_the_sho
     assert "退款 ¥6.00 将原路退回微信" in news
     assert any("💸 请退款:订单 KM-1 · ¥6.00 · 原路退回微信" in t for t in desk.group.texts())
     assert not any(m.buttons for m in desk.cards())
+
+
+async def test_approving_a_balance_paid_order_tells_the_shopper_the_money_is_back(
+    desk: Desk,
+) -> None:
+    await desk.order("KM-B", channel=PaymentChannel.BALANCE)
+    await desk.shop.link("C0001", 1001)
+    ticket_id = await desk.file("KM-B")
+    await desk.deliver()
+    await desk.li.press("同意取消", desk.card(ticket_id))
+    await desk.deliver()
+    news = desk.shopper.last_text()
+    assert "💰 ¥6.00 已退回您的余额。" in news and "预计" not in news
+    [refund] = await desk.rows(RefundRow)
+    assert (refund.gateway, refund.status) == ("balance", "succeeded")
+    # Nothing for staff to push out: no refund card.
+    assert not any(t.startswith("💸 请退款") for t in desk.group.texts())
 
 
 async def test_reject_with_a_preset_reason_and_back(desk: Desk) -> None:

@@ -24,8 +24,8 @@ from bot.i18n import Translations
 from domain.orders import PaymentChannel, Refund, RefundStatus
 from domain.ports import FixedClock, RefundEvent
 from domain.refund_desk import RefundCard
+from domain.refunds import FollowUp, ask_staff_to_reinitiate
 from domain.refunds import RefundAction as ChangeAction
-from domain.refunds import ask_staff_to_reinitiate
 from handlers.callbacks import RefundAction, StaffRefundCb
 from handlers.staff_refunds import (
     card_view,
@@ -508,7 +508,7 @@ def test_the_card_and_alerts_read_in_english_when_the_shop_speaks_english() -> N
     assert markup is not None
     assert [b.text for row in markup.inline_keyboard for b in row] == ["🔁 Re-initiate"]
     alert = failed_text(t, refund, "Account problem")
-    asked = followup_text(t, refund, asked=True)
+    asked = followup_text(t, refund, FollowUp.ASKED)
     for shown in (text, alert, asked):
         assert "staff-refund" not in shown
     assert "Next:" in alert

@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    GetChatMember,
+    GetUpdates,
+    SendMessage,
+)
 from pydantic import ValidationError
 from sqlalchemy import select
 
@@ -42,6 +48,7 @@ from tests.integration.conftest import Database
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 RULES = ShopRules(WorkdayCalendar(), ZoneInfo("Asia/Shanghai"))
+STAFF = -1001
 
 
 class Telegram:
@@ -50,10 +57,12 @@ class Telegram:
     def __init__(self, clock: FixedClock) -> None:
         self.clock = clock
         self.calls: list[tuple[str, datetime]] = []
+        self.chats: list[Any] = []
         self.retry_after: list[int] = []  # the next calls answer 429 with these
 
     async def __call__(self, _bot: Any, method: Any) -> Any:
         self.calls.append((method.__api_method__, self.clock.now()))
+        self.chats.append(getattr(method, "chat_id", None))
         await asyncio.sleep(0)
         if self.retry_after:
             seconds = self.retry_after.pop(0)
@@ -156,6 +165,122 @@ async def test_a_check_that_fails_after_the_wait_stops_the_call() -> None:
     assert telegram.calls == []
     await gate(telegram, None, message())  # type: ignore[arg-type]  # outside the block
     assert len(telegram.calls) == 1
+
+
+def staff_gate(clock: FixedClock, sleep: Any, per_minute: int = 3) -> FloodGate:
+    return FloodGate(clock, sleep, per_second=25, staff_chat_id=STAFF, staff_per_minute=per_minute)
+
+
+async def test_every_message_and_edit_in_the_staff_group_shares_one_minute_budget() -> None:
+    clock = FixedClock(NOW)
+    slept: list[float] = []
+
+    async def fixed_sleep(seconds: float) -> None:  # the clock stays put: booking must hold
+        slept.append(seconds)
+
+    gate = staff_gate(clock, fixed_sleep)
+    telegram = Telegram(clock)
+    edit = EditMessageText(chat_id=STAFF, message_id=1, text="card")
+    for method in (message(STAFF), edit, message(STAFF), edit, message(STAFF), message(STAFF)):
+        await gate(telegram, None, method)  # type: ignore[arg-type]
+    assert slept == [60.0]  # three at once, then the next minute's three
+    # Calls that put nothing in the group, and sends to other chats, use none of it.
+    await gate(telegram, None, AnswerCallbackQuery(callback_query_id="q"))  # type: ignore[arg-type]
+    await gate(telegram, None, GetChatMember(chat_id=STAFF, user_id=9001))  # type: ignore[arg-type]
+    await gate(telegram, None, message(1001))  # type: ignore[arg-type]
+    assert slept == [60.0]
+    await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
+    assert slept == [60.0, 60.0]
+
+
+async def test_a_send_waiting_for_a_staff_slot_does_not_hold_up_other_chats() -> None:
+    clock = FixedClock(NOW)
+    minute_over = asyncio.Event()
+    waiting = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        if seconds >= 1:
+            waiting.set()
+            await minute_over.wait()
+        clock.advance(seconds=seconds)
+        await asyncio.sleep(0)
+
+    gate = staff_gate(clock, sleep)
+    telegram = Telegram(clock)
+    for _ in range(3):
+        await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
+    queued = asyncio.create_task(gate(telegram, None, message(STAFF)))  # type: ignore[arg-type]
+    await asyncio.wait_for(waiting.wait(), 1)
+
+    # Replies to shoppers and answers to presses go out while the group's send waits.
+    for chat in (1001, 1002, 1003):
+        await asyncio.wait_for(gate(telegram, None, message(chat)), 1)  # type: ignore[arg-type]
+    await asyncio.wait_for(
+        gate(telegram, None, AnswerCallbackQuery(callback_query_id="q")),  # type: ignore[arg-type]
+        1,
+    )
+    assert not queued.done()
+    assert len(telegram.calls) == 7 and all(at == NOW for _, at in telegram.calls)
+
+    minute_over.set()
+    await asyncio.wait_for(queued, 1)
+    assert telegram.calls[-1] == ("sendMessage", NOW + timedelta(minutes=1))
+
+
+async def test_a_staff_send_stopped_before_it_went_out_frees_its_slot() -> None:
+    clock = FixedClock(NOW)
+    slept: list[float] = []
+    gate = staff_gate(clock, virtual(clock, slept))
+    telegram = Telegram(clock)
+
+    async def lease_gone() -> None:
+        raise LookupError("lease gone")
+
+    with before_send(lease_gone), pytest.raises(LookupError):
+        await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
+    for _ in range(3):
+        await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
+    assert len(telegram.calls) == 3 and slept == []
+
+
+async def test_a_staff_send_held_by_a_pause_counts_from_when_it_went_out() -> None:
+    clock = FixedClock(NOW)
+    paused, pause_over = asyncio.Event(), asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        if seconds == 10:
+            paused.set()
+            await pause_over.wait()
+        clock.advance(seconds=seconds)
+        await asyncio.sleep(0)
+
+    gate = staff_gate(clock, sleep)
+    telegram = Telegram(clock)
+    for _ in range(2):
+        await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
+    telegram.retry_after = [10]
+    refused = asyncio.create_task(gate(telegram, None, message(1001)))  # type: ignore[arg-type]
+    await asyncio.wait_for(paused.wait(), 1)
+    assert not gate.is_open
+    # The third fits the minute, but the pause holds it until NOW + 10 s.
+    held = asyncio.create_task(gate(telegram, None, message(STAFF)))  # type: ignore[arg-type]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not held.done()
+    pause_over.set()
+    await asyncio.wait_for(asyncio.gather(refused, held), 1)
+    for _ in range(3):
+        await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
+
+    staff = [
+        at - NOW
+        for (_, at), chat in zip(telegram.calls, telegram.chats, strict=True)
+        if chat == STAFF
+    ]
+    seconds = [int(gap.total_seconds()) for gap in staff]
+    # Counted from when it was booked (NOW), the sixth would have gone at 60 s: four sends
+    # in the minute from 10 s.
+    assert seconds == [0, 0, 10, 60, 60, 70]
 
 
 def test_global_pace_setting_is_checked() -> None:

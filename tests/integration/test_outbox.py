@@ -172,6 +172,32 @@ async def test_a_claim_is_exclusive_while_its_lease_holds(database: Database) ->
     assert sorted(taken) == [r.id for r in await rows(database)]  # 3 rows, 3 winners, no twice
 
 
+async def test_two_writers_queueing_the_same_occasion_write_one_row_and_both_succeed(
+    database: Database,
+) -> None:
+    other = second_process(database)
+    notice = Notification(
+        kind="staff.refund_followup",
+        audience="staff",
+        dedupe_key="refund-asked:1:1",
+        due_at=NOW,
+        payload={"refund_id": 1},
+    )
+    try:
+
+        async def queue(db: Database) -> bool:
+            async with db.session_factory() as session, SqlUnitOfWork(session) as uow:
+                added = await uow.outbox.add(notice, NOW)
+                await uow.commit()
+            return added
+
+        added = await asyncio.gather(*(queue(db) for db in [database, other] * 3))
+    finally:
+        await other.engine.dispose()
+    assert sorted(added) == [False] * 5 + [True]
+    assert [r.dedupe_key for r in await rows(database)] == ["refund-asked:1:1"]
+
+
 async def test_other_errors_retry_later_with_backoff(database: Database) -> None:
     await queue_decisions(database, 1)
     clock = FixedClock(NOW)

@@ -23,7 +23,10 @@ async def rows(factory: Factory, kind: str) -> list[OutboxRow]:
         return list(found)
 
 
-async def cancelled_refund(factory: Factory, order_no: str = "A1") -> int:
+async def cancelled_refund(
+    factory: Factory, order_no: str = "A1", *, submitted: bool = True
+) -> int:
+    """A cancelled paid order's refund, pushed out by staff the same morning unless told not."""
     customer_id, order_id = await add_order(
         factory, order_no, OrderStatus.PAID, ProductKind.CARD_KEY
     )
@@ -36,7 +39,49 @@ async def cancelled_refund(factory: Factory, order_no: str = "A1") -> int:
         now=NOW,
     )
     assert result.card.refund is not None
+    if submitted:
+        done = await change_refund(
+            uow(factory),
+            result.card.refund.id,
+            RefundAction.SUBMIT,
+            actor="staff:9001",
+            rules=RULES,
+            now=NOW,
+        )
+        assert done.outcome == "done"
     return result.card.refund.id
+
+
+async def test_a_refund_never_submitted_alerts_staff_not_the_shopper_and_is_asked_after_submit(
+    session_factory: Factory,
+) -> None:
+    refund_id = await cancelled_refund(session_factory, submitted=False)
+    tuesday_evening = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    report = await plan_due(uow(session_factory), RULES, tuesday_evening)
+    assert (report.arrival_checks, report.unsubmitted) == (0, 1)
+    [alert] = await rows(session_factory, "staff.refund_followup")
+    assert alert.dedupe_key == f"refund-due:{refund_id}:1"
+    assert (alert.payload["why"], alert.payload["status"]) == ("due", "requested")
+    assert (await plan_due(uow(session_factory), RULES, tuesday_evening)).total == 0
+
+    # Pushed out on Wednesday: a new window (Alipay 1–3 working days → Saturday 5 Dec is not
+    # a working day, so Monday 7 Dec), and the shopper is asked on its last evening.
+    wednesday = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    submitted = await change_refund(
+        uow(session_factory),
+        refund_id,
+        RefundAction.SUBMIT,
+        actor="staff:9001",
+        rules=RULES,
+        now=wednesday,
+    )
+    assert submitted.refund is not None
+    assert submitted.refund.expected_latest.isoformat() == "2026-12-07"
+    assert submitted.refund.arrival_asked_at is None
+    friday = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    assert (await plan_due(uow(session_factory), RULES, friday)).arrival_checks == 0
+    monday_evening = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert (await plan_due(uow(session_factory), RULES, monday_evening)).arrival_checks == 1
 
 
 async def test_arrival_check_is_written_once_on_the_evening_of_the_expected_day(
@@ -125,7 +170,16 @@ async def test_a_reinitiated_refund_is_asked_about_again_for_its_new_attempt(
         now=evening,
     )
     assert again.refund is not None and again.refund.attempt == 2
-    # Re-initiated on Tuesday evening: 1–3 working days → Friday 4 Dec.
+    again = await change_refund(
+        uow(session_factory),
+        refund_id,
+        RefundAction.SUBMIT,
+        actor="staff:9001",
+        rules=RULES,
+        now=evening,
+    )
+    assert again.refund is not None
+    # Pushed out again on Tuesday evening: 1–3 working days → Friday 4 Dec.
     assert again.refund.expected_latest.isoformat() == "2026-12-04"
     friday_evening = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
     assert (await plan_due(uow(session_factory), RULES, friday_evening)).arrival_checks == 1

@@ -79,6 +79,7 @@ staff-only = ⛔ These commands are for staff only.
 
 decided-approved = ✅ Your request to cancel order {$order_no} was approved; the order is cancelled.
 decided-refund = 💰 {$amount} goes back to {$channel}, expected by {$latest}.
+decided-refund-done = 💰 {$amount} is back in your {$channel}.
 decided-no-refund = There is nothing to refund for this order.
 decided-rejected = ❌ Sorry, your request to cancel order {$order_no} was not approved.
 decided-reason = Reason: {$reason}

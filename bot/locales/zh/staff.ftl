@@ -79,6 +79,7 @@ staff-only = ⛔ 这些命令只供客服使用。
 
 decided-approved = ✅ 您对订单 {$order_no} 的取消申请已通过,订单已取消。
 decided-refund = 💰 退款 {$amount} 将原路退回{$channel},预计 {$latest} 前到账。
+decided-refund-done = 💰 {$amount} 已退回您的{$channel}。
 decided-no-refund = 本单无需退款。
 decided-rejected = ❌ 很抱歉,您对订单 {$order_no} 的取消申请未通过。
 decided-reason = 原因:{$reason}

@@ -21,7 +21,7 @@ from domain.refunds import (
     RefundOutcome,
     allowed,
     change_refund,
-    earlier_event,
+    pressed_before,
     updated_key,
 )
 from domain.review import staff
@@ -157,6 +157,7 @@ async def check_refund(
     user_id: int,
     is_staff: bool,
     now: datetime,
+    attempt: int | None = None,
 ) -> DeskResult:
     """Whether ``action`` could be reported now, before asking for more (a failure reason)."""
     if not is_staff:
@@ -167,12 +168,13 @@ async def check_refund(
         if refund is None:
             return DeskResult(DeskOutcome.NOT_FOUND)
         card = await _card(uow, refund)
-        earlier = await earlier_event(uow, refund, action)
-    if earlier is not None:
-        return DeskResult(DeskOutcome.ALREADY, card, earlier)
+        earlier = await pressed_before(uow, refund, action, attempt)
     if refund.gateway is not Gateway.MANUAL:
         return DeskResult(DeskOutcome.NOT_MANUAL, card)
-    if not allowed(action, refund.status):
+    if earlier is not None:
+        return DeskResult(DeskOutcome.ALREADY, card, earlier)
+    stale = attempt is not None and attempt != refund.attempt
+    if stale or not allowed(action, refund.status):
         return DeskResult(DeskOutcome.NOT_ALLOWED, card)
     return DeskResult(DeskOutcome.READY, card)
 
@@ -187,6 +189,7 @@ async def report_refund(
     rules: ShopRules,
     now: datetime,
     reason: str | None = None,
+    attempt: int | None = None,
 ) -> DeskResult:
     """A staff member says what happened to a manual refund; the card as it is afterwards.
 
@@ -202,7 +205,14 @@ async def report_refund(
             return DeskResult(DeskOutcome.NOT_FOUND)
         refund_id = found
     result = await change_refund(
-        uow, refund_id, action, actor=staff(user_id), rules=rules, now=now, reason=reason
+        uow,
+        refund_id,
+        action,
+        actor=staff(user_id),
+        rules=rules,
+        now=now,
+        reason=reason,
+        attempt=attempt,
     )
     if result.outcome is RefundOutcome.NOT_FOUND:
         return DeskResult(DeskOutcome.NOT_FOUND)

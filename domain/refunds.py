@@ -112,6 +112,15 @@ def refund_facts(refund: Refund) -> dict[str, object]:
     }
 
 
+async def pressed_before(
+    uow: UnitOfWork, refund: Refund, action: RefundAction, attempt: int | None
+) -> RefundEvent | None:
+    """The event that already did ``action`` to the try ``attempt`` (default: the current)."""
+    if attempt is None or attempt == refund.attempt:
+        return await earlier_event(uow, refund, action)
+    return await uow.refunds.event(action_key(action, refund.id, attempt))
+
+
 def gateway_for(channel: PaymentChannel) -> Gateway:
     return Gateway.BALANCE if channel is PaymentChannel.BALANCE else Gateway.MANUAL
 
@@ -185,8 +194,13 @@ async def change_refund(
     now: datetime,
     reason: str | None = None,
     provider_ref: str | None = None,
+    attempt: int | None = None,
 ) -> RefundResult:
-    """Report what happened to a manual refund: one guarded transition, committed here."""
+    """Report what happened to a manual refund: one guarded transition, committed here.
+
+    ``attempt``: the try a button was shown for; a press from before a re-initiation does
+    not act on the new try.
+    """
     async with uow:
         refund = await uow.refunds.get(refund_id)
         result = await _change(
@@ -198,6 +212,7 @@ async def change_refund(
             now=now,
             reason=reason,
             provider_ref=provider_ref,
+            attempt=attempt,
         )
         if result.outcome is RefundOutcome.DONE:
             await uow.commit()
@@ -240,16 +255,17 @@ async def _change(
     now: datetime,
     reason: str | None,
     provider_ref: str | None,
+    attempt: int | None = None,
 ) -> RefundResult:
     if refund is None or refund.gateway is Gateway.BALANCE:
         # A balance refund is done by the shop itself at the cancel: nothing to report, ever.
         outcome = RefundOutcome.NOT_FOUND if refund is None else RefundOutcome.NOT_MANUAL
         return RefundResult(outcome, refund)
-    earlier = await earlier_event(uow, refund, action)
+    earlier = await pressed_before(uow, refund, action, attempt)
     if earlier is not None:
         return RefundResult(RefundOutcome.ALREADY, refund, earlier)
     note = (reason or "").strip()[:MAX_FAILURE_REASON] or None
-    refusal = _refusal(refund, action, note)
+    refusal = _refusal(refund, action, note, attempt)
     if refusal is not None:
         return RefundResult(refusal, refund)
     done = await _apply(
@@ -272,7 +288,11 @@ async def _change(
     return RefundResult(RefundOutcome.DONE, done)
 
 
-def _refusal(refund: Refund, action: RefundAction, note: str | None) -> RefundOutcome | None:
+def _refusal(
+    refund: Refund, action: RefundAction, note: str | None, attempt: int | None
+) -> RefundOutcome | None:
+    if attempt is not None and attempt != refund.attempt:
+        return RefundOutcome.NOT_ALLOWED  # a button shown for an earlier try
     if not allowed(action, refund.status):
         return RefundOutcome.NOT_ALLOWED
     if action is RefundAction.FAIL and note is None:

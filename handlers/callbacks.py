@@ -15,6 +15,8 @@ from domain.tickets import TicketReason
 #: and lands in the fallback, which refuses it politely.
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Page = Annotated[int, Field(ge=0, le=10_000)]
+#: A refund's try: a button acts only on the try it was shown for.
+Attempt = Annotated[int, Field(ge=1, le=1000)]
 
 
 class OrderAction(StrEnum):
@@ -103,7 +105,11 @@ class RefundCb(CallbackData, prefix="rf"):
 
 
 class StaffRefundCb(CallbackData, prefix="sf"):
-    """A staff press on a refund card (staff rights re-checked on every press)."""
+    """A staff press on a refund card (staff rights re-checked on every press).
+
+    The attempt it was shown for keeps an old alert's button from moving a re-initiated try.
+    """
 
     action: RefundAction
     refund_id: Id
+    attempt: Attempt

@@ -47,7 +47,7 @@ from domain.refund_desk import (
 )
 from domain.refunds import FollowUp
 from domain.refunds import RefundAction as Change
-from handlers.callbacks import Id, RefundAction, StaffRefundCb
+from handlers.callbacks import Attempt, Id, RefundAction, StaffRefundCb
 from handlers.common import answer
 from handlers.staff import in_staff_chat, is_staff, staff_name
 
@@ -91,6 +91,7 @@ class FailPreset(StrEnum):
 
 class RefundReasonCb(CallbackData, prefix="fr"):
     refund_id: Id
+    attempt: Attempt
     reason: FailPreset
 
 
@@ -140,22 +141,26 @@ def refund_keyboard(t: Translator, refund: Refund) -> InlineKeyboardMarkup | Non
     for action in actions:
         builder.button(
             text=t(f"staff-refund-btn-{_CHANGES[action]}"),
-            callback_data=StaffRefundCb(action=action, refund_id=refund.id),
+            callback_data=StaffRefundCb(
+                action=action, refund_id=refund.id, attempt=refund.attempt
+            ),
         )
     builder.adjust(3)
     return builder.as_markup()
 
 
-def reason_keyboard(t: Translator, refund_id: int) -> InlineKeyboardMarkup:
+def reason_keyboard(t: Translator, refund_id: int, attempt: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for preset in FailPreset:
         builder.button(
             text=t(f"staff-refund-reason-{preset}"),
-            callback_data=RefundReasonCb(refund_id=refund_id, reason=preset),
+            callback_data=RefundReasonCb(refund_id=refund_id, attempt=attempt, reason=preset),
         )
     builder.button(
         text=t("staff-refund-btn-back"),
-        callback_data=StaffRefundCb(action=RefundAction.OPEN, refund_id=refund_id),
+        callback_data=StaffRefundCb(
+            action=RefundAction.OPEN, refund_id=refund_id, attempt=attempt
+        ),
     )
     builder.adjust(1)
     return builder.as_markup()
@@ -358,6 +363,7 @@ async def press(
     await _report(
         query,
         callback_data.refund_id,
+        callback_data.attempt,
         _CHANGES[callback_data.action],
         None,
         bot=bot,
@@ -384,6 +390,7 @@ async def preset_reason(
     await _report(
         query,
         callback_data.refund_id,
+        callback_data.attempt,
         Change.FAIL,
         t(f"staff-refund-reason-{callback_data.reason}"),
         bot=bot,
@@ -398,6 +405,7 @@ async def preset_reason(
 async def _report(
     query: CallbackQuery,
     refund_id: int,
+    attempt: int,
     action: Change,
     reason: str | None,
     *,
@@ -418,6 +426,7 @@ async def _report(
         rules=rules,
         now=clock.now(),
         reason=reason,
+        attempt=attempt,
     )
     chat_id = query.message.chat.id if query.message else query.from_user.id
     text, alert = await outcome_text(
@@ -482,6 +491,7 @@ async def ask_reason(
         user_id=user.id,
         is_staff=user.id in settings.staff_ids,
         now=clock.now(),
+        attempt=callback_data.attempt,
     )
     message = query.message
     if result.outcome is not DeskOutcome.READY or message is None:
@@ -494,7 +504,8 @@ async def ask_reason(
         return
     await answer(query, t("staff-refund-toast-pick-reason"))
     chat_id = message.chat.id
-    await _set_buttons(bot, chat_id, message.message_id, reason_keyboard(t, refund_id))
+    markup = reason_keyboard(t, refund_id, callback_data.attempt)
+    await _set_buttons(bot, chat_id, message.message_id, markup)
     text = t("staff-refund-ask-reason", name=user.first_name, id=refund_id)
     # Mentioning the presser makes the forced reply open only on their phone.
     mention = MessageEntity(
@@ -509,7 +520,11 @@ async def ask_reason(
     # Each prompt remembers its refund: a reply goes to the refund it answers. No FSM state is
     # set, so a ticket's reason prompt of the same person keeps working alongside.
     prompts = dict((await state.get_data()).get(REFUND_PROMPTS, {}))
-    prompts[str(prompt.message_id)] = {"refund_id": refund_id, "pressed": message.message_id}
+    prompts[str(prompt.message_id)] = {
+        "refund_id": refund_id,
+        "attempt": callback_data.attempt,
+        "pressed": message.message_id,
+    }
     await state.update_data({REFUND_PROMPTS: prompts})
 
 
@@ -558,6 +573,7 @@ async def reason_reply(
         rules=rules,
         now=clock.now(),
         reason=reason,
+        attempt=refund_prompt.get("attempt"),
     )
     text, _ = await outcome_text(
         t,

@@ -347,7 +347,7 @@ async def test_a_double_press_counts_once_and_the_second_presser_is_told_who(
 ) -> None:
     refund_id = await desk.cancel("KM-2002")
     card = desk.card()
-    data = StaffRefundCb(action=RefundAction.SUBMITTED, refund_id=refund_id).pack()
+    data = StaffRefundCb(action=RefundAction.SUBMITTED, refund_id=refund_id, attempt=1).pack()
     await desk.li.press_data(data, card, wait=False)
     await desk.wang.press_data(data, card, wait=False)
     await desk.li.settle()
@@ -400,10 +400,10 @@ async def test_a_non_staff_press_or_command_is_refused_audited_and_changes_nothi
 async def test_forged_refund_ids_are_refused(desk: Desk) -> None:
     await desk.cancel("KM-2002")
     card = desk.card()
-    forged = StaffRefundCb(action=RefundAction.SUCCEEDED, refund_id=99_999).pack()
+    forged = StaffRefundCb(action=RefundAction.SUCCEEDED, refund_id=99_999, attempt=1).pack()
     await desk.li.press_data(forged, card)
     assert desk.li.alerts() == ["找不到这笔退款。"]
-    failed = StaffRefundCb(action=RefundAction.FAILED, refund_id=99_999).pack()
+    failed = StaffRefundCb(action=RefundAction.FAILED, refund_id=99_999, attempt=1).pack()
     await desk.li.press_data(failed, card)
     assert desk.li.alerts()[-1] == "找不到这笔退款。"
     await desk.li.press_data("sf:k:-3", card)  # fails to parse: the fallback refuses it
@@ -418,7 +418,7 @@ async def test_a_balance_refund_needs_nothing_from_staff(desk: Desk) -> None:
     refund = await desk.refund()
     assert refund.status == RefundStatus.SUCCEEDED.value
 
-    press = StaffRefundCb(action=RefundAction.SUBMITTED, refund_id=refund_id).pack()
+    press = StaffRefundCb(action=RefundAction.SUBMITTED, refund_id=refund_id, attempt=1).pack()
     await desk.li.send("/queue")
     await desk.li.press_data(press, desk.li.last_message())
     notice = f"退款 #{refund_id} 退回顾客余额,已即时到账,无需处理。"
@@ -426,6 +426,23 @@ async def test_a_balance_refund_needs_nothing_from_staff(desk: Desk) -> None:
     await desk.li.send(f"/refund {refund_id} failed 账户异常")
     assert desk.li.last_text() == notice
     assert [e[0] for e in await desk.events()] == ["succeed"]
+
+
+async def test_a_button_from_before_a_re_initiation_does_not_move_the_new_try(desk: Desk) -> None:
+    refund_id = await desk.cancel("KM-2002")
+    await desk.li.send(f"/refund {refund_id} submitted")
+    await desk.li.send(f"/refund {refund_id} failed 账户异常")
+    await desk.li.send(f"/refund {refund_id} reinitiate")
+    await desk.deliver()
+    assert (await desk.refund()).attempt == 2
+
+    # "Arrived" as it was on a follow-up message shown during the first try.
+    old = StaffRefundCb(action=RefundAction.SUCCEEDED, refund_id=refund_id, attempt=1).pack()
+    await desk.li.press_data(old, desk.card())
+    refund = await desk.refund()
+    assert (refund.status, refund.attempt) == (RefundStatus.REQUESTED.value, 2)
+    assert [e[0] for e in await desk.events()] == ["submit", "fail", "reinitiate"]
+    assert desk.li.alerts(), "the presser is told why nothing happened"
 
 
 # --------------------------------------------------------------------------- follow-ups

@@ -58,6 +58,7 @@ STATUS_ACTIONS: dict[str, RefundAction] = {
     "failed": RefundAction.FAIL,
     "fail": RefundAction.FAIL,
 }
+MAX_REFUND_ID = 2**31 - 1
 FIELDS = ("refund_id", "provider_ref", "order_no", "status", "amount_fen", "reason", "at")
 
 #: The refunds table's limits on what a line may carry into it.
@@ -276,8 +277,10 @@ def parse_line(number: int, raw: bytes) -> StatusLine:
         choices = ", ".join(STATUS_ACTIONS)
         raise RowError(Problem("unknown-status", {"value": _show(word), "choices": choices}))
     refund_id = _integer(data, "refund_id")
-    if refund_id is not None and refund_id < 1:
-        raise RowError(Problem("bad-refund-id", {"value": refund_id}))
+    # Ids are database integers: a number beyond them names no refund and would not even fit
+    # in the query.
+    if refund_id is not None and not 1 <= refund_id <= MAX_REFUND_ID:
+        raise RowError(Problem("bad-refund-id", {"value": str(refund_id)}))
     provider_ref = _text(data, "provider_ref", MAX_PROVIDER_REF)
     order_no = _text(data, "order_no", MAX_ORDER_NO)
     if refund_id is None and provider_ref is None and order_no is None:

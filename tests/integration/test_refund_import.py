@@ -524,6 +524,7 @@ async def test_bad_lines_are_reported_and_the_good_ones_still_applied(
         line("KM-6003", "succeeded", amount_fen=6.0),
         line("KM-6003", "succeeded", at="2026-11-27 10:15:00"),
         line("KM-6003", "succeeded", amout_fen=600),
+        {"refund_id": 99999999999999999999, "status": "succeeded"},
     )
 
     report, err = await run(session_factory, path)
@@ -548,10 +549,12 @@ async def test_bad_lines_are_reported_and_the_good_ones_still_applied(
         "2026-11-27T10:15:00+08:00.",
         "line 11: unknown field amout_fen (misspelt?); the fields are refund_id, provider_ref, "
         "order_no, status, amount_fen, reason and at (docs/refund-status.md).",
+        "line 12: refund_id is 99999999999999999999; that is not a refund id (a whole number "
+        "from 1 to 2147483647).",
     ]
-    assert counts(report) == (11, 1, 0, 0, 10)
+    assert counts(report) == (12, 1, 0, 0, 11)
     assert not report.ok
-    assert [n for n, _ in report.bad_rows] == list(range(2, 12))
+    assert [n for n, _ in report.bad_rows] == list(range(2, 13))
     assert (await refund(session_factory, "KM-6001")).status is RefundStatus.SUCCEEDED
     # A wrong amount is no evidence: the shopper is never told the money arrived.
     assert (await refund(session_factory, "KM-6002")).status is RefundStatus.REQUESTED

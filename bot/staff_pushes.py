@@ -7,7 +7,7 @@ from datetime import date
 from bot.i18n import Translator
 from bot.notifier import Notifier, Renderer, Sent, Skip
 from domain.ports import OutboxMessage
-from domain.staff import card_key
+from domain.staff import DAY_END, card_key
 from domain.tickets import TicketStatus
 from handlers.staff_keyboards import left_text
 from storage.uow import SqlUnitOfWork
@@ -35,6 +35,7 @@ async def ticket_reminder(
         id=ticket_id,
         order_no=payload["order_no"],
         deadline=t.date(deadline),
+        time=DAY_END.strftime("%H:%M"),
         left=left,
     )
     return Sent(await notifier.send_text(chat_id, text, reply_to=card))
@@ -48,7 +49,11 @@ async def ticket_overdue(
     card = await _open_ticket_card(notifier, ticket_id)
     deadline = date.fromisoformat(payload["deadline"])
     text = t(
-        "staff-overdue", id=ticket_id, order_no=payload["order_no"], deadline=t.date(deadline)
+        "staff-overdue",
+        id=ticket_id,
+        order_no=payload["order_no"],
+        deadline=t.date(deadline),
+        time=DAY_END.strftime("%H:%M"),
     )
     return Sent(await notifier.send_text(chat_id, text, reply_to=card))
 

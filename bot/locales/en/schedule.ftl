@@ -1,5 +1,5 @@
-staff-reminder = ⏰ Ticket #{$id} (order {$order_no}) is close to its review deadline: {$deadline}, {$left}. Please decide it soon.
-staff-overdue = ⚠ Ticket #{$id} (order {$order_no}) is past its review deadline ({$deadline}); the shopper is still waiting.
+staff-reminder = ⏰ Ticket #{$id} (order {$order_no}) is close to its review deadline, {$deadline} {$time}: {$left}. Please decide it soon.
+staff-overdue = ⚠ Ticket #{$id} (order {$order_no}) is past its review deadline ({$deadline} {$time}); the shopper is still waiting.
 staff-digest =
     📋 Daily digest · {$day}
     New tickets: {$new}

@@ -21,6 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -181,6 +182,18 @@ def _choice(enum: type[E]) -> Callable[[object], E]:
     return parse
 
 
+def _zone(value: object) -> str:
+    if isinstance(value, str):
+        name = value.strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+        else:
+            return name
+    raise _custom("bad-timezone", value)
+
+
 def _blank_is_absent(value: object) -> object:
     # Order systems often export a missing optional value as "" rather than null.
     return None if isinstance(value, str) and not value.strip() else value
@@ -203,6 +216,7 @@ Channel = Annotated[
     BeforeValidator(_blank_is_absent),
 ]
 CouponState = Annotated[CouponStatus, PlainValidator(_choice(CouponStatus))]
+Zone = Annotated[Annotated[str, PlainValidator(_zone)] | None, BeforeValidator(_blank_is_absent)]
 
 
 class _Row(BaseModel):
@@ -214,6 +228,8 @@ class CustomerIn(_Row):
     code: Code
     name: Name
     phone: Phone = None
+    #: Where the shopper lives, for quiet hours; absent keeps what the shop knew.
+    timezone: Zone = None
 
 
 class ProductIn(_Row):
@@ -264,6 +280,7 @@ REASON_KEYS = (
     "unknown-field",
     "choice",
     "bad-order-no",
+    "bad-timezone",
     "bad-phone",
     "empty-text",
     "text-too-long",
@@ -404,7 +421,11 @@ def _record(row: OrderLine) -> OrderRecord:
         raise RowError([_domain_problem(error)]) from None
     return OrderRecord(
         customer=Customer(
-            id=0, code=row.customer.code, name=row.customer.name, phone=row.customer.phone
+            id=0,
+            code=row.customer.code,
+            name=row.customer.name,
+            phone=row.customer.phone,
+            timezone=row.customer.timezone,
         ),
         # The product's list price follows the latest imported sale of it.
         product=Product(

@@ -78,6 +78,8 @@ class Customer:
     telegram_id: int | None = None
     #: When Telegram last refused a message to them (blocked the bot); None once they write.
     unreachable_at: datetime | None = None
+    #: IANA timezone where the shopper lives, when the shop knows it (quiet hours).
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,7 @@ def _customer(row: CustomerRow) -> Customer:
         phone=row.phone,
         telegram_id=row.telegram_id,
         unreachable_at=row.unreachable_at,
+        timezone=row.timezone,
     )
 
 
@@ -157,6 +158,8 @@ class SqlCustomerRepository:
             self.session.add(row)
         row.name = customer.name
         row.phone = _phone(customer.phone)
+        if customer.timezone:
+            row.timezone = customer.timezone
         await self.session.flush()
         return _customer(row)
 
@@ -1000,6 +1003,8 @@ async def upsert_many(session: AsyncSession, records: Sequence[OrderRecord], now
     for record in records:
         c, p, o = record.customer, record.product, record.order
         customers[c.code] = {"name": c.name, "phone": _phone(c.phone)}
+        if c.timezone:  # absent keeps what the shop knew
+            customers[c.code]["timezone"] = c.timezone
         products[p.sku] = {"name": p.name, "kind": p.kind.value, "price_fen": p.price_fen}
         coupon = record.coupon
         if coupon is not None:

@@ -349,6 +349,33 @@ async def test_reimporting_the_same_file_creates_nothing_and_counts_updates(
     assert await dump(session_factory) == before
 
 
+async def test_a_customers_timezone_is_kept_for_quiet_hours_and_a_bad_one_is_refused(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    abroad = pending("KM-0002", "C0002")
+    abroad["customer"] = abroad["customer"] | {"timezone": "Europe/Berlin"}
+    wrong = pending("KM-0003", "C0003")
+    wrong["customer"] = wrong["customer"] | {"timezone": "Mars/Olympus"}
+    path = write(tmp_path / "orders.jsonl", abroad, pending("KM-0004", "C0004"), wrong)
+
+    report, err = await run(session_factory, path)
+
+    assert (report.created, report.failed) == (2, 1)
+    assert err == [
+        'line 3: customer.timezone "Mars/Olympus" is not a timezone name; use one like '
+        "Asia/Shanghai or Europe/Berlin."
+    ]
+    # A later line without the field keeps what the shop knew.
+    write(tmp_path / "again.jsonl", pending("KM-0005", "C0002"))
+    await run(session_factory, tmp_path / "again.jsonl")
+    async with session_factory() as session:
+        zones = {
+            code: zone
+            for code, zone in await session.execute(select(CustomerRow.code, CustomerRow.timezone))
+        }
+    assert zones == {"C0002": "Europe/Berlin", "C0004": None}
+
+
 async def test_reimport_updates_an_order_that_moved_on(
     session_factory: Factory, tmp_path: Path
 ) -> None:

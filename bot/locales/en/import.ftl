@@ -7,6 +7,7 @@ import-reason-duplicate-key = the field {$field} appears twice in this line.
 import-reason-missing-field = the required field {$field} is missing.
 import-reason-unknown-field = unknown field {$field} (misspelt?); see docs/import-orders.md for the field names.
 import-reason-choice = {$field} is "{$value}", which is not one of: {$choices}.
+import-reason-bad-timezone = {$field} "{$value}" is not a timezone name; use one like Asia/Shanghai or Europe/Berlin.
 import-reason-bad-order-no = order_no "{$value}" must be 4–64 letters, digits, - or _.
 import-reason-bad-phone = {$field} "{$value}" does not look like a phone number (digits, optionally + - and spaces).
 import-reason-empty-text = {$field} is empty.

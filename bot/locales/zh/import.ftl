@@ -7,6 +7,7 @@ import-reason-duplicate-key = 字段 {$field} 在这一行里出现了两次。
 import-reason-missing-field = 缺少必填字段 {$field}。
 import-reason-unknown-field = 未知字段 {$field}(是否拼错?);字段名请见 docs/import-orders.md。
 import-reason-choice = {$field} 的值“{$value}”无效,只能是:{$choices}。
+import-reason-bad-timezone = {$field} 的值“{$value}”不是有效的时区名,请写成 Asia/Shanghai 或 Europe/Berlin 这样的名称。
 import-reason-bad-order-no = 订单号 order_no“{$value}”应为 4–64 位字母、数字、- 或 _。
 import-reason-bad-phone = {$field}“{$value}”不像电话号码(应为数字,可含 +、- 和空格)。
 import-reason-empty-text = {$field} 为空。

@@ -6,7 +6,7 @@ import contextlib
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -37,7 +37,25 @@ def language_keyboard(translations: Translations, current: str) -> InlineKeyboar
     return builder.as_markup()
 
 
-async def choose(message: Message, i18n: Translator, translations: Translations) -> None:
+async def choose(
+    message: Message,
+    command: CommandObject,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: Translator,
+    translations: Translations,
+) -> None:
+    """``/lang`` offers the choice; ``/lang en`` (or zh) makes it at once."""
+    wanted = (command.args or "").strip().lower()
+    if wanted in LOCALES:
+        user_id = message.from_user.id if message.from_user else message.chat.id
+        await set_language(uow, user_id, wanted, clock.now())
+        t = translations.get(wanted)
+        await message.answer(
+            t("lang-changed"), reply_markup=language_keyboard(translations, wanted)
+        )
+        return
     await message.answer(
         i18n("lang-choose"), reply_markup=language_keyboard(translations, i18n.locale)
     )

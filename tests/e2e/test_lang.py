@@ -74,3 +74,17 @@ async def test_a_forged_language_is_refused_without_saving(shop: Shop, tg: FakeT
     assert user.last_text() == message.content and len(message.history) == 0
     await user.send("/start")
     assert "还没有关联" in user.last_text()
+
+
+async def test_naming_the_language_switches_at_once_and_anything_else_offers_the_choice(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    user = tg.user(1001, language_code="zh-hans")
+    await user.send("/lang EN")
+    assert "English" in user.last_text()
+    assert user.buttons() == ["中文", "✓ English"]
+    assert await saved_locale(shop, 1001) == "en"
+
+    await user.send("/lang klingon")
+    assert user.buttons() == ["中文", "✓ English"]
+    assert await saved_locale(shop, 1001) == "en"

@@ -196,7 +196,8 @@ class FloodGate(BaseRequestMiddleware):
         sending: bool,
         to_staff: bool,
     ) -> Response[TelegramType]:
-        """One try; a retry after a 429 books a staff slot of its own, like Telegram counts it."""
+        """One try. Each try to the staff group takes a slot, a refused one too: counting a
+        try Telegram may not have counted only makes the group's pace a little slower."""
         if not to_staff:
             await self._ready(sending)
             return await make_request(bot, method)

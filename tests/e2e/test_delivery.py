@@ -370,6 +370,7 @@ async def test_staff_presses_and_commands_during_a_burst_share_the_group_minute_
 
     async with running(tg, tmp_path, clock, sleep) as line:
         li, wang = staff_members(line)
+        tg.user(1001, "张三")  # the shopper, told of each decision
         tickets = await tickets_filed(line.shop, [f"KM-{n}" for n in range(4)])
         await queue(line.shop, [staff_notice(f"B{n:02d}", clock.now()) for n in range(40)])
         started = clock.now()
@@ -392,6 +393,7 @@ async def test_staff_presses_and_commands_during_a_burst_share_the_group_minute_
         await line.deliver()
         await li.settle()
         await wang.settle()
+        notices = await line.rows(OutboxRow.kind == NOTICE)
 
     # Every press and command was answered, and did what it says.
     assert approved is not None and approved.text and not approved.show_alert
@@ -405,7 +407,6 @@ async def test_staff_presses_and_commands_during_a_burst_share_the_group_minute_
     assert all(a.text for a in [*li.callback_answers(), *wang.callback_answers()])
     listings = [m for m in line.group.messages() if m.content.startswith("📋 待处理工单")]
     assert len(listings) == 2
-    notices = await line.rows(OutboxRow.kind == NOTICE)
     assert len(notices) == 40 and {r.status for r in notices} == {"sent"}
     assert sorted(received(tg, STAFF_CHAT, "📋 B")) == [f"📋 B{n:02d}" for n in range(40)]
 

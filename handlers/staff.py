@@ -142,21 +142,40 @@ async def _settle(
     t: Translator,
     rules: ShopRules,
     clock: Clock,
+    query: CallbackQuery | None = None,
 ) -> tuple[str, bool]:
-    """Refresh every copy of the card; returns the presser's answer and whether it alerts."""
+    """Refresh every copy of the card; returns the presser's answer and whether it alerts.
+
+    With ``query`` the press is answered first: the card edits may wait for the group's
+    per-minute budget, and a press must be answered within seconds.
+    """
+    view = decision.view
+    shown = view is not None and decision.outcome is not ReviewOutcome.NOT_STAFF
+    who = await _who(bot, chat_id, view, presser) if shown and view is not None else ""
+    reply, alert = _reply(decision, who, t=t, rules=rules)
+    if query is not None:
+        await answer(query, reply, alert=alert)
+    if not shown or view is None:
+        return reply, alert
+    text, markup = card_view(t, view, rules, clock.now(), who)
+    for message_id in {pressed_id, decision.card_message_id} - {None}:
+        assert message_id is not None
+        await edit_card(bot, chat_id, message_id, text, markup)
+    return reply, alert
+
+
+def _reply(
+    decision: StaffDecision, who: str, *, t: Translator, rules: ShopRules
+) -> tuple[str, bool]:
+    """What the presser is told about the decision, and whether it is an alert."""
     if decision.outcome is ReviewOutcome.NOT_STAFF:
         return t("staff-alert-not-staff"), True
     view = decision.view
     if decision.outcome is ReviewOutcome.NOT_FOUND or view is None:
         return t("staff-alert-not-found"), True
-    who = await _who(bot, chat_id, view, presser)
-    text, markup = card_view(t, view, rules, clock.now(), who)
-    for message_id in {pressed_id, decision.card_message_id} - {None}:
-        assert message_id is not None
-        await edit_card(bot, chat_id, message_id, text, markup)
-    ticket = view.ticket
     if decision.outcome is ReviewOutcome.ORDER_CHANGED:
         return t("staff-alert-order-changed"), True
+    ticket = view.ticket
     outcome = outcome_text(t, ticket, who, rules.tz)
     if decision.outcome is ReviewOutcome.DECIDED:
         return t("staff-toast-done", outcome=outcome), False
@@ -265,10 +284,17 @@ async def _decide(
         now=clock.now(),
         reject_reason=reject_reason,
     )
-    text, alert = await _settle(
-        bot, chat_id, decision, query.from_user, pressed_id, t=t, rules=rules, clock=clock
+    await _settle(
+        bot,
+        chat_id,
+        decision,
+        query.from_user,
+        pressed_id,
+        t=t,
+        rules=rules,
+        clock=clock,
+        query=query,
     )
-    await answer(query, text, alert=alert)
 
 
 async def _card_for(
@@ -305,10 +331,17 @@ async def _closed(
     decision = StaffDecision(
         ReviewResult(ReviewOutcome.ALREADY_DECIDED, card.view.ticket), card.view
     )
-    text, alert = await _settle(
-        bot, chat_id, decision, query.from_user, pressed_id, t=t, rules=rules, clock=clock
+    await _settle(
+        bot,
+        chat_id,
+        decision,
+        query.from_user,
+        pressed_id,
+        t=t,
+        rules=rules,
+        clock=clock,
+        query=query,
     )
-    await answer(query, text, alert=alert)
 
 
 async def reasons(
@@ -338,12 +371,13 @@ async def reasons(
         if callback_data.action is TicketAction.REJECT
         else decision_keyboard(t, card.view)
     )
+    reject_menu = callback_data.action is TicketAction.REJECT
+    # Answered before the edit, which may wait for the group's per-minute budget.
+    await answer(query, t("staff-toast-pick-reason") if reject_menu else None)
     chat_id, pressed_id = _pressed(query)
     text = card_text(t, card.view, rules, clock.now())
     if pressed_id is not None:
         await edit_card(bot, chat_id, pressed_id, text, markup)
-    reject_menu = callback_data.action is TicketAction.REJECT
-    await answer(query, t("staff-toast-pick-reason") if reject_menu else None)
 
 
 async def open_card(

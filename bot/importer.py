@@ -10,7 +10,6 @@ number, so running the same file again creates nothing new.
 from __future__ import annotations
 
 import errno
-import json
 import math
 import os
 import re
@@ -20,7 +19,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar
+from typing import Annotated, TextIO, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -39,6 +38,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator, money
+from bot.jsonlines import LineProblem, read_object, show
 from domain.orders import (
     Coupon,
     CouponStatus,
@@ -65,7 +65,6 @@ MAX_YUAN = Decimal(10_000_000)
 MAX_QUANTITY = 1_000_000
 
 #: How much of an offending value a reason quotes.
-SHOWN_VALUE_CHARS = 40
 
 ORDER_NO_PATTERN = r"^[A-Za-z0-9_-]{4,64}$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 -]{4,30}$"
@@ -110,19 +109,9 @@ class RowError(Exception):
 # --------------------------------------------------------------------------- field types
 
 
-def _show(value: object) -> str:
-    if isinstance(value, str):
-        text = value
-    elif isinstance(value, Decimal):
-        text = str(value)
-    else:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= SHOWN_VALUE_CHARS else text[: SHOWN_VALUE_CHARS - 1] + "…"
-
-
 def _custom(kind: str, value: object, **extra: str | int) -> PydanticCustomError:
     # The message is for debugging only; operators see the translated reason for ``kind``.
-    return PydanticCustomError(kind, kind, {"value": _show(value), **extra})
+    return PydanticCustomError(kind, kind, {"value": show(value), **extra})
 
 
 def _fen(value: object) -> int:
@@ -341,13 +330,13 @@ def _problem(error: ErrorDetails) -> Problem:
     params: dict[str, str | int] = {"field": where}
     if kind == "string_pattern_mismatch":
         key = "bad-order-no" if where == "order_no" else "bad-phone"
-        params["value"] = _show(error["input"])
+        params["value"] = show(error["input"])
     elif kind in _PYDANTIC_KINDS:
         key = _PYDANTIC_KINDS[kind]
         if key == "text-too-long":
             params["max"] = int(ctx.get("max_length", 0))
         if key == "quantity-range":
-            params.update(value=_show(error["input"]), max=MAX_QUANTITY)
+            params.update(value=show(error["input"]), max=MAX_QUANTITY)
     elif "value" in ctx:
         # Our own validators name their error after the reason key.
         key = kind.replace("_", "-")
@@ -439,50 +428,12 @@ def _record(row: OrderLine) -> OrderRecord:
     )
 
 
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # json.loads keeps the last of two equal keys; two "amount_paid"s are a broken export.
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKeyError(key)
-            seen.add(key)
-    return result
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(name)
-
-
 def parse_line(raw: bytes) -> OrderRecord:
     """One non-blank line → a checked record, or RowError with the reasons."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RowError([Problem("bad-encoding")]) from None
-    try:
-        # Decimal keeps 30.10 exact; NaN and Infinity are no amounts.
-        data = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_no_constants,
-            object_pairs_hook=_unique_keys,
-        )
-    except _DuplicateKeyError as error:
-        raise RowError([Problem("duplicate-key", {"field": error.key})]) from None
-    except json.JSONDecodeError as error:
-        raise RowError([Problem("bad-json", {"column": error.colno})]) from None
-    except (ValueError, RecursionError):  # NaN/Infinity, or absurdly deep nesting
-        raise RowError([Problem("bad-json", {"column": 1})]) from None
-    if not isinstance(data, dict):
-        raise RowError([Problem("not-object")])
+        data = read_object(raw)
+    except LineProblem as problem:
+        raise RowError([Problem(problem.key, dict(problem.params))]) from None
     try:
         row = OrderLine.model_validate(data)
     except ValidationError as error:

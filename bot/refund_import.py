@@ -20,13 +20,11 @@ again changes nothing.
 from __future__ import annotations
 
 import errno
-import json
 import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,6 +33,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator, money
+from bot.jsonlines import LineProblem, read_object, show
 from domain.orders import Gateway, Refund
 from domain.policy import ShopRules
 from domain.ports import AuditEntry, Clock
@@ -72,7 +71,6 @@ SHOWN_ROWS = 20
 PROGRESS_MIN_LINES = 2000
 PROGRESS_STEPS = 10
 #: How much of an offending value a reason quotes.
-SHOWN_VALUE_CHARS = 40
 
 UTF8_BOM = b"\xef\xbb\xbf"
 #: A spreadsheet (zip) or other binary file given by mistake; checked in the first bytes.
@@ -172,36 +170,6 @@ class StatusLine:
     at: datetime | None = None
 
 
-def _show(value: object) -> str:
-    if isinstance(value, str | Decimal):
-        text = str(value)
-    else:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= SHOWN_VALUE_CHARS else text[: SHOWN_VALUE_CHARS - 1] + "…"
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # json.loads keeps the last of two equal keys; two "status"es are a broken export.
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKeyError(key)
-            seen.add(key)
-    return result
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(name)
-
-
 def _text(data: dict[str, Any], name: str, limit: int | None = None) -> str | None:
     """An optional text field; null and blank count as absent."""
     value = data.get(name)
@@ -221,7 +189,7 @@ def _integer(data: dict[str, Any], name: str) -> int | None:
         return None
     # JSON true is an int to Python, and 600.0 (read as a Decimal) is no count of fen.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RowError(Problem("expected-integer", {"field": name, "value": _show(value)}))
+        raise RowError(Problem("expected-integer", {"field": name, "value": show(value)}))
     return value
 
 
@@ -232,34 +200,18 @@ def _time(data: dict[str, Any]) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise RowError(Problem("bad-time", {"value": _show(text)})) from None
+        raise RowError(Problem("bad-time", {"value": show(text)})) from None
     if moment.utcoffset() is None:
         # Which day a refund moved decides what the shopper is told: no guessing the zone.
-        raise RowError(Problem("time-naive", {"value": _show(text)}))
+        raise RowError(Problem("time-naive", {"value": show(text)}))
     return moment
 
 
 def _decode(raw: bytes) -> dict[str, Any]:
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RowError(Problem("bad-encoding")) from None
-    try:
-        data = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_no_constants,
-            object_pairs_hook=_unique_keys,
-        )
-    except _DuplicateKeyError as error:
-        raise RowError(Problem("duplicate-key", {"field": error.key})) from None
-    except json.JSONDecodeError as error:
-        raise RowError(Problem("bad-json", {"column": error.colno})) from None
-    except (ValueError, RecursionError):  # NaN/Infinity, or absurdly deep nesting
-        raise RowError(Problem("bad-json", {"column": 1})) from None
-    if not isinstance(data, dict):
-        raise RowError(Problem("not-object"))
-    return data
+        return read_object(raw)
+    except LineProblem as problem:
+        raise RowError(Problem(problem.key, dict(problem.params))) from None
 
 
 def parse_line(number: int, raw: bytes) -> StatusLine:
@@ -268,14 +220,14 @@ def parse_line(number: int, raw: bytes) -> StatusLine:
     for name in data:
         if name not in FIELDS:
             # A misspelt "amount_fne" would otherwise skip the amount check silently.
-            raise RowError(Problem("unknown-field", {"field": _show(name)}))
+            raise RowError(Problem("unknown-field", {"field": show(name)}))
     word = _text(data, "status")
     if word is None:
         raise RowError(Problem("missing-status"))
     action = STATUS_ACTIONS.get(word.lower())
     if action is None:
         choices = ", ".join(STATUS_ACTIONS)
-        raise RowError(Problem("unknown-status", {"value": _show(word), "choices": choices}))
+        raise RowError(Problem("unknown-status", {"value": show(word), "choices": choices}))
     refund_id = _integer(data, "refund_id")
     # Ids are database integers: a number beyond them names no refund and would not even fit
     # in the query.

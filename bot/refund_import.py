@@ -276,7 +276,10 @@ async def find_refund(uow: SqlUnitOfWork, row: StatusLine) -> Refund | None:
     if row.order_no is None:
         assert row.provider_ref is not None  # parse_line requires one of the three
         return await _by_reference(uow, row.provider_ref)
-    by_order = await uow.refunds.by_order_no(row.order_no)
+    # As staff's /refund does: an export that lower-cases order numbers still finds them.
+    by_order = await uow.refunds.by_order_no(row.order_no) or await uow.refunds.by_order_no(
+        row.order_no.upper()
+    )
     if row.provider_ref is None or (
         by_order is not None and by_order.provider_ref == row.provider_ref
     ):

@@ -290,6 +290,15 @@ async def test_a_refund_can_be_found_by_its_id(session_factory: Factory, tmp_pat
     assert (await refund(session_factory, "KM-3101")).status is RefundStatus.SUCCEEDED
 
 
+async def test_an_order_number_in_lower_case_still_finds_its_refund(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    await cancelled(session_factory, "KM-3102")
+    report, _ = await run(session_factory, write(tmp_path / FILE, line("km-3102", "succeeded")))
+    assert report.changed == 1
+    assert (await refund(session_factory, "KM-3102")).status is RefundStatus.SUCCEEDED
+
+
 # --------------------------------------------------------------------------- skipped lines
 
 

@@ -308,7 +308,7 @@ def evidence_problem(refund: Refund, row: StatusLine) -> Problem | None:
     if refund.gateway is Gateway.BALANCE:
         # Credited to our own wallet at the cancel: no provider ever sees it.
         return Problem("not-manual", {"order_no": refund.order_no})
-    if row.order_no is not None and row.order_no != refund.order_no:
+    if row.order_no is not None and row.order_no.upper() != refund.order_no.upper():
         return Problem(
             "ids-disagree", {"given": row.order_no, "order_no": refund.order_no, "by": _by(row)}
         )

@@ -49,6 +49,10 @@ class Translator:
         log.error("missing text %s", key)
         return key
 
+    def in_default(self, key: str, /, **args: Value) -> str:
+        """The text in the shop's default language (what staff wrote it in)."""
+        return self._fallback(key, **args) if self._fallback is not None else self(key, **args)
+
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key)
 

@@ -97,6 +97,14 @@ class RefundAction(StrEnum):
     REINITIATE = "r"  # staff: start a failed refund again
 
 
+class FailPreset(StrEnum):
+    """Common reasons a provider refuses a refund, one press each."""
+
+    ACCOUNT = "account"  # the payee's account is frozen or restricted
+    REJECTED = "rejected"  # the provider refused to send it back the original way
+    CARD_CLOSED = "card_closed"  # the bank card was cancelled since the payment
+
+
 class RefundCb(CallbackData, prefix="rf"):
     """A shopper's press about their own refund (ownership re-checked by the use case)."""
 

@@ -17,7 +17,7 @@ from bot.i18n import Translator, money
 from domain.orders import Gateway, PaymentChannel, Refund, RefundStatus
 from domain.ports import RefundEvent
 from domain.refunds import RefundAction as Move
-from handlers.callbacks import RefundAction, RefundCb
+from handlers.callbacks import FailPreset, RefundAction, RefundCb
 from handlers.views import refund_line
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -79,10 +79,24 @@ def _channel(t: Translator, channel: PaymentChannel) -> str:
     return t(f"channel-{channel}")
 
 
+def failure_reason(t: Translator, reason: str | None) -> str:
+    """The provider's reason in the shopper's language when staff picked a preset for it.
+
+    Presets are stored as staff saw them, in the shop's language; typed reasons stay as typed.
+    """
+    if not reason:
+        return t("refund-no-reason")
+    for preset in FailPreset:
+        key = f"staff-refund-reason-{preset}"
+        if reason == t.in_default(key):
+            return t(key)
+    return reason
+
+
 def _failed_line(t: Translator, reason: str | None, at: datetime | None, tz: tzinfo) -> str:
     return t(
         "refund-step-failed",
-        reason=reason or t("refund-no-reason"),
+        reason=failure_reason(t, reason),
         at=t.datetime(at, tz) if at is not None else "",
     )
 
@@ -227,7 +241,7 @@ def already_arrived_view(t: Translator, refund: Refund, tz: tzinfo) -> Rendered:
 def failed_view(t: Translator, refund: Refund) -> Rendered:
     text = t(
         "refund-failed-now",
-        reason=refund.failure_reason or t("refund-no-reason"),
+        reason=failure_reason(t, refund.failure_reason),
         **_facts(t, refund),
     )
     return text, _keyboard(t, refund.id, RefundAction.ASK_STAFF)
@@ -303,7 +317,7 @@ def failed_push(
         order_no=order_no,
         amount=money(amount_fen),
         channel=_channel(t, channel),
-        reason=reason or t("refund-no-reason"),
+        reason=failure_reason(t, reason),
     )
     return text, _keyboard(t, refund_id, RefundAction.ASK_STAFF)
 

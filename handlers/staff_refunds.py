@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping
 from datetime import tzinfo
-from enum import StrEnum
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -47,7 +46,7 @@ from domain.refund_desk import (
 )
 from domain.refunds import FollowUp
 from domain.refunds import RefundAction as Change
-from handlers.callbacks import Attempt, Id, RefundAction, StaffRefundCb
+from handlers.callbacks import Attempt, FailPreset, Id, RefundAction, StaffRefundCb
 from handlers.common import answer
 from handlers.staff import in_staff_chat, is_staff, staff_name
 
@@ -79,14 +78,6 @@ _ENGLISH_VERBS: dict[Change, tuple[str, ...]] = {
     Change.FAIL: ("failed", "fail"),
     Change.REINITIATE: ("reinitiate", "re-initiate"),
 }
-
-
-class FailPreset(StrEnum):
-    """Common reasons a provider refuses a refund, one press each."""
-
-    ACCOUNT = "account"  # the payee's account is frozen or restricted
-    REJECTED = "rejected"  # the provider refused to send it back the original way
-    CARD_CLOSED = "card_closed"  # the bank card was cancelled since the payment
 
 
 class RefundReasonCb(CallbackData, prefix="fr"):

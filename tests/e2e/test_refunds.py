@@ -562,3 +562,11 @@ async def test_english_refunds_and_pushes(shop: Shop, tg: FakeTelegram) -> None:
     assert "If nothing moves by Wed 2 Dec 18:00, staff will look into it" in user.last_text()
     await user.send("/refunds")
     assert "🕐 You told us it has not arrived · Tue 1 Dec 18:00" in user.last_text()
+
+    # Staff picked a preset reason in the shop's language; the shopper reads it in theirs.
+    await change(shop, pending.id, RefundAction.FAIL, reason="账户异常")
+    await deliver(shop, tg)
+    failed = message_starting(user, "❌")
+    assert "Account problem" in failed.content and "账户异常" not in failed.content
+    await user.send("/refunds")
+    assert "Account problem" in user.last_text()

@@ -425,6 +425,7 @@ class ArrivalOutcome(StrEnum):
     THANKS = "thanks"  # "yes, it arrived": noted
     GUIDANCE = "guidance"  # "not yet": what to check, and staff will look after the grace
     ALREADY_ARRIVED = "already_arrived"  # the provider's record says it arrived
+    STALE = "stale"  # the question was about an earlier try, re-initiated since
     FAILED = "failed"  # the provider refused it: staff re-initiate
     ASKED = "asked"  # staff were asked to look at it now
     NOT_FOUND = "not_found"  # not this shopper's refund (or no such refund)
@@ -437,6 +438,19 @@ class ArrivalResult:
     follow_up_at: datetime | None = None
 
 
+def _answer_refusal(
+    refund: Refund, *, arrived: bool, attempt: int | None
+) -> ArrivalOutcome | None:
+    """Why the answer is not recorded, if it is not."""
+    if attempt is not None and attempt != refund.attempt:
+        return ArrivalOutcome.STALE
+    if refund.status is RefundStatus.SUCCEEDED and not arrived:
+        return ArrivalOutcome.ALREADY_ARRIVED
+    if refund.status is RefundStatus.FAILED:
+        return ArrivalOutcome.FAILED
+    return None
+
+
 async def answer_arrival(
     uow: UnitOfWork,
     customer_id: int,
@@ -446,6 +460,7 @@ async def answer_arrival(
     actor: str,
     now: datetime,
     grace: timedelta = FOLLOW_UP_GRACE,
+    attempt: int | None = None,
 ) -> ArrivalResult:
     """The shopper's answer to "has it arrived?". Their word is noted, never taken as proof.
 
@@ -456,10 +471,9 @@ async def answer_arrival(
         refund = await uow.refunds.get(refund_id)
         if refund is None or refund.customer_id != customer_id:
             return ArrivalResult(ArrivalOutcome.NOT_FOUND)
-        if refund.status is RefundStatus.SUCCEEDED and not arrived:
-            return ArrivalResult(ArrivalOutcome.ALREADY_ARRIVED, refund)
-        if refund.status is RefundStatus.FAILED:
-            return ArrivalResult(ArrivalOutcome.FAILED, refund)
+        refusal = _answer_refusal(refund, arrived=arrived, attempt=attempt)
+        if refusal is not None:
+            return ArrivalResult(refusal, refund)
         if not arrived and refund.shopper_not_yet_at is not None:
             # An older message pressed again: staff are already due to look at it.
             return ArrivalResult(

@@ -106,10 +106,15 @@ class FailPreset(StrEnum):
 
 
 class RefundCb(CallbackData, prefix="rf"):
-    """A shopper's press about their own refund (ownership re-checked by the use case)."""
+    """A shopper's press about their own refund (ownership re-checked by the use case).
+
+    "Arrived" / "not yet" carry the try they asked about: after a re-initiation an old
+    question's answer must not land on the new try.
+    """
 
     action: RefundAction
     refund_id: Id
+    attempt: Attempt | None = None
 
 
 class StaffRefundCb(CallbackData, prefix="sf"):

@@ -62,12 +62,13 @@ _BUTTON = {
 }
 
 
-def _keyboard(t: Translator, refund_id: int, *actions: RefundAction) -> InlineKeyboardMarkup:
+def _keyboard(
+    t: Translator, refund_id: int, *actions: RefundAction, attempt: int | None = None
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for action in actions:
-        builder.button(
-            text=t(_BUTTON[action]), callback_data=RefundCb(action=action, refund_id=refund_id)
-        )
+        data = RefundCb(action=action, refund_id=refund_id, attempt=attempt)
+        builder.button(text=t(_BUTTON[action]), callback_data=data)
     builder.adjust(len(actions))
     return builder.as_markup()
 
@@ -177,7 +178,7 @@ def refunds_view(t: Translator, refunds: Sequence[Refund], tz: tzinfo, now: date
         action = next_step(refund, now, tz)
         builder.button(
             text=t(_LIST_BUTTON[action], order_no=refund.order_no),
-            callback_data=RefundCb(action=action, refund_id=refund.id),
+            callback_data=RefundCb(action=action, refund_id=refund.id, attempt=refund.attempt),
         )
     builder.adjust(1)
     return "\n".join(lines).rstrip(), builder.as_markup()
@@ -197,7 +198,11 @@ def refund_detail_view(
         *timeline(t, refund, tz, now, events),
     ]
     action = next_step(refund, now, tz)
-    markup = None if action is RefundAction.OPEN else _keyboard(t, refund.id, action)
+    markup = (
+        None
+        if action is RefundAction.OPEN
+        else _keyboard(t, refund.id, action, attempt=refund.attempt)
+    )
     return "\n".join(lines), markup
 
 
@@ -324,7 +329,9 @@ def failed_push(
 
 def arrival_check_push(t: Translator, refund: Refund) -> Rendered:
     text = t("push-refund-arrival-check", **_facts(t, refund))
-    return text, _keyboard(t, refund.id, RefundAction.ARRIVED, RefundAction.NOT_YET)
+    return text, _keyboard(
+        t, refund.id, RefundAction.ARRIVED, RefundAction.NOT_YET, attempt=refund.attempt
+    )
 
 
 def follow_up_time(refund: Refund, grace: timedelta) -> datetime | None:

@@ -141,7 +141,16 @@ async def on_arrival(
         arrived=callback_data.action is RefundAction.ARRIVED,
         actor=shopper(query.from_user.id),
         now=clock.now(),
+        attempt=callback_data.attempt,
     )
+    if result.outcome is ArrivalOutcome.STALE and result.refund is not None:
+        # Answering an old try's question: show where the refund stands now instead.
+        found = await _own_refund(uow, customer.id, result.refund.id)
+        if found is not None:
+            await answer(query, i18n("refund-stale-question"))
+            refund, events = found
+            await show(query, *refund_detail_view(i18n, refund, events, rules.tz, clock.now()))
+            return
     await _reply(query, result, uow=uow, clock=clock, i18n=i18n, rules=rules)
 
 

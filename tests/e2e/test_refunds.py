@@ -504,11 +504,11 @@ async def test_someone_elses_or_a_forged_refund_is_refused_and_nothing_changes(
     before = len(user.messages())
 
     for data in (
-        f"rf:y:{theirs.id}",
-        f"rf:n:{theirs.id}",
-        f"rf:o:{theirs.id}",
-        f"rf:a:{failed.id}",
-        "rf:n:999999",
+        f"rf:y:{theirs.id}:1",
+        f"rf:n:{theirs.id}:1",
+        f"rf:o:{theirs.id}:",
+        f"rf:a:{failed.id}:",
+        "rf:n:999999:1",
     ):
         await user.press_data(data)
         assert user.alerts()[-1] == "找不到这笔退款,或它不属于您的账号。", data
@@ -520,11 +520,33 @@ async def test_someone_elses_or_a_forged_refund_is_refused_and_nothing_changes(
     assert await outbox(shop, "staff.refund_followup") == []
 
 
+async def test_answering_an_old_tries_question_shows_the_refund_now_and_records_nothing(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    pending = await cancelled(shop, "KM-OLD")
+    user = await linked_user(shop, tg)
+    await change(shop, pending.id, RefundAction.SUBMIT)
+    shop.clock.advance(days=5, hours=8)
+    await ask_arrival(shop, pending)
+    await deliver(shop, tg)
+    check = message_starting(user, "💰 ¥30.00")
+    await change(shop, pending.id, RefundAction.FAIL, reason="账户异常")
+    await change(shop, pending.id, RefundAction.REINITIATE)
+
+    await user.press("✅ 已到账", check)
+
+    assert user.toasts()[-1] == "那条消息问的是上一次的退款,这里是现在的进度。"
+    shown = tg.message(1001, check.message_id)
+    assert shown is not None and "第 2 次发起" in shown.content
+    after = await refund(shop, pending.id)
+    assert (after.attempt, after.shopper_confirmed_at) == (2, None)
+
+
 async def test_unlinked_shopper_is_told_to_link_first(shop: Shop, tg: FakeTelegram) -> None:
     user = tg.user(1002)
     await user.send("/refunds")
     assert "还没有关联" in user.last_text()
-    await user.press_data("rf:o:1")
+    await user.press_data("rf:o:1:")
     assert "还没有关联" in user.alerts()[-1]
 
 

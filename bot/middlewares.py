@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -12,6 +11,7 @@ from aiogram.types import Chat, TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translations, pick_locale
+from domain.shopper import shopper_is_back
 from storage.uow import SqlUnitOfWork
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -42,13 +42,9 @@ class LocaleMiddleware(BaseMiddleware):
         saved = await uow.prefs.locale(user.id) if user else None
         chat: Chat | None = data.get("event_chat")
         private = chat is None or chat.type == ChatType.PRIVATE
-        if user and customer and customer.unreachable_at is not None and private:
-            # Whatever they sent shows their chat is open again; pushes may go out from now on.
-            await uow.customers.clear_unreachable(user.id)
-            await uow.commit()
-            customer = replace(customer, unreachable_at=None)
-        else:
-            await uow.session.rollback()  # end the read: the use case starts a fresh transaction
+        if customer is not None and private:
+            customer = await shopper_is_back(uow, customer)
+        await uow.session.rollback()  # end the read: the use case starts a fresh transaction
         code = user.language_code if user else None
         locale = saved or pick_locale(code, self.translations.default_locale)
         data["customer"] = customer

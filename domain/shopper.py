@@ -6,7 +6,7 @@ import math
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -448,3 +448,15 @@ async def set_language(uow: UnitOfWork, telegram_id: int, locale: str, now: date
 async def shopper_refunds(uow: UnitOfWork, customer_id: int) -> list[Refund]:
     async with uow:
         return await uow.refunds.for_customer(customer_id)
+
+
+async def shopper_is_back(uow: UnitOfWork, customer: Customer) -> Customer:
+    """A shopper whose chat refused our messages wrote to us: pushes may go out again.
+
+    Called for every private update, so it writes only when the mark is set.
+    """
+    if customer.unreachable_at is None or customer.telegram_id is None:
+        return customer
+    await uow.customers.clear_unreachable(customer.telegram_id)
+    await uow.commit()
+    return replace(customer, unreachable_at=None)

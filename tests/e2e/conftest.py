@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.app import Runtime
 from bot.config import Settings
@@ -25,6 +26,7 @@ from domain.orders import (
 )
 from domain.ports import FixedClock
 from domain.services import OrderRecord, save_order
+from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
 from tests.fakebot import DEFAULT_TOKEN, FakeTelegram
 
@@ -119,6 +121,22 @@ class Shop:
             found = await uow.orders.by_number(order_no)
         assert found is not None
         return found
+
+    async def unsent(self) -> int:
+        """Outbox rows due now and not yet settled (being sent, or waiting to be)."""
+        now = self.clock.now()
+        async with self.session() as uow:
+            return (
+                await uow.session.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(
+                        (OutboxRow.status == "sending")
+                        | ((OutboxRow.status == "pending") & (OutboxRow.due_at <= now))
+                    )
+                )
+                or 0
+            )
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[SqlUnitOfWork]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from aiogram.exceptions import TelegramAPIError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import Runtime
 from bot.flood import SENDING_METHODS
@@ -127,25 +127,9 @@ async def table_rows(shop: Shop, table: Any, *where: Any) -> list[Any]:
     return found
 
 
-async def unsent(shop: Shop) -> int:
-    now = shop.clock.now()
-    async with shop.session() as uow:
-        return (
-            await uow.session.scalar(
-                select(func.count())
-                .select_from(OutboxRow)
-                .where(
-                    (OutboxRow.status == "sending")
-                    | ((OutboxRow.status == "pending") & (OutboxRow.due_at <= now))
-                )
-            )
-            or 0
-        )
-
-
 async def until_delivered(shop: Shop, rounds: int = 3000) -> None:
     for _ in range(rounds):
-        if not await unsent(shop):
+        if not await shop.unsent():
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the outbox was not delivered")

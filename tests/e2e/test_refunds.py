@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import Runtime
 from domain.orders import PaymentChannel, Refund, RefundStatus
@@ -133,27 +133,11 @@ async def ask_arrival(shop: Shop, refund: Refund) -> None:
         await uow.commit()
 
 
-async def unsent(shop: Shop) -> int:
-    now = shop.clock.now()
-    async with shop.session() as uow:
-        return (
-            await uow.session.scalar(
-                select(func.count())
-                .select_from(OutboxRow)
-                .where(
-                    (OutboxRow.status == "sending")
-                    | ((OutboxRow.status == "pending") & (OutboxRow.due_at <= now))
-                )
-            )
-            or 0
-        )
-
-
 async def deliver(shop: Shop, tg: FakeTelegram) -> None:
     """Send every push that is due, and wait until the bot went quiet."""
     await shop.runtime.notifier.deliver_due()
     for _ in range(500):
-        if not await unsent(shop):
+        if not await shop.unsent():
             break
         await asyncio.sleep(0.01)
     else:

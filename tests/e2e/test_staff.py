@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import Runtime
 from domain.orders import OrderStatus, PaymentChannel, ProductKind
@@ -81,19 +81,7 @@ class Desk:
         return result.ticket.id
 
     async def unsent(self) -> int:
-        now = self.shop.clock.now()
-        async with self.shop.session() as uow:
-            return (
-                await uow.session.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(
-                        (OutboxRow.status == "sending")
-                        | ((OutboxRow.status == "pending") & (OutboxRow.due_at <= now))
-                    )
-                )
-                or 0
-            )
+        return await self.shop.unsent()
 
     async def deliver(self) -> None:
         """Wake the notifier and wait until nothing due is left and the bot went quiet."""

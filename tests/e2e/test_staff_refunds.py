@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import Runtime
 from bot.i18n import Translations
@@ -56,19 +56,7 @@ class Desk:
     outsider: Actor  # in the group, not staff
 
     async def unsent(self) -> int:
-        now = self.shop.clock.now()
-        async with self.shop.session() as uow:
-            return (
-                await uow.session.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(
-                        (OutboxRow.status == "sending")
-                        | ((OutboxRow.status == "pending") & (OutboxRow.due_at <= now))
-                    )
-                )
-                or 0
-            )
+        return await self.shop.unsent()
 
     async def deliver(self) -> None:
         """Wake the notifier and wait until nothing due is left and the bot went quiet."""

@@ -451,6 +451,17 @@ def _answer_refusal(
     return None
 
 
+async def shopper_refund(
+    uow: UnitOfWork, customer_id: int, refund_id: int
+) -> tuple[Refund, list[RefundEvent]] | None:
+    """One of the shopper's own refunds with its history; None for anyone else's."""
+    async with uow:
+        refund = await uow.refunds.get(refund_id)
+        if refund is None or refund.customer_id != customer_id:
+            return None
+        return refund, await uow.refunds.events(refund.id)
+
+
 async def answer_arrival(
     uow: UnitOfWork,
     customer_id: int,

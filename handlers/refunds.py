@@ -14,13 +14,14 @@ from aiogram.types import CallbackQuery, Message
 from bot.i18n import Translator
 from domain.orders import Customer, Refund, RefundStatus
 from domain.policy import ShopRules
-from domain.ports import Clock, RefundEvent, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.refunds import (
     FOLLOW_UP_GRACE,
     ArrivalOutcome,
     ArrivalResult,
     answer_arrival,
     ask_staff_to_reinitiate,
+    shopper_refund,
 )
 from domain.shopper import refuse_press, shopper, shopper_refunds
 from handlers.callbacks import RefundAction, RefundCb
@@ -94,16 +95,6 @@ async def _refuse(query: CallbackQuery, uow: UnitOfWork, clock: Clock, i18n: Tra
     await refuse_press(uow, "refund_not_owned", clock.now())
 
 
-async def _own_refund(
-    uow: UnitOfWork, customer_id: int, refund_id: int
-) -> tuple[Refund, list[RefundEvent]] | None:
-    async with uow:
-        refund = await uow.refunds.get(refund_id)
-        if refund is None or refund.customer_id != customer_id:
-            return None
-        return refund, await uow.refunds.events(refund.id)
-
-
 async def on_open(
     query: CallbackQuery,
     *,
@@ -114,7 +105,7 @@ async def on_open(
     clock: Clock,
     i18n: Translator,
 ) -> None:
-    found = await _own_refund(uow, customer.id, callback_data.refund_id)
+    found = await shopper_refund(uow, customer.id, callback_data.refund_id)
     if found is None:
         await _refuse(query, uow, clock, i18n)
         return
@@ -145,7 +136,7 @@ async def on_arrival(
     )
     if result.outcome is ArrivalOutcome.STALE and result.refund is not None:
         # Answering an old try's question: show where the refund stands now instead.
-        found = await _own_refund(uow, customer.id, result.refund.id)
+        found = await shopper_refund(uow, customer.id, result.refund.id)
         if found is not None:
             await answer(query, i18n("refund-stale-question"))
             refund, events = found

@@ -11,7 +11,7 @@ from aiogram.types import Chat, TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translations, pick_locale
-from domain.shopper import shopper_is_back
+from domain.shopper import shopper_wrote
 from storage.uow import SqlUnitOfWork
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -42,11 +42,13 @@ class LocaleMiddleware(BaseMiddleware):
         saved = await uow.prefs.locale(user.id) if user else None
         chat: Chat | None = data.get("event_chat")
         private = chat is None or chat.type == ChatType.PRIVATE
-        if customer is not None and private:
-            customer = await shopper_is_back(uow, customer)
-        await uow.session.rollback()  # end the read: the use case starts a fresh transaction
         code = user.language_code if user else None
         locale = saved or pick_locale(code, self.translations.default_locale)
+        if customer is not None and private:
+            customer = await shopper_wrote(
+                uow, customer, locale=locale, saved=saved, now=data["clock"].now()
+            )
+        await uow.session.rollback()  # end the read: the use case starts a fresh transaction
         data["customer"] = customer
         data["i18n"] = self.translations.get(locale)
         return await handler(event, data)

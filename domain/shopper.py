@@ -450,13 +450,21 @@ async def shopper_refunds(uow: UnitOfWork, customer_id: int) -> list[Refund]:
         return await uow.refunds.for_customer(customer_id)
 
 
-async def shopper_is_back(uow: UnitOfWork, customer: Customer) -> Customer:
-    """A shopper whose chat refused our messages wrote to us: pushes may go out again.
+async def shopper_wrote(
+    uow: UnitOfWork, customer: Customer, *, locale: str, saved: str | None, now: datetime
+) -> Customer:
+    """A linked shopper wrote to us in private: what pushes to them need is brought up to date.
 
-    Called for every private update, so it writes only when the mark is set.
+    Their chat is open again if it had refused our messages; and pushes, which have no
+    Telegram language to go by, use the language their replies are in unless they chose one.
+    Called for every private update, so it writes only when something is missing.
     """
-    if customer.unreachable_at is None or customer.telegram_id is None:
+    telegram_id = customer.telegram_id
+    if telegram_id is None or (customer.unreachable_at is None and saved is not None):
         return customer
-    await uow.customers.clear_unreachable(customer.telegram_id)
+    if customer.unreachable_at is not None:
+        await uow.customers.clear_unreachable(telegram_id)
+        customer = replace(customer, unreachable_at=None)
+    await _remember_language(uow, telegram_id, locale if saved is None else None, now)
     await uow.commit()
-    return replace(customer, unreachable_at=None)
+    return customer

@@ -576,3 +576,17 @@ async def test_english_refunds_and_pushes(shop: Shop, tg: FakeTelegram) -> None:
     assert "Account problem" in failed.content and "账户异常" not in failed.content
     await user.send("/refunds")
     assert "Account problem" in user.last_text()
+
+
+async def test_a_shopper_whose_telegram_is_english_gets_pushes_in_english(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    pending = await cancelled(shop, "KM-EN2", price_fen=1200)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001, language_code="en-US")
+    await user.send("/refunds")  # never chose a language: Telegram's is used
+    assert "Refund requested" in user.last_text()
+
+    await change(shop, pending.id, RefundAction.SUBMIT)
+    await deliver(shop, tg)
+    assert bot_text(user, "📤").startswith("📤 The refund of ¥12.00 for order KM-EN2")

@@ -263,6 +263,10 @@ async def _change(
         return RefundResult(outcome, refund)
     earlier = await pressed_before(uow, refund, action, attempt)
     if earlier is not None:
+        if provider_ref and earlier.provider_ref is None:
+            # The provider's record of what staff already reported: keep its reference, so
+            # the same record read again after a re-initiation is known as the older try's.
+            await uow.refunds.note_reference(earlier, provider_ref)
         return RefundResult(RefundOutcome.ALREADY, refund, earlier)
     note = (reason or "").strip()[:MAX_FAILURE_REASON] or None
     refusal = _refusal(refund, action, note, attempt)

@@ -592,6 +592,26 @@ class SqlRefundRepository:
         )
         return _event(row) if row else None
 
+    async def note_reference(self, event: RefundEvent, provider_ref: str) -> None:
+        """Attach the provider's reference to an action reported without one."""
+        await self.session.execute(
+            update(RefundEventRow)
+            .where(
+                RefundEventRow.idempotency_key == event.idempotency_key,
+                RefundEventRow.provider_ref.is_(None),
+            )
+            .values(provider_ref=provider_ref)
+        )
+        await self.session.execute(
+            update(RefundRow)
+            .where(
+                RefundRow.id == event.refund_id,
+                RefundRow.attempt == event.attempt,
+                RefundRow.provider_ref.is_(None),
+            )
+            .values(provider_ref=provider_ref)
+        )
+
     async def reference_attempt(self, refund_id: int, provider_ref: str) -> int | None:
         """The latest attempt of the refund that an action reported with ``provider_ref``."""
         return await self.session.scalar(

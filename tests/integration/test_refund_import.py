@@ -381,6 +381,40 @@ async def started_again(factory: Factory, refund_id: int, now: datetime) -> Refu
     return again.refund
 
 
+async def test_a_reference_for_what_staff_already_reported_is_kept_for_later_imports(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    first = await cancelled(session_factory, "KM-5201")
+    for action, reason in ((RefundAction.SUBMIT, None), (RefundAction.FAIL, "账户异常")):
+        async with session_factory() as session:
+            done = await change_refund(
+                SqlUnitOfWork(session),
+                first.id,
+                action,
+                actor="staff:9001",
+                rules=RULES,
+                now=IMPORTED,
+                reason=reason,
+            )
+        assert done.outcome is RefundOutcome.DONE
+    path = write(
+        tmp_path / FILE,
+        line("KM-5201", "processing", provider_ref="R5201"),
+        line("KM-5201", "failed", provider_ref="R5201", reason="账户异常"),
+    )
+    report, _ = await run(session_factory, path)
+    assert counts(report) == (2, 0, 2, 0, 0)  # staff had reported both already
+    await started_again(session_factory, first.id, IMPORTED + timedelta(hours=1))
+    queued = await outbox(session_factory)
+
+    report, _ = await run(session_factory, path, now=IMPORTED + timedelta(hours=2))
+
+    assert counts(report) == (2, 0, 0, 2, 0)  # about the first try: skipped, not applied
+    current = await refund(session_factory, "KM-5201")
+    assert (current.status, current.attempt) == (RefundStatus.REQUESTED, 2)
+    assert await outbox(session_factory) == queued
+
+
 async def test_the_same_file_after_a_re_initiation_changes_nothing(
     session_factory: Factory, tmp_path: Path
 ) -> None:

@@ -157,18 +157,26 @@ def reason_keyboard(t: Translator, refund_id: int, attempt: int) -> InlineKeyboa
     return builder.as_markup()
 
 
-def who_text(actor: str, names: Mapping[int, str]) -> str:
+def who_text(t: Translator, actor: str, names: Mapping[int, str]) -> str:
+    """Who did it, as staff would say it: a colleague's name, the wallet, an import file."""
     found = staff_id(actor)
-    if found is None:
-        return actor
-    return names.get(found) or str(found)
+    if found is not None:
+        return names.get(found) or str(found)
+    kind, _, detail = actor.partition(":")
+    if kind == "gateway":
+        return t("staff-refund-actor-wallet")
+    if kind == "import":
+        return t("staff-refund-actor-import", file=detail)
+    if kind == "tg":
+        return t("staff-refund-actor-shopper")
+    return actor
 
 
 def _event_line(t: Translator, event: RefundEvent, tz: tzinfo, names: Mapping[int, str]) -> str:
     args: dict[str, str | int] = {
         "time": t.datetime(event.at, tz),
         "action": t(f"staff-refund-action-{event.action}"),
-        "who": who_text(event.actor, names),
+        "who": who_text(t, event.actor, names),
     }
     if event.note:
         return t("staff-refund-line-event-note", note=event.note, **args)
@@ -282,7 +290,7 @@ async def outcome_text(
     if result.outcome is DeskOutcome.DONE:
         return t(f"staff-refund-done-{action}", id=refund.id, attempt=refund.attempt), False
     if result.outcome is DeskOutcome.ALREADY and result.event is not None:
-        who = await _done_by(bot, chat_id, result.event, presser)
+        who = await _done_by(t, bot, chat_id, result.event, presser)
         when = t.datetime(result.event.at, tz)
         action_text = t(f"staff-refund-action-{action}")
         return t(
@@ -295,13 +303,15 @@ async def outcome_text(
     return t("staff-refund-not-allowed", id=refund.id, status=status, action=action_text), True
 
 
-async def _done_by(bot: Bot, chat_id: int, event: RefundEvent, presser: User) -> str:
+async def _done_by(
+    t: Translator, bot: Bot, chat_id: int, event: RefundEvent, presser: User
+) -> str:
     done_by = staff_id(event.actor)
     if done_by == presser.id:
         return presser.first_name
     if done_by is not None:
         return await staff_name(bot, chat_id, done_by)
-    return event.actor
+    return who_text(t, event.actor, {})
 
 
 async def _set_buttons(

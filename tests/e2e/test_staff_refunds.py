@@ -414,6 +414,9 @@ async def test_a_balance_refund_needs_nothing_from_staff(desk: Desk) -> None:
     await desk.li.send(f"/refund {refund_id} failed 账户异常")
     assert desk.li.last_text() == notice
     assert [e[0] for e in await desk.events()] == ["succeed"]
+    await desk.li.send(f"/refund {refund_id}")
+    card = desk.li.last_text()
+    assert "店铺余额(自动)" in card and "gateway" not in card
 
 
 async def test_a_button_from_before_a_re_initiation_does_not_move_the_new_try(desk: Desk) -> None:

@@ -63,3 +63,6 @@ staff-refund-verbs-submit = submitted
 staff-refund-verbs-succeed = succeeded arrived
 staff-refund-verbs-fail = failed
 staff-refund-verbs-reinitiate = reinitiate
+staff-refund-actor-wallet = the shop wallet (automatic)
+staff-refund-actor-import = reconciliation file {$file}
+staff-refund-actor-shopper = the customer

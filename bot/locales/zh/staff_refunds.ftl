@@ -63,3 +63,6 @@ staff-refund-verbs-submit = 已提交 提交
 staff-refund-verbs-succeed = 已到账 到账 成功
 staff-refund-verbs-fail = 失败
 staff-refund-verbs-reinitiate = 重新发起
+staff-refund-actor-wallet = 店铺余额(自动)
+staff-refund-actor-import = 对账文件 {$file}
+staff-refund-actor-shopper = 顾客

@@ -69,7 +69,11 @@ async def refund_failed(
     payload = message.payload
     reason = payload.get("reason")
     rendered = failed_push(
-        t, _id(payload), reason=str(reason) if reason else None, **_common(payload)
+        t,
+        _id(payload),
+        reason=str(reason) if reason else None,
+        attempt=int(payload.get("attempt") or 1),
+        **_common(payload),
     )
     return await _send(notifier, chat_id, rendered)
 

@@ -516,13 +516,21 @@ async def answer_arrival(
 
 
 async def ask_staff_to_reinitiate(
-    uow: UnitOfWork, customer_id: int, refund_id: int, *, actor: str, now: datetime
+    uow: UnitOfWork,
+    customer_id: int,
+    refund_id: int,
+    *,
+    actor: str,
+    now: datetime,
+    attempt: int | None = None,
 ) -> ArrivalResult:
     """A failed refund's one next step for the shopper: staff are asked at once (once per try)."""
     async with uow:
         refund = await uow.refunds.get(refund_id)
         if refund is None or refund.customer_id != customer_id:
             return ArrivalResult(ArrivalOutcome.NOT_FOUND)
+        if attempt is not None and attempt != refund.attempt:
+            return ArrivalResult(ArrivalOutcome.STALE, refund)  # a button of an earlier try
         if refund.status is RefundStatus.SUCCEEDED:
             return ArrivalResult(ArrivalOutcome.ALREADY_ARRIVED, refund)
         # Failed in our records, or the shopper's bill says 退款失败 before the provider's

@@ -229,7 +229,9 @@ def guidance_view(t: Translator, refund: Refund, follow_up_at: datetime, tz: tzi
         follow_up=t.datetime(follow_up_at, tz),
         **_facts(t, refund),
     )
-    return text, _keyboard(t, refund.id, RefundAction.ASK_STAFF, RefundAction.OPEN)
+    return text, _keyboard(
+        t, refund.id, RefundAction.ASK_STAFF, RefundAction.OPEN, attempt=refund.attempt
+    )
 
 
 def already_arrived_view(t: Translator, refund: Refund, tz: tzinfo) -> Rendered:
@@ -249,7 +251,7 @@ def failed_view(t: Translator, refund: Refund) -> Rendered:
         reason=failure_reason(t, refund.failure_reason),
         **_facts(t, refund),
     )
-    return text, _keyboard(t, refund.id, RefundAction.ASK_STAFF)
+    return text, _keyboard(t, refund.id, RefundAction.ASK_STAFF, attempt=refund.attempt)
 
 
 def asked_staff_view(t: Translator, refund: Refund) -> Rendered:
@@ -316,6 +318,7 @@ def failed_push(
     amount_fen: int,
     channel: PaymentChannel,
     reason: str | None,
+    attempt: int | None = None,
 ) -> Rendered:
     text = t(
         "push-refund-failed",
@@ -324,7 +327,7 @@ def failed_push(
         channel=_channel(t, channel),
         reason=failure_reason(t, reason),
     )
-    return text, _keyboard(t, refund_id, RefundAction.ASK_STAFF)
+    return text, _keyboard(t, refund_id, RefundAction.ASK_STAFF, attempt=attempt)
 
 
 def arrival_check_push(t: Translator, refund: Refund) -> Rendered:

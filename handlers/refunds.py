@@ -134,14 +134,6 @@ async def on_arrival(
         now=clock.now(),
         attempt=callback_data.attempt,
     )
-    if result.outcome is ArrivalOutcome.STALE and result.refund is not None:
-        # Answering an old try's question: show where the refund stands now instead.
-        found = await shopper_refund(uow, customer.id, result.refund.id)
-        if found is not None:
-            await answer(query, i18n("refund-stale-question"))
-            refund, events = found
-            await show(query, *refund_detail_view(i18n, refund, events, rules.tz, clock.now()))
-            return
     await _reply(query, result, uow=uow, clock=clock, i18n=i18n, rules=rules)
 
 
@@ -162,6 +154,7 @@ async def on_ask_staff(
         callback_data.refund_id,
         actor=shopper(query.from_user.id),
         now=clock.now(),
+        attempt=callback_data.attempt,
     )
     if result.outcome is ArrivalOutcome.ASKED and result.refund is not None:
         await answer(query)
@@ -183,6 +176,14 @@ async def _reply(
     if result.outcome is ArrivalOutcome.NOT_FOUND or refund is None:
         await _refuse(query, uow, clock, i18n)
         return
+    if result.outcome is ArrivalOutcome.STALE:
+        # A button of a try staff have started again since: show where the refund stands now.
+        found = await shopper_refund(uow, refund.customer_id, refund.id)
+        if found is not None:
+            await answer(query, i18n("refund-stale-question"))
+            now_refund, events = found
+            await show(query, *refund_detail_view(i18n, now_refund, events, rules.tz, clock.now()))
+            return
     await answer(query)
     await show(query, *_outcome_view(i18n, result.outcome, refund, result, rules))
 

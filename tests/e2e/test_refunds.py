@@ -519,11 +519,27 @@ async def test_answering_an_old_tries_question_shows_the_refund_now_and_records_
 
     await user.press("✅ 已到账", check)
 
-    assert user.toasts()[-1] == "那条消息问的是上一次的退款,这里是现在的进度。"
+    assert user.toasts()[-1] == "那条消息说的是上一次的退款,这里是现在的进度。"
     shown = tg.message(1001, check.message_id)
     assert shown is not None and "第 2 次发起" in shown.content
     after = await refund(shop, pending.id)
     assert (after.attempt, after.shopper_confirmed_at) == (2, None)
+
+
+async def test_asking_staff_from_an_old_tries_message_asks_nothing(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    pending = await cancelled(shop, "KM-OLD2")
+    user = await linked_user(shop, tg)
+    await change(shop, pending.id, RefundAction.FAIL, reason="账户异常")
+    await deliver(shop, tg)
+    failed = message_starting(user, "❌")
+    await change(shop, pending.id, RefundAction.REINITIATE)
+
+    await user.press("🙋 请客服重新发起", failed)
+
+    assert user.toasts()[-1] == "那条消息说的是上一次的退款,这里是现在的进度。"
+    assert await outbox(shop, "staff.refund_followup") == []
 
 
 async def test_unlinked_shopper_is_told_to_link_first(shop: Shop, tg: FakeTelegram) -> None:

@@ -53,4 +53,4 @@ push-refund-failed =
     ❌ The refund of {$amount} for order {$order_no} to your {$channel} failed: {$reason}
     What happens next: staff will start the refund again, and you will be told when it goes out. You can also press the button below to ask them.
 push-refund-arrival-check = 💰 {$amount} should have reached your {$channel} by now (order {$order_no}). Has it arrived?
-refund-stale-question = That question was about an earlier try; here is where the refund stands now.
+refund-stale-question = That message was about an earlier try; here is where the refund stands now.

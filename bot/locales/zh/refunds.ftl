@@ -53,4 +53,4 @@ push-refund-failed =
     ❌ 订单 {$order_no} 的退款 {$amount} 退回{$channel}失败:{$reason}
     接下来:客服会为您重新发起退款,重新发出时会通知您。也可以点下方按钮请客服尽快处理。
 push-refund-arrival-check = 💰 {$amount} 应已退回您的{$channel},请问到账了吗?(订单 {$order_no})
-refund-stale-question = 那条消息问的是上一次的退款,这里是现在的进度。
+refund-stale-question = 那条消息说的是上一次的退款,这里是现在的进度。

@@ -327,11 +327,13 @@ async def _set_buttons(
 
 
 async def _follow_pressed(
-    bot: Bot, t: Translator, query: CallbackQuery, result: DeskResult
+    bot: Bot, t: Translator, query: CallbackQuery, result: DeskResult, attempt: int
 ) -> None:
     """A press on a reply or a copy (or one that changed nothing) gets today's buttons.
 
-    The card itself is re-rendered by the notifier after each change.
+    The card itself is re-rendered by the notifier after each change. A reply whose text no
+    longer describes the refund (the try it was about was started again) loses its buttons
+    instead: the card is where that refund is handled from then on.
     """
     message = query.message
     if message is None or result.card is None:
@@ -339,7 +341,9 @@ async def _follow_pressed(
     card = result.card
     if message.message_id == card.message_id and result.outcome is DeskOutcome.DONE:
         return
-    await _set_buttons(bot, message.chat.id, message.message_id, refund_keyboard(t, card.refund))
+    stale = attempt != card.refund.attempt and message.message_id != card.message_id
+    markup = None if stale else refund_keyboard(t, card.refund)
+    await _set_buttons(bot, message.chat.id, message.message_id, markup)
 
 
 def _staff_t(translations: Translations) -> Translator:
@@ -434,7 +438,7 @@ async def _report(
         t, result, action, bot=bot, chat_id=chat_id, presser=query.from_user, tz=rules.tz
     )
     await answer(query, text, alert=alert)
-    await _follow_pressed(bot, t, query, result)
+    await _follow_pressed(bot, t, query, result, attempt)
 
 
 async def back(
@@ -501,7 +505,7 @@ async def ask_reason(
             t, result, Change.FAIL, bot=bot, chat_id=chat_id, presser=user, tz=rules.tz
         )
         await answer(query, text, alert=alert)
-        await _follow_pressed(bot, t, query, result)
+        await _follow_pressed(bot, t, query, result, callback_data.attempt)
         return
     await answer(query, t("staff-refund-toast-pick-reason"))
     chat_id = message.chat.id

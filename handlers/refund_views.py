@@ -255,7 +255,10 @@ def failed_view(t: Translator, refund: Refund) -> Rendered:
 
 
 def asked_staff_view(t: Translator, refund: Refund) -> Rendered:
-    return t("refund-asked-staff", **_facts(t, refund)), _keyboard(t, refund.id, RefundAction.OPEN)
+    # Failed in our records: staff start it again. Still open here (the shopper's bill says
+    # it failed): staff check with the provider first, and promise no more than that.
+    key = "refund-asked-staff" if refund.status is RefundStatus.FAILED else "refund-asked-check"
+    return t(key, **_facts(t, refund)), _keyboard(t, refund.id, RefundAction.OPEN)
 
 
 def not_failed_view(

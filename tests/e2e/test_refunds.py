@@ -387,7 +387,7 @@ async def test_arrival_check_not_yet_gives_guidance_and_queues_a_follow_up(
     # The bill says 退款失败 before the provider's file reached the shop: staff are asked
     # now, not in 24 hours, and a second press asks nothing more.
     await user.press("🙋 请客服重新发起")
-    assert "已请客服为您重新发起订单 KM-N 的退款 ¥30.00" in user.last_text()
+    assert "已请客服向微信核实订单 KM-N 的退款 ¥30.00" in user.last_text()
     await user.press("🙋 请客服重新发起") if "🙋 请客服重新发起" in user.buttons() else None
     rows = await outbox(shop, "staff.refund_followup")
     assert sorted(r.dedupe_key.split(":")[0] for r in rows) == ["refund-asked", "refund-followup"]

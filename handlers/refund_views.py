@@ -34,9 +34,11 @@ def is_late(refund: Refund, now: datetime, tz: tzinfo) -> bool:
 
 
 def asked_or_late(refund: Refund, now: datetime, tz: tzinfo) -> bool:
-    """Whether "has it arrived?" is a fair question: it was asked, or the last day is over."""
-    asked = refund.status is RefundStatus.PROCESSING and refund.arrival_asked_at is not None
-    return asked or is_late(refund, now, tz)
+    """Whether "has it arrived?" is a fair question: the money was sent, and the shopper was
+    asked or its last day is over. (Never sent: staff were alerted; the bill shows nothing.)"""
+    if refund.status is not RefundStatus.PROCESSING:
+        return False
+    return refund.arrival_asked_at is not None or is_late(refund, now, tz)
 
 
 def next_step(refund: Refund, now: datetime, tz: tzinfo) -> RefundAction:

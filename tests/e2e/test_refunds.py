@@ -542,6 +542,19 @@ async def test_asking_staff_from_an_old_tries_message_asks_nothing(
     assert await outbox(shop, "staff.refund_followup") == []
 
 
+async def test_a_refund_never_sent_offers_no_bill_advice_after_its_date(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await cancelled(shop, "KM-LATE")
+    user = await linked_user(shop, tg)
+    shop.clock.advance(days=7)  # past the last expected day; staff never submitted it
+
+    await user.send("/refunds")
+
+    assert "已过预计时间" in user.last_text()
+    assert user.buttons() == ["🔎 查看详情 · KM-LATE"]
+
+
 async def test_unlinked_shopper_is_told_to_link_first(shop: Shop, tg: FakeTelegram) -> None:
     user = tg.user(1002)
     await user.send("/refunds")

@@ -20,6 +20,7 @@ again changes nothing.
 from __future__ import annotations
 
 import errno
+import json
 import math
 import os
 from collections.abc import Iterator
@@ -87,6 +88,7 @@ REASON_KEYS = (
     "no-identifier",
     "expected-text",
     "expected-integer",
+    "expected-fen",
     "bad-refund-id",
     "text-too-long",
     "negative-amount",
@@ -189,7 +191,10 @@ def _integer(data: dict[str, Any], name: str) -> int | None:
         return None
     # JSON true is an int to Python, and 600.0 (read as a Decimal) is no count of fen.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RowError(Problem("expected-integer", {"field": name, "value": show(value)}))
+        # Quoted, so that "5" is not mistaken for the number 5 it looks like.
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else show(value)
+        key = "expected-fen" if name == "amount_fen" else "expected-integer"
+        raise RowError(Problem(key, {"field": name, "value": shown}))
     return value
 
 

@@ -606,6 +606,23 @@ async def test_bad_lines_are_reported_and_the_good_ones_still_applied(
     assert arrived == ["KM-6001"]
 
 
+async def test_a_number_written_as_text_is_shown_quoted_with_the_hint_that_fits(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    await cancelled(session_factory, "KM-7101")
+    path = write(
+        tmp_path / FILE,
+        {"refund_id": "5", "status": "succeeded"},
+        line("KM-7101", "succeeded", amount_fen="600"),
+    )
+    _, err = await run(session_factory, path)
+    assert err == [
+        'line 1: refund_id is "5"; it must be a whole number, written without quotes.',
+        'line 2: amount_fen is "600"; it must be a whole number (amount_fen is in fen: '
+        "¥6.00 is 600).",
+    ]
+
+
 async def test_a_line_whose_numbers_name_two_refunds_is_refused(
     session_factory: Factory, tmp_path: Path
 ) -> None:

@@ -112,6 +112,13 @@ async def check_before_send() -> None:
 
 
 @dataclass(eq=False)
+class Sending:
+    """One send in the per-second budget: when it went, then when its call ended."""
+
+    at: datetime
+
+
+@dataclass(eq=False)
 class StaffSlot:
     """One send to the staff group: booked, then sent, then over.
 
@@ -150,7 +157,7 @@ class FloodGate(BaseRequestMiddleware):
         self._open = asyncio.Event()
         self._open.set()
         self._paused_until: datetime | None = None
-        self._sent: deque[datetime] = deque(maxlen=per_second)
+        self._sent: deque[Sending] = deque(maxlen=per_second)
         self._budget = asyncio.Lock()
         #: Staff-group sends in booking order: the recent ones, the ones under way, the waiting.
         self._staff: list[StaffSlot] = []
@@ -199,15 +206,26 @@ class FloodGate(BaseRequestMiddleware):
         """One try. Each try to the staff group takes a slot, a refused one too: counting a
         try Telegram may not have counted only makes the group's pace a little slower."""
         if not to_staff:
-            await self._ready(sending)
-            return await make_request(bot, method)
+            entry = await self._ready(sending)
+            try:
+                return await make_request(bot, method)
+            finally:
+                self._over(entry)
         slot = await self._staff_slot()
+        entry = None
         try:
-            await self._ready(sending)
+            entry = await self._ready(sending)
             slot.at, slot.sent = max(slot.at, self._now()), True
             return await make_request(bot, method)
         finally:
+            self._over(entry)
             self._staff_over(slot)
+
+    def _over(self, entry: Sending | None) -> None:
+        # Counted from when Telegram had it: the next second's sends then cannot reach it
+        # less than a second after this one, however long this request took on the way.
+        if entry is not None:
+            entry.at = max(entry.at, self._now())
 
     def _now(self) -> datetime:
         return max(self.clock.now(), self._slept_until)
@@ -248,30 +266,31 @@ class FloodGate(BaseRequestMiddleware):
             return
         slot.at, slot.done = max(slot.at, self._now()), True
 
-    async def _ready(self, sending: bool) -> None:
+    async def _ready(self, sending: bool) -> Sending | None:
         """Wait until the gate is open and (for sends) a slot in this second is free."""
         while True:
             await self._open.wait()
             await check_before_send()
             if not sending:
                 if self._open.is_set():
-                    return
+                    return None
                 continue
             async with self._budget:
                 now = self._now()
                 at = now
                 if self._sent:
-                    at = max(at, self._sent[-1])
+                    at = max(at, self._sent[-1].at)
                 if len(self._sent) == self.per_second:
-                    at = max(at, self._sent[0] + SECOND)
+                    at = max(at, self._sent[0].at + SECOND)
                 if at > now:
                     await self.sleep((at - now).total_seconds())
                     self._slept_until = max(self._slept_until, at)
                 # A pause that began while this call slept holds it back too; nothing may
                 # await between this check and the request.
                 if self._open.is_set():
-                    self._sent.append(max(at, self.clock.now()))
-                    return
+                    entry = Sending(max(at, self.clock.now()))
+                    self._sent.append(entry)
+                    return entry
 
     async def pause(self, seconds: float) -> None:
         """Close the gate for ``seconds`` (or join, and perhaps lengthen, a pause under way)."""

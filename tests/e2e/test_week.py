@@ -386,7 +386,8 @@ async def _check(week: Week) -> str:
     return (
         f"week: {week.orders} orders, {len(refunds)} refunds, faults {dict(week.faults)}; "
         f"notifications expected {len(expected)}, delivered {len(delivered)}, "
-        f"unreachable {len(unreachable)}, superseded {statuses['skipped']}, "
+        f"unreachable {len(unreachable)}, superseded {statuses['skipped']} "
+        f"{dict(Counter((r.kind, r.last_error) for r in rows if r.status == 'skipped'))}, "
         f"held overnight {len(held)}, "
         f"duplicates 0; by kind {dict(Counter(r.kind for r in delivered))}; "
         f"busiest second {busiest_second}/{settings.global_messages_per_second}, "

@@ -531,7 +531,9 @@ class _Applier:
             async with self.factory() as session, SqlUnitOfWork(session) as uow:
                 await self._hold_write_lock(session)
                 result = await self.apply(uow, row)
-                if result.outcome == "changed":
+                # An unchanged line may still record the provider's reference; a bad one
+                # wrote nothing.
+                if result.outcome != "bad":
                     await uow.commit()
         except (IntegrityError, DataError) as error:
             detail = str(getattr(error, "orig", None) or error).splitlines()

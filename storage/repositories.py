@@ -1022,9 +1022,11 @@ async def upsert_many(session: AsyncSession, records: Sequence[OrderRecord], now
     orders: dict[str, tuple[OrderRecord, str | None]] = {}
     for record in records:
         c, p, o = record.customer, record.product, record.order
-        customers[c.code] = {"name": c.name, "phone": _phone(c.phone)}
-        if c.timezone:  # absent keeps what the shop knew
-            customers[c.code]["timezone"] = c.timezone
+        # Later lines win, except that a line without a timezone keeps the one known.
+        customer = customers.setdefault(c.code, {})
+        customer.update(name=c.name, phone=_phone(c.phone))
+        if c.timezone:
+            customer["timezone"] = c.timezone
         products[p.sku] = {"name": p.name, "kind": p.kind.value, "price_fen": p.price_fen}
         coupon = record.coupon
         if coupon is not None:

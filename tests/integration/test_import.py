@@ -365,15 +365,20 @@ async def test_a_customers_timezone_is_kept_for_quiet_hours_and_a_bad_one_is_ref
         'line 3: customer.timezone "Mars/Olympus" is not a timezone name; use one like '
         "Asia/Shanghai or Europe/Berlin."
     ]
-    # A later line without the field keeps what the shop knew.
+    # A later line without the field keeps what the shop knew: in another file, or further
+    # down the same batch.
     write(tmp_path / "again.jsonl", pending("KM-0005", "C0002"))
     await run(session_factory, tmp_path / "again.jsonl")
+    later = pending("KM-0006", "C0004")
+    later["customer"] = later["customer"] | {"timezone": "Asia/Tokyo"}
+    write(tmp_path / "batch.jsonl", later, pending("KM-0007", "C0004"))
+    await run(session_factory, tmp_path / "batch.jsonl")
     async with session_factory() as session:
         zones = {
             code: zone
             for code, zone in await session.execute(select(CustomerRow.code, CustomerRow.timezone))
         }
-    assert zones == {"C0002": "Europe/Berlin", "C0004": None}
+    assert zones == {"C0002": "Europe/Berlin", "C0004": "Asia/Tokyo"}
 
 
 async def test_reimport_updates_an_order_that_moved_on(

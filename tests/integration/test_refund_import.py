@@ -20,6 +20,7 @@ from bot.refund_import import (
     SKIP_KEYS,
     FileNotTextError,
     RefundImportReport,
+    _Applier,
     check_file,
     import_refund_statuses,
     parse_line,
@@ -381,8 +382,12 @@ async def started_again(factory: Factory, refund_id: int, now: datetime) -> Refu
     return again.refund
 
 
+@pytest.mark.parametrize("one_line_at_a_time", [False, True])
 async def test_a_reference_for_what_staff_already_reported_is_kept_for_later_imports(
-    session_factory: Factory, tmp_path: Path
+    session_factory: Factory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_line_at_a_time: bool,
 ) -> None:
     first = await cancelled(session_factory, "KM-5201")
     for action, reason in ((RefundAction.SUBMIT, None), (RefundAction.FAIL, "账户异常")):
@@ -402,7 +407,15 @@ async def test_a_reference_for_what_staff_already_reported_is_kept_for_later_imp
         line("KM-5201", "processing", provider_ref="R5201"),
         line("KM-5201", "failed", provider_ref="R5201", reason="账户异常"),
     )
+    if one_line_at_a_time:
+        # A database error in the batch (a concurrent write on PostgreSQL, say) makes the
+        # import redo it line by line: an unchanged line's reference must still be kept.
+        async def failing_batch(self: Any, rows: list[Any]) -> list[Any]:
+            return [await self.one(row) for row in rows]
+
+        monkeypatch.setattr(_Applier, "batch", failing_batch)
     report, _ = await run(session_factory, path)
+    monkeypatch.undo()
     assert counts(report) == (2, 0, 2, 0, 0)  # staff had reported both already
     await started_again(session_factory, first.id, IMPORTED + timedelta(hours=1))
     queued = await outbox(session_factory)

@@ -115,9 +115,15 @@ def refund_facts(refund: Refund) -> dict[str, object]:
 async def pressed_before(
     uow: UnitOfWork, refund: Refund, action: RefundAction, attempt: int | None
 ) -> RefundEvent | None:
-    """The event that already did ``action`` to the try ``attempt`` (default: the current)."""
+    """The event that already did ``action`` to the try ``attempt`` (default: the current).
+
+    A button of an earlier try finds nothing, and is refused with the refund's state now;
+    except "re-initiate", whose earlier try is the one it started again.
+    """
     if attempt is None or attempt == refund.attempt:
         return await earlier_event(uow, refund, action)
+    if action is not RefundAction.REINITIATE:
+        return None
     return await uow.refunds.event(action_key(action, refund.id, attempt))
 
 

@@ -429,7 +429,11 @@ async def test_a_button_from_before_a_re_initiation_does_not_move_the_new_try(de
     refund = await desk.refund()
     assert (refund.status, refund.attempt) == (RefundStatus.REQUESTED.value, 2)
     assert [e[0] for e in await desk.events()] == ["submit", "fail", "reinitiate"]
-    assert desk.li.alerts(), "the presser is told why nothing happened"
+    assert desk.li.alerts()[-1] == f"退款 #{refund_id} 当前状态为「待提交」,不能标记为「已到账」。"
+    # "Submitted" from the first try: done then, not now; the presser is told the state now.
+    old = StaffRefundCb(action=RefundAction.SUBMITTED, refund_id=refund_id, attempt=1).pack()
+    await desk.li.press_data(old, desk.card())
+    assert desk.li.alerts()[-1] == f"退款 #{refund_id} 当前状态为「待提交」,不能标记为「已提交」。"
     # The alert about the failed first try keeps its text and loses its buttons.
     [alert] = [m for m in desk.group.messages() if m.content.startswith(f"❌ 退款 #{refund_id}(")]
     await desk.li.press(REINITIATE, alert)

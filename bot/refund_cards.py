@@ -79,12 +79,15 @@ async def refund_failed(
     """The provider refused it: why, what comes next, and the way to start it again."""
     card = await _card(notifier, message)
     reason = str(message.payload.get("reason") or card.refund.failure_reason or "")
+    # Held back (the group's minute was full) past a re-initiation: still worth saying, but
+    # the buttons belong to the card now, not to news about an earlier try.
+    current = card.refund.attempt == int(message.payload.get("attempt", card.refund.attempt))
     return Sent(
         await notifier.send_text(
             chat_id,
             failed_text(t, card.refund, reason),
             reply_to=card.message_id,
-            reply_markup=refund_keyboard(t, card.refund),
+            reply_markup=refund_keyboard(t, card.refund) if current else None,
         )
     )
 

@@ -24,7 +24,7 @@ from bot.i18n import Translations
 from domain.orders import PaymentChannel, Refund, RefundStatus
 from domain.ports import FixedClock, RefundEvent
 from domain.refund_desk import RefundCard
-from domain.refunds import FollowUp, ask_staff_to_reinitiate
+from domain.refunds import FollowUp, ask_staff_to_reinitiate, change_refund
 from domain.refunds import RefundAction as ChangeAction
 from handlers.callbacks import RefundAction, StaffRefundCb
 from handlers.staff_refunds import (
@@ -439,6 +439,29 @@ async def test_a_button_from_before_a_re_initiation_does_not_move_the_new_try(de
     await desk.li.press(REINITIATE, alert)
     pressed = desk.tg.message(STAFF_CHAT, alert.message_id)
     assert pressed is not None and pressed.buttons == []
+
+
+async def test_a_failure_alert_sent_after_the_refund_was_started_again_has_no_buttons(
+    desk: Desk,
+) -> None:
+    refund_id = await desk.cancel("KM-2002")
+    await desk.deliver()
+    async with desk.shop.session() as uow:
+        for action, reason in ((ChangeAction.FAIL, "账户异常"), (ChangeAction.REINITIATE, None)):
+            await change_refund(
+                uow,
+                refund_id,
+                action,
+                actor="staff:9002",
+                rules=desk.shop.runtime.rules,
+                now=desk.shop.clock.now(),
+                reason=reason,
+            )
+    await desk.deliver()  # the alert goes out only now, after the re-initiation
+
+    [alert] = [m for m in desk.group.messages() if m.content.startswith(f"❌ 退款 #{refund_id}(")]
+    assert alert.buttons == []
+    assert desk.card().buttons == [SUBMITTED, ARRIVED, FAILED]
 
 
 # --------------------------------------------------------------------------- follow-ups

@@ -33,6 +33,7 @@ from domain.orders import OrderStatus, PaymentChannel, ProductKind, RefundStatus
 from domain.ports import FixedClock
 from domain.refunds import RefundAction, answer_arrival, change_refund
 from domain.review import ApplyOutcome, Verdict, file_ticket, review_ticket
+from domain.schedule import quiet_until
 from domain.shopper import cancel_order
 from domain.tickets import TicketReason
 from storage.tables import CustomerRow, OutboxRow, RefundRow
@@ -379,7 +380,9 @@ async def _check(week: Week) -> str:
         and not time(8) <= r.created_at.astimezone(SHANGHAI).time() < time(22)
     ]
     assert held, "the week made no push at night: quiet hours were not exercised"
-    assert all(r.sent_at and time(8) <= r.sent_at.astimezone(SHANGHAI).time() for r in held)
+    for row in held:
+        assert row.sent_at is not None
+        assert row.sent_at >= quiet_until(row.created_at, SHANGHAI), row.dedupe_key
 
     busiest_second, busiest_staff_minute, min_gap = _check_timing(week)
     settings = week.runtime.settings

@@ -29,7 +29,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -116,6 +116,7 @@ class Sending:
     """One send in the per-second budget: when it went, then when its call ended."""
 
     at: datetime
+    done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass(eq=False)
@@ -226,6 +227,7 @@ class FloodGate(BaseRequestMiddleware):
         # less than a second after this one, however long this request took on the way.
         if entry is not None:
             entry.at = max(entry.at, self._now())
+            entry.done.set()
 
     def _now(self) -> datetime:
         return max(self.clock.now(), self._slept_until)
@@ -276,6 +278,11 @@ class FloodGate(BaseRequestMiddleware):
                     return None
                 continue
             async with self._budget:
+                oldest = self._sent[0] if len(self._sent) == self.per_second else None
+                if oldest is not None and not oldest.done.is_set():
+                    # Its second counts from its answer, not yet known: wait for it rather
+                    # than guess (every request ends, at worst by the session's timeout).
+                    await oldest.done.wait()
                 now = self._now()
                 at = now
                 if self._sent:

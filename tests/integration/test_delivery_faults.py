@@ -152,6 +152,36 @@ async def test_sends_are_booked_per_second_even_on_a_clock_that_does_not_move() 
     assert len(slept) == 2  # answers to presses do not spend the sending budget
 
 
+async def test_a_second_counts_from_the_answer_of_a_send_still_on_its_way() -> None:
+    clock = FixedClock(NOW)
+    gate = FloodGate(clock, virtual(clock), per_second=2)
+    answered = asyncio.Event()
+    reached: list[datetime] = []
+
+    async def slow(_bot: Any, _method: Any) -> Any:
+        reached.append(clock.now())
+        await answered.wait()
+        return SimpleNamespace(ok=True)
+
+    async def fast(_bot: Any, _method: Any) -> Any:
+        reached.append(clock.now())
+        return SimpleNamespace(ok=True)
+
+    first = asyncio.create_task(gate(slow, None, message(1)))  # type: ignore[arg-type]
+    while not reached:  # the slow one is on its way before the next is booked
+        await asyncio.sleep(0)
+    await gate(fast, None, message(2))  # type: ignore[arg-type]
+    third = asyncio.create_task(gate(fast, None, message(3)))  # type: ignore[arg-type]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert len(reached) == 2  # the budget's oldest send has no answer yet: the third waits
+
+    clock.advance(seconds=3)  # the slow request is answered three seconds later
+    answered.set()
+    await asyncio.gather(first, third)
+    assert reached[2] >= NOW + timedelta(seconds=4)
+
+
 async def test_a_check_that_fails_after_the_wait_stops_the_call() -> None:
     clock = FixedClock(NOW)
     telegram = Telegram(clock)

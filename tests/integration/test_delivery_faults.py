@@ -156,10 +156,12 @@ async def test_a_second_counts_from_the_answer_of_a_send_still_on_its_way() -> N
     clock = FixedClock(NOW)
     gate = FloodGate(clock, virtual(clock), per_second=2)
     answered = asyncio.Event()
+    on_its_way = asyncio.Event()
     reached: list[datetime] = []
 
     async def slow(_bot: Any, _method: Any) -> Any:
         reached.append(clock.now())
+        on_its_way.set()
         await answered.wait()
         return SimpleNamespace(ok=True)
 
@@ -168,8 +170,7 @@ async def test_a_second_counts_from_the_answer_of_a_send_still_on_its_way() -> N
         return SimpleNamespace(ok=True)
 
     first = asyncio.create_task(gate(slow, None, message(1)))  # type: ignore[arg-type]
-    while not reached:  # the slow one is on its way before the next is booked
-        await asyncio.sleep(0)
+    await on_its_way.wait()  # the slow one is on its way before the next is booked
     await gate(fast, None, message(2))  # type: ignore[arg-type]
     third = asyncio.create_task(gate(fast, None, message(3)))  # type: ignore[arg-type]
     for _ in range(5):

@@ -56,7 +56,7 @@ from domain.schedule import quiet_until
 from domain.staff import card_key
 from domain.tickets import Evidence, TicketStatus
 from handlers.staff import edit_card, staff_name
-from handlers.staff_keyboards import card_view, decided_text, refund_notice
+from handlers.staff_keyboards import card_view, decided_text
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,6 @@ class Notifier:
         self.bot = bot
         #: Kinds rendered outside this module (refund pushes, reminders, the digest...).
         self.renderers = dict(renderers or {})
-        self.renderers.setdefault(DEAD_LETTER, Notifier._dead_letter)
         self.session_factory = session_factory
         self.settings = settings
         self.translations = translations
@@ -433,13 +432,11 @@ class Notifier:
                 "staff.ticket_new": self._ticket_card,
                 "staff.ticket_evidence": self._evidence,
                 "staff.ticket_withdrawn": self._withdrawn,
-                "staff.refund_requested": self._refund,
+                DEAD_LETTER: self._dead_letter,
             }
         else:
             chat_id, t = await self._customer(message)
             handlers = {"customer.ticket_decided": self._decided}
-        # A renderer given by the composition root replaces the built-in one of its kind
-        # (the refund card with its buttons replaces the plain refund notice).
         renderer = self.renderers.get(message.kind)
         if renderer is not None:
             return await renderer(self, chat_id, t, message)
@@ -467,19 +464,15 @@ class Notifier:
             if customer.unreachable_at is not None:
                 raise KnownUnreachable(f"since {customer.unreachable_at.isoformat()}")
             locale = await uow.prefs.locale(customer.telegram_id)
-            zone = await uow.prefs.timezone(customer.id)
         # Every customer row is a push (replies to a press are sent by the handler itself),
         # so none goes out in the shopper's night.
-        until = quiet_until(self.clock.now(), _zone(zone) or self.rules.tz)
+        until = quiet_until(self.clock.now(), _zone(customer.timezone) or self.rules.tz)
         if until is not None:
             raise Hold(until)
         return customer.telegram_id, self.translations.get(locale)
 
     async def _decided(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
         return Sent(await self._send_text(chat_id, decided_text(t, message.payload)))
-
-    async def _refund(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
-        return Sent(await self._send_text(chat_id, refund_notice(t, message.payload)))
 
     async def _view(self, ticket_id: int):  # type: ignore[no-untyped-def]
         async with self.session_factory() as session:

@@ -154,12 +154,14 @@ async def _arrival_checks(
 async def _ticket_alerts(
     uow: UnitOfWork, rules: ShopRules, now: datetime, report: PlanReport
 ) -> None:
+    # Tickets due after the next working day have more than 4 working hours left.
     horizon = rules.calendar.add_workdays(now.astimezone(rules.tz).date(), 1)
-    for ticket in await uow.tickets.open_queue(limit=TICKETS_PER_TICK):
-        if ticket.deadline > horizon:
-            break  # sorted by deadline: the rest have more than a working day left
-        row = ticket_alert(ticket, rules, now)
-        if row is not None and await uow.outbox.add(row, now):
+    tickets = await uow.tickets.open_queue(limit=TICKETS_PER_TICK, due_by=horizon)
+    rows = [row for t in tickets if (row := ticket_alert(t, rules, now)) is not None]
+    # Overdue tickets stay open until decided: look their alerts up once, not insert per tick.
+    done = await uow.outbox.existing([row.dedupe_key for row in rows])
+    for row in rows:
+        if row.dedupe_key not in done and await uow.outbox.add(row, now):
             if row.kind == "staff.ticket_overdue":
                 report.overdue += 1
             else:
@@ -174,7 +176,7 @@ async def _digest(
     if day is None:
         return
     key = f"digest:{day.isoformat()}"
-    if await uow.outbox.exists(key):
+    if await uow.outbox.existing([key]):
         return
     # A digest covers everything since the previous one, so days the bot was down are
     # counted in the first digest after it, not skipped and not sent as stale copies.
@@ -182,7 +184,7 @@ async def _digest(
     new, decided = await uow.tickets.counts_between(since, now)
     overdue = sum(
         1
-        for ticket in await uow.tickets.open_queue(limit=TICKETS_PER_TICK)
+        for ticket in await uow.tickets.open_queue(limit=TICKETS_PER_TICK, due_by=day)
         if hours_left(ticket.deadline, rules, now) <= 0
     )
     pending, failed = await uow.refunds.counts_pending()

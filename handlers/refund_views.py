@@ -8,7 +8,7 @@ means. The shopper's own "yes" is shown as theirs, never as the provider's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -263,24 +263,6 @@ def asked_staff_view(t: Translator, refund: Refund) -> Rendered:
     return t(key, **_facts(t, refund)), _keyboard(t, refund.id, RefundAction.OPEN)
 
 
-def not_failed_view(
-    t: Translator, refund: Refund, follow_up_at: datetime | None, tz: tzinfo
-) -> Rendered:
-    """Answer "ask staff" on a refund our records do not show as failed: say what we know."""
-    if follow_up_at is not None:
-        text = t(
-            "refund-not-failed-followed",
-            follow_up=t.datetime(follow_up_at, tz),
-            **_facts(t, refund),
-        )
-    else:
-        text = t("refund-not-failed", **_facts(t, refund))
-    return text, _keyboard(t, refund.id, RefundAction.OPEN)
-
-
-# --------------------------------------------------------------------------- pushes
-
-
 def submitted_push(
     t: Translator,
     refund_id: int,
@@ -340,8 +322,3 @@ def arrival_check_push(t: Translator, refund: Refund) -> Rendered:
     return text, _keyboard(
         t, refund.id, RefundAction.ARRIVED, RefundAction.NOT_YET, attempt=refund.attempt
     )
-
-
-def follow_up_time(refund: Refund, grace: timedelta) -> datetime | None:
-    """When staff look at a refund the shopper said had not arrived (None: they did not say)."""
-    return refund.shopper_not_yet_at + grace if refund.shopper_not_yet_at is not None else None

@@ -12,11 +12,10 @@ from aiogram.filters import Command, MagicData
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
-from domain.orders import Customer, Refund, RefundStatus
+from domain.orders import Customer, Refund
 from domain.policy import ShopRules
 from domain.ports import Clock, UnitOfWork
 from domain.refunds import (
-    FOLLOW_UP_GRACE,
     ArrivalOutcome,
     ArrivalResult,
     answer_arrival,
@@ -31,9 +30,7 @@ from handlers.refund_views import (
     already_arrived_view,
     asked_staff_view,
     failed_view,
-    follow_up_time,
     guidance_view,
-    not_failed_view,
     refund_detail_view,
     refunds_view,
     thanks_view,
@@ -156,10 +153,6 @@ async def on_ask_staff(
         now=clock.now(),
         attempt=callback_data.attempt,
     )
-    if result.outcome is ArrivalOutcome.ASKED and result.refund is not None:
-        await answer(query)
-        await show(query, *asked_staff_view(i18n, result.refund))
-        return
     await _reply(query, result, uow=uow, clock=clock, i18n=i18n, rules=rules)
 
 
@@ -179,11 +172,13 @@ async def _reply(
     if result.outcome is ArrivalOutcome.STALE:
         # A button of a try staff have started again since: show where the refund stands now.
         found = await shopper_refund(uow, refund.customer_id, refund.id)
-        if found is not None:
-            await answer(query, i18n("refund-stale-question"))
-            now_refund, events = found
-            await show(query, *refund_detail_view(i18n, now_refund, events, rules.tz, clock.now()))
+        if found is None:
+            await _refuse(query, uow, clock, i18n)
             return
+        await answer(query, i18n("refund-stale-question"))
+        now_refund, events = found
+        await show(query, *refund_detail_view(i18n, now_refund, events, rules.tz, clock.now()))
+        return
     await answer(query)
     await show(query, *_outcome_view(i18n, result.outcome, refund, result, rules))
 
@@ -201,9 +196,8 @@ def _outcome_view(
         return already_arrived_view(t, refund, rules.tz)
     if outcome is ArrivalOutcome.FAILED:
         return failed_view(t, refund)
-    if result.follow_up_at is not None:  # "not yet", just noted
-        return guidance_view(t, refund, result.follow_up_at, rules.tz)
-    # "Ask staff" for a refund that has not failed in our records.
-    if refund.status is RefundStatus.SUCCEEDED:
-        return already_arrived_view(t, refund, rules.tz)
-    return not_failed_view(t, refund, follow_up_time(refund, FOLLOW_UP_GRACE), rules.tz)
+    if outcome is ArrivalOutcome.ASKED:
+        return asked_staff_view(t, refund)
+    # "Not yet": answer_arrival always says when staff will look.
+    assert result.follow_up_at is not None
+    return guidance_view(t, refund, result.follow_up_at, rules.tz)

@@ -185,7 +185,8 @@ def _reply(
     return t("staff-alert-already", who=who, time=at, outcome=outcome), True
 
 
-def _staff_t(translations: Translations) -> Translator:
+def staff_translator(translations: Translations) -> Translator:
+    """The staff group reads the shop's default language, whoever presses."""
     return translations.get(None)
 
 
@@ -272,7 +273,7 @@ async def _decide(
     translations: Translations,
 ) -> None:
     """One decision from a button: the use case decides, every copy of the card follows."""
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     chat_id, pressed_id = _pressed(query)
     decision = await decide_ticket(
         uow,
@@ -356,7 +357,7 @@ async def reasons(
     translations: Translations,
 ) -> None:
     """Reject swaps the buttons for the reasons; Back swaps them back."""
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     card = await _card_for(
         query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
     )
@@ -392,7 +393,7 @@ async def open_card(
     translations: Translations,
 ) -> None:
     """A /queue button: post the ticket's card (with its buttons while it is open)."""
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     card = await _card_for(
         query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
     )
@@ -419,7 +420,7 @@ async def ask_note(
     state: FSMContext,
 ) -> None:
     """Other: the presser types the reason as a reply to the prompt; that reply is the note."""
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     card = await _card_for(
         query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
     )
@@ -466,7 +467,7 @@ async def reject_note(
     translations: Translations,
     state: FSMContext,
 ) -> None:
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     assert message.from_user is not None and message.text is not None
     prompts = dict((await state.get_data()).get(NOTE_PROMPTS, {}))
     replied = message.reply_to_message
@@ -522,7 +523,9 @@ async def queue(
     clock: Clock,
     translations: Translations,
 ) -> None:
-    text, markup = queue_view(_staff_t(translations), await open_tickets(uow), rules, clock.now())
+    text, markup = queue_view(
+        staff_translator(translations), await open_tickets(uow), rules, clock.now()
+    )
     await message.answer(text, reply_markup=markup)
 
 
@@ -536,7 +539,7 @@ async def ticket(
     clock: Clock,
     translations: Translations,
 ) -> None:
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     raw = (command.args or "").strip().removeprefix("#")
     # isdigit() also accepts "²"; only ASCII digits make a ticket number.
     if not re.fullmatch(r"[0-9]{1,10}", raw) or not 1 <= int(raw) <= 2**31 - 1:
@@ -569,7 +572,7 @@ async def order(
     clock: Clock,
     translations: Translations,
 ) -> None:
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     order_no = (command.args or "").strip()
     if not order_no or len(order_no) > 64:
         await message.reply(t("staff-order-usage"))
@@ -582,4 +585,4 @@ async def order(
 
 
 async def staff_only(message: Message, translations: Translations) -> None:
-    await message.reply(_staff_t(translations)("staff-only"))
+    await message.reply(staff_translator(translations)("staff-only"))

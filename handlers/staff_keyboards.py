@@ -232,16 +232,6 @@ def timeline_text(t: Translator, timeline: OrderTimeline, tz: tzinfo) -> str:
 # --------------------------------------------------------------------------- notices
 
 
-def refund_notice(t: Translator, payload: Mapping[str, Any]) -> str:
-    return t(
-        "staff-refund-requested",
-        order_no=str(payload["order_no"]),
-        amount=money(int(payload["amount_fen"])),
-        channel=t(f"channel-{payload['channel']}"),
-        latest=t.date(date.fromisoformat(str(payload["latest"]))),
-    )
-
-
 def decided_text(t: Translator, payload: Mapping[str, Any]) -> str:
     """The shopper's news of a staff decision, in the shopper's language."""
     order_no = str(payload["order_no"])

@@ -48,7 +48,7 @@ from domain.refunds import FollowUp
 from domain.refunds import RefundAction as Change
 from handlers.callbacks import Attempt, FailPreset, Id, RefundAction, StaffRefundCb
 from handlers.common import answer
-from handlers.staff import in_staff_chat, is_staff, staff_name
+from handlers.staff import in_staff_chat, is_staff, staff_name, staff_translator
 
 #: FSM data: failure-reason prompt message id → the refund it is for and the pressed message.
 REFUND_PROMPTS = "refund_prompts"
@@ -346,10 +346,6 @@ async def _follow_pressed(
     await _set_buttons(bot, message.chat.id, message.message_id, markup)
 
 
-def _staff_t(translations: Translations) -> Translator:
-    return translations.get(None)
-
-
 # --------------------------------------------------------------------------- presses
 
 
@@ -391,7 +387,7 @@ async def preset_reason(
     clock: Clock,
     translations: Translations,
 ) -> None:
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     await _report(
         query,
         callback_data.refund_id,
@@ -421,7 +417,7 @@ async def _report(
     clock: Clock,
     translations: Translations,
 ) -> None:
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     result = await report_refund(
         uow,
         refund_id=refund_id,
@@ -452,7 +448,7 @@ async def back(
     translations: Translations,
 ) -> None:
     """From the failure reasons back to the buttons that fit the refund now."""
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     result = await check_refund(
         uow,
         refund_id=callback_data.refund_id,
@@ -486,7 +482,7 @@ async def ask_reason(
     state: FSMContext,
 ) -> None:
     """Failed needs the reason the shopper will read: a preset on the card, or typed."""
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     refund_id = callback_data.refund_id
     user = query.from_user
     result = await check_refund(
@@ -558,7 +554,7 @@ async def reason_reply(
     translations: Translations,
     state: FSMContext,
 ) -> None:
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     assert message.from_user is not None and message.text is not None
     assert message.reply_to_message is not None  # _prompt_for matched a reply
     reason = clean_failure_reason(message.text)
@@ -648,7 +644,7 @@ async def refund_command(
     clock: Clock,
     translations: Translations,
 ) -> None:
-    t = _staff_t(translations)
+    t = staff_translator(translations)
     assert message.from_user is not None
     user = message.from_user
     parsed = parse_refund_args(command.args or "", refund_verbs(translations))

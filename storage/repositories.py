@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -856,11 +856,16 @@ class SqlOutbox:
             select(OutboxRow.message_id).where(OutboxRow.dedupe_key == dedupe_key)
         )
 
-    async def exists(self, dedupe_key: str) -> bool:
-        found = await self.session.scalar(
-            select(OutboxRow.id).where(OutboxRow.dedupe_key == dedupe_key)
-        )
-        return found is not None
+    async def existing(self, dedupe_keys: Sequence[str]) -> set[str]:
+        """Which of these occasions were queued already (one query for a planner tick)."""
+        found: set[str] = set()
+        for chunk in _chunks(list(dedupe_keys), IN_CHUNK):
+            found.update(
+                await self.session.scalars(
+                    select(OutboxRow.dedupe_key).where(OutboxRow.dedupe_key.in_(chunk))
+                )
+            )
+        return found
 
     async def last_created(self, kind: str) -> datetime | None:
         """When the latest row of ``kind`` was written (the previous digest, say)."""
@@ -910,12 +915,6 @@ class SqlPreferences:
     async def locale(self, telegram_id: int) -> str | None:
         return await self.session.scalar(
             select(UserPrefRow.locale).where(UserPrefRow.telegram_id == telegram_id)
-        )
-
-    async def timezone(self, customer_id: int) -> str | None:
-        """The shopper's own timezone (IANA name) when the shop knows it; else None."""
-        return await self.session.scalar(
-            select(CustomerRow.timezone).where(CustomerRow.id == customer_id)
         )
 
     async def set_locale(self, telegram_id: int, locale: str, now: datetime) -> None:
@@ -1194,10 +1193,12 @@ class SqlTicketRepository:
         )
         return new or 0, decided or 0
 
-    async def open_queue(self, *, limit: int = 20) -> list[Ticket]:
+    async def open_queue(self, *, limit: int = 20, due_by: date | None = None) -> list[Ticket]:
+        """Open tickets, nearest deadline first; with ``due_by``, only those due by then."""
+        due = TicketRow.deadline <= due_by if due_by is not None else true()
         rows = await self.session.execute(
             self._select()
-            .where(TicketRow.status == TicketStatus.OPEN.value)
+            .where(TicketRow.status == TicketStatus.OPEN.value, due)
             .order_by(TicketRow.deadline, TicketRow.created_at, TicketRow.id)
             .limit(limit)
         )

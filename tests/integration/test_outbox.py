@@ -230,16 +230,11 @@ async def test_without_a_staff_chat_staff_rows_wait_and_one_warning_is_logged(
     async with database.session_factory() as session, SqlUnitOfWork(session) as uow:
         await uow.outbox.add(
             Notification(
-                kind="staff.refund_requested",
+                kind="staff.dead_letter",
                 audience="staff",
-                dedupe_key="refund-requested:1",
+                dedupe_key="dead-letter:7",
                 due_at=NOW,
-                payload={
-                    "order_no": "KM-1",
-                    "amount_fen": 600,
-                    "channel": "wechat",
-                    "latest": "2026-11-30",
-                },
+                payload={"outbox_id": 7, "kind": "customer.refund_submitted", "error": "502"},
             ),
             NOW,
         )
@@ -259,5 +254,9 @@ async def test_without_a_staff_chat_staff_rows_wait_and_one_warning_is_logged(
     staffed = notifier(database, StubBot(log, "b"), FixedClock(NOW))
     assert await staffed.deliver_due() == 1
     assert log == [
-        ("b", -1001, "💸 请退款:订单 KM-1 · ¥6.00 · 原路退回微信 · 最晚 11月30日(周一) 到账")
+        (
+            "b",
+            -1001,
+            "☠️ 一条通知多次发送失败,已放弃:#7(customer.refund_submitted)。最后的错误:502",
+        )
     ]

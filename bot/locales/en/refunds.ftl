@@ -42,8 +42,6 @@ refund-already-arrived = ✅ The refund record shows that {$amount} for order {$
 refund-failed-now = ❌ The refund of {$amount} for order {$order_no} to your {$channel} failed: {$reason}. Staff will start it again and you will be told when it goes out; you can also press the button below to ask them.
 refund-asked-staff = 🙋 Staff have been asked to re-initiate the refund of {$amount} for order {$order_no}. You will be told when it goes out again.
 refund-asked-check = 🙋 Staff have been asked to check the refund of {$amount} for order {$order_no} with {$channel}. If it failed, they will start it again and tell you.
-refund-not-failed = ℹ️ Our records show the refund of {$amount} for order {$order_no} is still in progress and has not failed. If your {$channel} bill says "refund failed", send /refunds and press "Not arrived?" to tell us.
-refund-not-failed-followed = 🙋 Got it. Our records show the refund of {$amount} for order {$order_no} is still in progress; staff will check it for you by {$follow_up}, and if it failed they will start it again and tell you when it goes out.
 refund-not-found = This refund was not found on your account.
 
 push-refund-submitted = 📤 The refund of {$amount} for order {$order_no} has been submitted to {$channel}; expected by {$latest}.

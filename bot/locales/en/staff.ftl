@@ -53,7 +53,6 @@ staff-ask-note = {$name}, reply to this message with the reason for rejecting ti
 staff-note-invalid = The reason must not be empty or longer than 500 characters. Please reply again.
 staff-note-done = ❌ Ticket #{$id} rejected; the reason was sent to the customer.
 
-staff-refund-requested = 💸 Refund due: order {$order_no} · {$amount} · back to {$channel} · arriving by {$latest}
 staff-withdrawn-notice = ↩ The customer withdrew ticket #{$id} (order {$order_no}); nothing to do.
 staff-evidence-caption = 🖼 Screenshot for ticket #{$id}
 

@@ -42,8 +42,6 @@ refund-already-arrived = ✅ 退款记录显示,订单 {$order_no} 的退款 {$a
 refund-failed-now = ❌ 订单 {$order_no} 的退款 {$amount} 退回{$channel}失败:{$reason}。客服会重新发起,重新发出时会通知您;也可以点下方按钮请客服尽快处理。
 refund-asked-staff = 🙋 已请客服为您重新发起订单 {$order_no} 的退款 {$amount}。重新发出时会通知您。
 refund-asked-check = 🙋 已请客服向{$channel}核实订单 {$order_no} 的退款 {$amount}。如确认失败,客服会为您重新发起,并通知您。
-refund-not-failed = ℹ️ 我们的记录显示订单 {$order_no} 的退款 {$amount} 仍在处理中,没有失败记录。如{$channel}账单显示"退款失败",请发送 /refunds 并点"还没到账?"告诉我们。
-refund-not-failed-followed = 🙋 已收到。我们的记录显示订单 {$order_no} 的退款 {$amount} 仍在处理中;客服会在 {$follow_up} 前为您核实,如确认失败会重新发起,重新发出时会通知您。
 refund-not-found = 找不到这笔退款,或它不属于您的账号。
 
 push-refund-submitted = 📤 订单 {$order_no} 的退款 {$amount} 已提交至{$channel},预计 {$latest} 前到账。

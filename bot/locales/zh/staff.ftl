@@ -53,7 +53,6 @@ staff-ask-note = {$name},请直接回复本消息,输入拒绝工单 #{$id} 的�
 staff-note-invalid = 原因不能为空,且不能超过 500 字。请重新回复。
 staff-note-done = ❌ 工单 #{$id} 已拒绝,原因已发给顾客。
 
-staff-refund-requested = 💸 请退款:订单 {$order_no} · {$amount} · 原路退回{$channel} · 最晚 {$latest} 到账
 staff-withdrawn-notice = ↩ 顾客撤回了工单 #{$id}(订单 {$order_no}),无需处理。
 staff-evidence-caption = 🖼 工单 #{$id} 的凭证
 

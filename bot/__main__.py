@@ -18,13 +18,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.config import ConfigError, Settings, load_settings, operator_locale
 from bot.demo import load_demo
-from bot.i18n import Translations, Translator
 from bot.importer import import_orders as run_import
 from bot.refund_import import FileNotTextError, check_file, import_refund_statuses
 from domain.calendar import CalendarFileError, CalendarOverrides, WorkdayCalendar
 from domain.policy import ShopRules
 from domain.ports import SystemClock
 from domain.shopper import issue_link_token
+from handlers.i18n import Translations, Translator
 from storage.db import create_engine, create_session_factory, describe_database
 from storage.migrate import current_revision, upgrade
 from storage.uow import SqlUnitOfWork

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import pushes, refund_cards, staff_pushes
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher, create_rules, set_menu
-from bot.i18n import Translations
 from bot.notifier import Notifier, Sleep, WakeNotifier
 from bot.planner import Planner
 from bot.scheduler import create_scheduler
 from domain.ports import Clock, SystemClock
+from handlers.i18n import Translations
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 

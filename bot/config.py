@@ -16,7 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-LOCALES = ("zh", "en")
+from handlers.i18n import LOCALES
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/shop.db"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 MAX_LINK_TOKEN_TTL_HOURS = 720

@@ -13,14 +13,15 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import LOCALES, Settings
+from bot.config import Settings
 from bot.flood import FloodGate, Sleep
-from bot.i18n import Translations
 from bot.middlewares import DatabaseMiddleware, LocaleMiddleware
 from domain.calendar import CalendarOverrides, WorkdayCalendar
 from domain.policy import ShopRules
 from domain.ports import Clock, SystemClock
 from handlers import get_routers
+from handlers.deps import Deps
+from handlers.i18n import LOCALES, Translations
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,13 @@ def create_dispatcher(
         clock=clock,
         rules=rules,
         translations=translations,
+        deps=Deps(
+            rules=rules,
+            clock=clock,
+            translations=translations,
+            staff_chat_id=settings.staff_chat_id,
+            staff_ids=settings.staff_ids,
+        ),
     )
     dp.update.outer_middleware(DatabaseMiddleware(session_factory))
     dp.update.outer_middleware(LocaleMiddleware(translations))

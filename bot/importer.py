@@ -37,7 +37,6 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Translator, money
 from bot.jsonlines import LineProblem, read_object, show
 from domain.orders import (
     Coupon,
@@ -54,6 +53,7 @@ from domain.orders import (
 )
 from domain.ports import Clock
 from domain.services import OrderRecord, save_order
+from handlers.i18n import Translator, money
 from storage.uow import SqlUnitOfWork
 
 #: Files longer than this get progress lines, one per 10 % of the file.

@@ -10,8 +10,8 @@ from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Translations, pick_locale
 from domain.shopper import shopper_wrote
+from handlers.i18n import Translations, pick_locale
 from storage.uow import SqlUnitOfWork
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

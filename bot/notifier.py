@@ -48,13 +48,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.flood import before_send, check_before_send
-from bot.i18n import Translations, Translator
 from domain.policy import ShopRules
 from domain.ports import Clock, Notification, OutboxMessage
 from domain.review import staff_ticket_view
 from domain.schedule import quiet_until
 from domain.staff import card_key
 from domain.tickets import Evidence, TicketStatus
+from handlers.i18n import Translations, Translator
 from handlers.staff import edit_card, staff_name
 from handlers.staff_keyboards import card_view, decided_text
 from storage.uow import SqlUnitOfWork

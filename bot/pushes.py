@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.i18n import Translator
 from bot.notifier import Notifier, Renderer, Sent, Skip
 from domain.orders import PaymentChannel
 from domain.ports import OutboxMessage
+from handlers.i18n import Translator
 from handlers.refund_views import (
     Rendered,
     arrival_check_push,

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from aiogram.exceptions import TelegramBadRequest
 
-from bot.i18n import Translator
 from bot.notifier import Notifier, Renderer, Sent, Skip
 from domain.orders import RefundStatus
 from domain.ports import OutboxMessage
 from domain.refund_desk import RefundCard, load_card
 from domain.refunds import FollowUp
+from handlers.i18n import Translator
 from handlers.staff_refunds import (
     card_names,
     card_view,

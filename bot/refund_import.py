@@ -33,7 +33,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Translator, money
 from bot.jsonlines import LineProblem, read_object, show
 from domain.orders import Gateway, Refund
 from domain.policy import ShopRules
@@ -46,6 +45,7 @@ from domain.refunds import (
     action_key,
     change_refund_in,
 )
+from handlers.i18n import Translator, money
 from storage.tables import RefundEventRow, RefundRow
 from storage.uow import SqlUnitOfWork
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import Translator
 from bot.notifier import Notifier, Renderer, Sent, Skip
 from domain.ports import OutboxMessage
 from domain.staff import DAY_END, card_key
 from domain.tickets import TicketStatus
+from handlers.i18n import Translator
 from handlers.staff_keyboards import left_text
 from storage.uow import SqlUnitOfWork
 

@@ -5,7 +5,8 @@ Storage implements these on SQLAlchemy; unit tests implement them in memory.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -314,3 +315,8 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
+
+
+#: Opens a unit of work with a session of its own (``async with uows() as uow:``), for the
+#: sender, the scheduler and commands that work outside one update.
+UnitOfWorkFactory = Callable[[], AbstractAsyncContextManager[UnitOfWork]]

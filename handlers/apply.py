@@ -20,7 +20,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import Translator
 from domain.orders import Customer
 from domain.policy import ShopRules
 from domain.ports import Clock, UnitOfWork
@@ -58,6 +57,7 @@ from handlers.callbacks import (
     TicketCb,
 )
 from handlers.common import answer, show
+from handlers.i18n import Translator
 from handlers.states import ApplyFlow
 from handlers.views import Rendered, card_view, money_lines
 

@@ -8,10 +8,10 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
 from domain.ports import Clock, UnitOfWork
 from domain.shopper import refuse_press
 from handlers.common import answer
+from handlers.i18n import Translator
 
 
 def create_router() -> Router:

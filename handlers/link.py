@@ -8,12 +8,12 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.i18n import Translator
 from domain.orders import Customer
 from domain.policy import ShopRules
 from domain.ports import Clock, LinkOutcome, UnitOfWork
 from domain.services import shopper_home
 from domain.shopper import PhoneLinkOutcome, link_with_phone, link_with_token, unlink
+from handlers.i18n import Translator
 from handlers.views import home_view
 
 #: What Telegram passes on as a start parameter; anything else cannot be one of our tokens.

@@ -7,7 +7,6 @@ from aiogram.filters import Command, CommandObject, MagicData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
 from domain.orders import Customer, OrderTab
 from domain.policy import NextStep, ShopRules
 from domain.ports import Clock, UnitOfWork
@@ -25,6 +24,7 @@ from domain.shopper import (
 )
 from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
 from handlers.common import answer, show
+from handlers.i18n import Translator
 from handlers.views import (
     cancelled_view,
     card_view,

@@ -13,11 +13,11 @@ from datetime import date, datetime, tzinfo
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import Translator, money
 from domain.orders import Gateway, PaymentChannel, Refund, RefundStatus
 from domain.ports import RefundEvent
 from domain.refunds import RefundAction as Move
 from handlers.callbacks import FailPreset, RefundAction, RefundCb
+from handlers.i18n import Translator, money
 from handlers.views import refund_line
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]

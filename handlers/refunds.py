@@ -11,7 +11,6 @@ from aiogram import F, Router
 from aiogram.filters import Command, MagicData
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
 from domain.orders import Customer, Refund
 from domain.policy import ShopRules
 from domain.ports import Clock, UnitOfWork
@@ -25,6 +24,7 @@ from domain.refunds import (
 from domain.shopper import refuse_press, shopper, shopper_refunds
 from handlers.callbacks import RefundAction, RefundCb
 from handlers.common import answer, show
+from handlers.i18n import Translator
 from handlers.refund_views import (
     Rendered,
     already_arrived_view,

@@ -10,11 +10,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import LOCALES
-from bot.i18n import Translations, Translator
 from domain.ports import Clock, UnitOfWork
 from domain.shopper import refuse_press, set_language
 from handlers.callbacks import LangCb
+from handlers.i18n import LOCALES, Translations, Translator
 
 
 def create_router() -> Router:

@@ -27,8 +27,6 @@ from aiogram.types import (
     User,
 )
 
-from bot.config import Settings
-from bot.i18n import Translations, Translator
 from domain.policy import ShopRules
 from domain.ports import Clock, UnitOfWork
 from domain.review import ReviewOutcome, ReviewResult, StaffTicketView, Verdict, open_tickets
@@ -42,6 +40,8 @@ from domain.staff import (
 )
 from domain.tickets import RejectReason, TicketStatus, clean_reason_text
 from handlers.common import answer
+from handlers.deps import Deps
+from handlers.i18n import Translations, Translator
 from handlers.staff_keyboards import (
     RejectCb,
     TicketAction,
@@ -66,16 +66,16 @@ class StaffStates(StatesGroup):
 NOTE_PROMPTS = "note_prompts"  # FSM data: reason prompt message id → the ticket it is for
 
 
-def in_staff_chat(_: Any, settings: Settings, event_chat: Chat | None = None) -> bool:
+def in_staff_chat(_: Any, deps: Deps, event_chat: Chat | None = None) -> bool:
     return (
         event_chat is not None
-        and settings.staff_chat_id is not None
-        and event_chat.id == settings.staff_chat_id
+        and deps.staff_chat_id is not None
+        and event_chat.id == deps.staff_chat_id
     )
 
 
-def is_staff(_: Any, settings: Settings, event_from_user: User | None = None) -> bool:
-    return event_from_user is not None and event_from_user.id in settings.staff_ids
+def is_staff(_: Any, deps: Deps, event_from_user: User | None = None) -> bool:
+    return event_from_user is not None and event_from_user.id in deps.staff_ids
 
 
 def create_router() -> Router:
@@ -215,7 +215,7 @@ async def decide(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -227,7 +227,7 @@ async def decide(
         None,
         bot=bot,
         uow=uow,
-        settings=settings,
+        deps=deps,
         rules=rules,
         clock=clock,
         translations=translations,
@@ -240,7 +240,7 @@ async def reject(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -252,7 +252,7 @@ async def reject(
         callback_data.reason,
         bot=bot,
         uow=uow,
-        settings=settings,
+        deps=deps,
         rules=rules,
         clock=clock,
         translations=translations,
@@ -267,7 +267,7 @@ async def _decide(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -279,7 +279,7 @@ async def _decide(
         uow,
         ticket_id=ticket_id,
         reviewer_id=query.from_user.id,
-        is_staff=query.from_user.id in settings.staff_ids,
+        is_staff=query.from_user.id in deps.staff_ids,
         verdict=verdict,
         rules=rules,
         now=clock.now(),
@@ -303,7 +303,7 @@ async def _card_for(
     ticket_id: int,
     *,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
 ) -> StaffCard:
@@ -311,7 +311,7 @@ async def _card_for(
         uow,
         ticket_id=ticket_id,
         reviewer_id=query.from_user.id,
-        is_staff=query.from_user.id in settings.staff_ids,
+        is_staff=query.from_user.id in deps.staff_ids,
         rules=rules,
         now=clock.now(),
     )
@@ -351,7 +351,7 @@ async def reasons(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -359,7 +359,7 @@ async def reasons(
     """Reject swaps the buttons for the reasons; Back swaps them back."""
     t = staff_translator(translations)
     card = await _card_for(
-        query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
+        query, callback_data.ticket_id, uow=uow, deps=deps, rules=rules, clock=clock
     )
     if await _refuse(query, card, t):
         return
@@ -387,7 +387,7 @@ async def open_card(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -395,7 +395,7 @@ async def open_card(
     """A /queue button: post the ticket's card (with its buttons while it is open)."""
     t = staff_translator(translations)
     card = await _card_for(
-        query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
+        query, callback_data.ticket_id, uow=uow, deps=deps, rules=rules, clock=clock
     )
     if await _refuse(query, card, t):
         return
@@ -413,7 +413,7 @@ async def ask_note(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -422,7 +422,7 @@ async def ask_note(
     """Other: the presser types the reason as a reply to the prompt; that reply is the note."""
     t = staff_translator(translations)
     card = await _card_for(
-        query, callback_data.ticket_id, uow=uow, settings=settings, rules=rules, clock=clock
+        query, callback_data.ticket_id, uow=uow, deps=deps, rules=rules, clock=clock
     )
     if await _refuse(query, card, t):
         return
@@ -567,7 +567,7 @@ async def order(
     command: CommandObject,
     *,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -581,7 +581,7 @@ async def order(
     if timeline is None:
         await message.reply(t("staff-order-not-found", order_no=order_no))
         return
-    await message.answer(timeline_text(t, timeline, settings.tz))
+    await message.answer(timeline_text(t, timeline, deps.tz))
 
 
 async def staff_only(message: Message, translations: Translations) -> None:

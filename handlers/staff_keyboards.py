@@ -15,13 +15,13 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
-from bot.i18n import Translator, money
 from domain.orders import ProductKind
 from domain.policy import ShopRules
 from domain.ports import AuditEntry
 from domain.review import StaffTicketView
 from domain.staff import OrderTimeline, hours_left
 from domain.tickets import RejectReason, Ticket, TicketStatus
+from handlers.i18n import Translator, money
 from handlers.views import refund_line, status_label
 
 #: Ticket ids as the database can hold them; forged data outside fails to parse.

@@ -29,8 +29,6 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import LOCALES, Settings
-from bot.i18n import Translations, Translator, money
 from domain.orders import Gateway, Refund, RefundStatus
 from domain.policy import ShopRules
 from domain.ports import Clock, RefundEvent, UnitOfWork
@@ -48,6 +46,8 @@ from domain.refunds import FollowUp
 from domain.refunds import RefundAction as Change
 from handlers.callbacks import Attempt, FailPreset, Id, RefundAction, StaffRefundCb
 from handlers.common import answer
+from handlers.deps import Deps
+from handlers.i18n import LOCALES, Translations, Translator, money
 from handlers.staff import in_staff_chat, is_staff, staff_name, staff_translator
 
 #: FSM data: failure-reason prompt message id → the refund it is for and the pressed message.
@@ -355,7 +355,7 @@ async def press(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -369,7 +369,7 @@ async def press(
         None,
         bot=bot,
         uow=uow,
-        settings=settings,
+        deps=deps,
         rules=rules,
         clock=clock,
         translations=translations,
@@ -382,7 +382,7 @@ async def preset_reason(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -396,7 +396,7 @@ async def preset_reason(
         t(f"staff-refund-reason-{callback_data.reason}"),
         bot=bot,
         uow=uow,
-        settings=settings,
+        deps=deps,
         rules=rules,
         clock=clock,
         translations=translations,
@@ -412,7 +412,7 @@ async def _report(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -423,7 +423,7 @@ async def _report(
         refund_id=refund_id,
         action=action,
         user_id=query.from_user.id,
-        is_staff=query.from_user.id in settings.staff_ids,
+        is_staff=query.from_user.id in deps.staff_ids,
         rules=rules,
         now=clock.now(),
         reason=reason,
@@ -443,7 +443,7 @@ async def back(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     clock: Clock,
     translations: Translations,
 ) -> None:
@@ -454,7 +454,7 @@ async def back(
         refund_id=callback_data.refund_id,
         action=Change.FAIL,
         user_id=query.from_user.id,
-        is_staff=query.from_user.id in settings.staff_ids,
+        is_staff=query.from_user.id in deps.staff_ids,
         now=clock.now(),
     )
     if result.card is None:
@@ -475,7 +475,7 @@ async def ask_reason(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -490,7 +490,7 @@ async def ask_reason(
         refund_id=refund_id,
         action=Change.FAIL,
         user_id=user.id,
-        is_staff=user.id in settings.staff_ids,
+        is_staff=user.id in deps.staff_ids,
         now=clock.now(),
         attempt=callback_data.attempt,
     )
@@ -548,7 +548,7 @@ async def reason_reply(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -570,7 +570,7 @@ async def reason_reply(
         refund_id=refund_id,
         action=Change.FAIL,
         user_id=message.from_user.id,
-        is_staff=message.from_user.id in settings.staff_ids,
+        is_staff=message.from_user.id in deps.staff_ids,
         rules=rules,
         now=clock.now(),
         reason=reason,
@@ -639,7 +639,7 @@ async def refund_command(
     *,
     bot: Bot,
     uow: UnitOfWork,
-    settings: Settings,
+    deps: Deps,
     rules: ShopRules,
     clock: Clock,
     translations: Translations,
@@ -652,7 +652,7 @@ async def refund_command(
         await message.reply(t("staff-refund-usage"))
         return
     reference, action, reason = parsed
-    staff = user.id in settings.staff_ids
+    staff = user.id in deps.staff_ids
     if action is None:
         shown = await show_refund(
             uow, reference=reference, user_id=user.id, is_staff=staff, now=clock.now()

@@ -6,10 +6,10 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
-from bot.i18n import Translator
 from domain.policy import ShopRules
 from domain.ports import Clock, UnitOfWork
 from domain.services import shopper_home
+from handlers.i18n import Translator
 from handlers.link import contact_keyboard
 from handlers.views import home_view
 

@@ -9,7 +9,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import Translator, money
 from domain.orders import (
     CancelReason,
     Order,
@@ -30,6 +29,7 @@ from domain.policy import (
 from domain.services import Home, OrderSummary
 from domain.shopper import CancelResult, OrderCard, OrderList
 from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
+from handlers.i18n import Translator, money
 
 PRODUCT_IN_BUTTON = 14  # characters of the product name that fit a button on a phone
 

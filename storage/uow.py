@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
     SqlAuditLog,
@@ -54,3 +56,19 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """A unit of work over a session of its own, for work outside an update.
+
+    The sender, the scheduler and CLI commands open one per step
+    (``async with uows() as uow:``) and never see a session themselves.
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[SqlUnitOfWork]:
+        async with self.session_factory() as session, SqlUnitOfWork(session) as uow:
+            yield uow

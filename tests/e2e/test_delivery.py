@@ -26,13 +26,13 @@ from sqlalchemy import select
 
 from bot.app import Runtime
 from bot.flood import SENDING_METHODS
-from bot.i18n import Translator
 from bot.notifier import BACKOFF_BASE, DEAD_LETTER, LEASE, MAX_ATTEMPTS, Notifier, Sent
 from domain.orders import Customer, OrderStatus, ProductKind
 from domain.ports import FixedClock, Notification, OutboxMessage
 from domain.review import ApplyOutcome, file_ticket
 from domain.shopper import cancel_order
 from domain.tickets import TicketReason
+from handlers.i18n import Translator
 from storage.tables import CustomerRow, OrderRow, OutboxRow, RefundRow
 from tests.e2e.conftest import NOW, HandlerFailures, Shop, make_settings
 from tests.fakebot import Actor, FakeGroup, FakeTelegram, StoredMessage

@@ -20,13 +20,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Runtime
-from bot.i18n import Translations
 from domain.orders import PaymentChannel, Refund, RefundStatus
 from domain.ports import FixedClock, RefundEvent
 from domain.refund_desk import RefundCard
 from domain.refunds import FollowUp, ask_staff_to_reinitiate, change_refund
 from domain.refunds import RefundAction as ChangeAction
 from handlers.callbacks import RefundAction, StaffRefundCb
+from handlers.i18n import Translations
 from handlers.staff_refunds import (
     card_view,
     failed_text,

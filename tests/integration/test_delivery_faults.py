@@ -28,7 +28,6 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.flood import FloodGate, before_send
-from bot.i18n import Translations, Translator
 from bot.notifier import (
     BACKOFF_BASE,
     BACKOFF_MAX,
@@ -42,6 +41,7 @@ from domain.calendar import WorkdayCalendar
 from domain.orders import Customer
 from domain.policy import ShopRules
 from domain.ports import FixedClock, Notification, OutboxMessage
+from handlers.i18n import Translations, Translator
 from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Database

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Translations, Translator
 from bot.importer import (
     REASON_KEYS,
     ImportReport,
@@ -30,6 +29,7 @@ from domain.policy import ShopRules
 from domain.ports import FixedClock
 from domain.services import save_order
 from domain.shopper import CancelOutcome, cancel_order
+from handlers.i18n import Translations, Translator
 from storage.tables import CouponRow, CustomerRow, OrderRow, ProductRow, RefundRow
 from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Database, MakeDatabase

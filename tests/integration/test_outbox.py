@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.i18n import Translations
 from bot.notifier import LEASE, Notifier
 from domain.calendar import WorkdayCalendar
 from domain.orders import Customer
 from domain.policy import ShopRules
 from domain.ports import FixedClock, Notification
+from handlers.i18n import Translations
 from storage.db import create_engine, create_session_factory
 from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Translations, Translator
 from bot.refund_import import (
     REASON_KEYS,
     SKIP_KEYS,
@@ -41,6 +40,7 @@ from domain.ports import FixedClock, RefundEvent
 from domain.refunds import RefundAction, RefundOutcome, change_refund
 from domain.services import OrderRecord, save_order
 from domain.shopper import CancelOutcome, cancel_order
+from handlers.i18n import Translations, Translator
 from storage.tables import AuditRow, OutboxRow, RefundEventRow
 from storage.uow import SqlUnitOfWork
 

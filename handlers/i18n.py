@@ -1,4 +1,4 @@
-"""Text a person reads, from Fluent files in ``bot/locales/<lang>/*.ftl``.
+"""Text a person reads, from Fluent files in ``handlers/locales/<lang>/*.ftl``.
 
 Money is formatted here (integer fen → ``¥12.50``) and dates in the shop's
 timezone, so every message shows them the same way.
@@ -14,12 +14,13 @@ from pathlib import Path
 
 from fluent.runtime import FluentBundle, FluentResource
 
-from bot.config import LOCALES
-
 LOCALES_DIR = Path(__file__).with_name("locales")
 log = logging.getLogger(__name__)
 
 Value = str | int
+
+#: The languages the bot speaks; the first is the default one.
+LOCALES = ("zh", "en")
 
 
 def money(fen: int) -> str:

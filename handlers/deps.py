@@ -1,0 +1,40 @@
+"""What handlers need of the shop, built once by the composition root and injected as ``deps``.
+
+One typed object instead of the same half-dozen parameters on every handler;
+handlers never import the process's settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from domain.policy import ShopRules
+from domain.ports import Clock
+from handlers.i18n import Translations, Translator
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    rules: ShopRules
+    clock: Clock
+    translations: Translations
+    #: The staff group's chat id; ``None`` while the shop has not set one.
+    staff_chat_id: int | None = None
+    #: Telegram user ids allowed to decide in the staff group.
+    staff_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def tz(self) -> tzinfo:
+        return self.rules.tz
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def is_staff(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.staff_ids
+
+    @property
+    def staff_t(self) -> Translator:
+        """Staff read the shop's default language."""
+        return self.translations.get(None)

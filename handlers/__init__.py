@@ -1,4 +1,8 @@
-"""Routers, one per conversation area, in the order they should see updates."""
+"""Routers, one per conversation area, under two parents that carry the chat filters once.
+
+The staff parent sees only the staff group; the shopper parent only private
+chats. The fallback comes last: it answers whatever no other router took.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +19,23 @@ from handlers import (
     staff_refunds,
     start,
 )
+from handlers.filters import in_private_chat, in_staff_chat
 
 
-def get_routers() -> list[Router]:
-    """Fresh routers for one Dispatcher (a router can belong to only one).
+def create_staff_router() -> Router:
+    parent = Router(name="staff")
+    parent.message.filter(in_staff_chat)
+    parent.callback_query.filter(in_staff_chat)
+    # In the staff group its commands, buttons and typed reasons win.
+    parent.include_routers(staff.create_router(), staff_refunds.create_router())
+    return parent
 
-    The fallback comes last: it answers whatever no other router took.
-    """
-    return [
-        # Staff first: in the staff group its commands, buttons and typed reasons win.
-        staff.create_router(),
-        staff_refunds.create_router(),
+
+def create_shopper_router() -> Router:
+    parent = Router(name="shopper")
+    parent.message.filter(in_private_chat)
+    parent.callback_query.filter(in_private_chat)
+    parent.include_routers(
         # A command during an application leaves it, then reaches its own handler below.
         apply.create_leave_router(),
         link.create_router(),
@@ -36,5 +46,10 @@ def get_routers() -> list[Router]:
         apply.create_router(),
         # Orders takes any remaining shopper text as a search, so it comes after the commands.
         orders.create_router(),
-        fallback.create_router(),
-    ]
+    )
+    return parent
+
+
+def get_routers() -> list[Router]:
+    """Fresh routers for one Dispatcher (a router can belong to only one)."""
+    return [create_staff_router(), create_shopper_router(), fallback.create_router()]

@@ -206,7 +206,7 @@ class Settings(BaseSettings):
 def load_settings(env_file: str | Path | None = ".env") -> Settings:
     """Read settings, turning pydantic's report into one ConfigError for the first bad key."""
     try:
-        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file)
     except UnicodeDecodeError:
         raise ConfigError(".env", "config-env-encoding") from None
     except ValidationError as error:

@@ -44,7 +44,7 @@ class Translator:
                 text, errors = self._bundle.format_pattern(message.value, dict(args))
                 if errors:
                     log.warning("locale %s key %s: %s", self.locale, key, errors)
-                return text
+                return str(text)  # a pattern always formats to text; the stubs allow FluentNone
         if self._fallback is not None:
             return self._fallback(key, **args)
         log.error("missing text %s", key)

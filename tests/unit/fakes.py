@@ -1,0 +1,242 @@
+"""One in-memory unit of work for use-case tests: the domain's ports, without a database.
+
+It keeps the storage's contract where the use cases rely on it: writes are
+seen only after ``commit`` (a rollback forgets them), transitions are guarded
+by the expected status, a refund is one per idempotency key, and a queued
+notification is one per dedupe key.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from domain.orders import (
+    Coupon,
+    CouponStatus,
+    Customer,
+    Order,
+    OrderStatus,
+    Refund,
+    RefundStatus,
+)
+from domain.ports import (
+    AuditEntry,
+    Notification,
+    RefundChange,
+    RefundDraft,
+    RefundEvent,
+)
+
+_STAMP = {
+    OrderStatus.CANCELLED: "cancelled_at",
+    OrderStatus.DELIVERED: "delivered_at",
+    OrderStatus.COMPLETED: "completed_at",
+}
+
+
+@dataclass
+class _State:
+    customers: dict[int, Customer] = field(default_factory=dict)
+    orders: dict[int, Order] = field(default_factory=dict)
+    refunds: dict[int, Refund] = field(default_factory=dict)
+    refund_events: dict[str, RefundEvent] = field(default_factory=dict)
+    wallet: dict[int, int] = field(default_factory=dict)
+    credited: set[int] = field(default_factory=set)
+    outbox: dict[str, Notification] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+class FakeCustomers:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, customer_id: int) -> Customer | None:
+        return self._uow.state.customers.get(customer_id)
+
+    async def by_telegram(self, telegram_id: int) -> Customer | None:
+        found = [c for c in self._uow.state.customers.values() if c.telegram_id == telegram_id]
+        return found[0] if found else None
+
+
+class FakeOrders:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, order_id: int) -> Order | None:
+        return self._uow.state.orders.get(order_id)
+
+    async def by_number(self, order_no: str) -> Order | None:
+        found = [o for o in self._uow.state.orders.values() if o.order_no == order_no]
+        return found[0] if found else None
+
+    async def for_customer(self, customer_id: int, order_id: int) -> Order | None:
+        order = self._uow.state.orders.get(order_id)
+        return order if order is not None and order.customer_id == customer_id else None
+
+    async def transition(
+        self, order_id: int, *, expected: OrderStatus, new: OrderStatus, at: datetime
+    ) -> bool:
+        order = self._uow.state.orders.get(order_id)
+        if order is None or order.status is not expected:
+            return False
+        stamp = {_STAMP[new]: at} if new in _STAMP else {}
+        self._uow.state.orders[order_id] = replace(order, status=new, **stamp)
+        return True
+
+    async def return_coupon(self, coupon_id: int) -> bool:
+        for order_id, order in self._uow.state.orders.items():
+            coupon: Coupon | None = order.coupon
+            if coupon is not None and coupon.id == coupon_id:
+                if coupon.status is not CouponStatus.USED:
+                    return False
+                returned = replace(coupon, status=CouponStatus.AVAILABLE)
+                self._uow.state.orders[order_id] = replace(order, coupon=returned)
+                return True
+        return False
+
+
+class FakeRefunds:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._ids = uow.ids
+
+    async def add(self, draft: RefundDraft, now: datetime) -> Refund:
+        state = self._uow.state
+        for refund in state.refunds.values():
+            if refund.order_id == draft.order_id:
+                return refund  # one refund per order, as the unique key in storage
+        order = state.orders[draft.order_id]
+        refund = Refund(
+            id=next(self._ids),
+            order_id=draft.order_id,
+            order_no=order.order_no,
+            amount_fen=draft.amount_fen,
+            channel=draft.channel,
+            status=RefundStatus.REQUESTED,
+            expected_earliest=draft.expected_earliest,
+            expected_latest=draft.expected_latest,
+            created_at=now,
+            updated_at=now,
+            customer_id=order.customer_id,
+            gateway=draft.gateway,
+        )
+        state.refunds[refund.id] = refund
+        return refund
+
+    async def get(self, refund_id: int) -> Refund | None:
+        return self._uow.state.refunds.get(refund_id)
+
+    async def for_order(self, order_id: int) -> Refund | None:
+        found = [r for r in self._uow.state.refunds.values() if r.order_id == order_id]
+        return found[0] if found else None
+
+    async def transition(self, refund: Refund, change: RefundChange) -> bool:
+        current = self._uow.state.refunds.get(refund.id)
+        if current is None or current.status is not change.expected:
+            return False
+        if current.attempt != refund.attempt:
+            return False
+        moved: dict[str, Any] = {"status": change.status, "attempt": change.attempt}
+        if change.status is RefundStatus.SUCCEEDED:
+            moved["succeeded_at"] = change.at
+        if change.status is RefundStatus.PROCESSING:
+            moved["submitted_at"] = change.at
+        if change.status is RefundStatus.FAILED:
+            moved |= {"failed_at": change.at, "failure_reason": change.failure_reason}
+        if change.expected_latest is not None:
+            moved["expected_latest"] = change.expected_latest
+        if change.expected_earliest is not None:
+            moved["expected_earliest"] = change.expected_earliest
+        if change.provider_ref is not None:
+            moved["provider_ref"] = change.provider_ref
+        self._uow.state.refunds[refund.id] = replace(current, updated_at=change.at, **moved)
+        return True
+
+    async def record_event(self, event: RefundEvent) -> bool:
+        events = self._uow.state.refund_events
+        if event.idempotency_key in events:
+            return False
+        events[event.idempotency_key] = event
+        return True
+
+    async def events(self, refund_id: int) -> list[RefundEvent]:
+        return [e for e in self._uow.state.refund_events.values() if e.refund_id == refund_id]
+
+    async def credit_wallet(self, refund: Refund, now: datetime) -> bool:
+        state = self._uow.state
+        if refund.id in state.credited:
+            return False
+        state.credited.add(refund.id)
+        state.wallet[refund.customer_id] = state.wallet.get(refund.customer_id, 0)
+        state.wallet[refund.customer_id] += refund.amount_fen
+        return True
+
+    async def wallet_balance(self, customer_id: int) -> int:
+        return self._uow.state.wallet.get(customer_id, 0)
+
+
+class FakeOutbox:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, notification: Notification, now: datetime) -> bool:
+        outbox = self._uow.state.outbox
+        if notification.dedupe_key in outbox:
+            return False
+        outbox[notification.dedupe_key] = notification
+        return True
+
+
+class FakeAudit:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, entry: AuditEntry) -> None:
+        self._uow.state.audit.append(entry)
+
+
+class FakeUnitOfWork:
+    """Committed state in ``committed``; the working copy in ``state`` until commit."""
+
+    def __init__(self) -> None:
+        self.ids = itertools.count(1)
+        self.committed = _State()
+        self.state = _State()
+        self.commits = 0
+        self.customers = FakeCustomers(self)
+        self.orders = FakeOrders(self)
+        self.refunds = FakeRefunds(self)
+        self.outbox = FakeOutbox(self)
+        self.audit = FakeAudit(self)
+
+    def seed(self, *items: Customer | Order) -> None:
+        """Put rows in as if committed earlier."""
+        for item in items:
+            if isinstance(item, Customer):
+                self.state.customers[item.id] = item
+            else:
+                self.state.orders[item.id] = item
+        self.committed = copy.deepcopy(self.state)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self.committed = copy.deepcopy(self.state)
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        self.state = copy.deepcopy(self.committed)

@@ -262,3 +262,31 @@ async def test_without_a_staff_chat_staff_rows_wait_and_one_warning_is_logged(
             "☠️ 一条通知多次发送失败,已放弃:#7(customer.refund_submitted)。最后的错误:502",
         )
     ]
+
+
+async def test_a_row_of_a_kind_this_release_does_not_know_is_skipped_and_logged(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with database.session_factory() as session:
+        session.add(
+            OutboxRow(
+                dedupe_key="future:1",
+                kind="staff.from_the_future",
+                audience="staff",
+                payload={},
+                status="pending",
+                attempts=0,
+                created_at=NOW,
+                due_at=NOW,
+            )
+        )
+        await session.commit()
+    log: list[tuple[str, int, str]] = []
+
+    with caplog.at_level(logging.WARNING, logger="bot.notifier"):
+        await notifier(database, StubBot(log, "a"), FixedClock(NOW)).deliver_due()
+
+    [row] = await rows(database)
+    assert (row.status, row.last_error) == ("skipped", "unknown kind staff.from_the_future")
+    assert log == []
+    assert "unknown kind 'staff.from_the_future' skipped" in caplog.text

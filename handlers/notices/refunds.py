@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from domain.notifications import ArrivalCheck, RefundFailed, RefundSubmitted, RefundSucceeded
+from typing import Any
+
+from domain.notifications import (
+    ArrivalCheck,
+    RefundFailed,
+    RefundNews,
+    RefundSubmitted,
+    RefundSucceeded,
+)
 from handlers.notices.base import Letter, Outlet, Sent, Skip, send
 from handlers.refund_views import (
     arrival_check_push,
@@ -12,30 +20,21 @@ from handlers.refund_views import (
 )
 
 
+def _common(news: RefundNews) -> dict[str, Any]:
+    return {"order_no": news.order_no, "amount_fen": news.amount_fen, "channel": news.channel}
+
+
 async def refund_submitted(out: Outlet, letter: Letter[RefundSubmitted]) -> Sent:
     news = letter.payload
     rendered = submitted_push(
-        letter.t,
-        news.refund_id,
-        order_no=news.order_no,
-        amount_fen=news.amount_fen,
-        channel=news.channel,
-        latest=news.latest,
-        attempt=news.attempt,
+        letter.t, news.refund_id, latest=news.latest, attempt=news.attempt, **_common(news)
     )
     return await send(out, letter, rendered)
 
 
 async def refund_succeeded(out: Outlet, letter: Letter[RefundSucceeded]) -> Sent:
     news = letter.payload
-    rendered = succeeded_push(
-        letter.t,
-        news.refund_id,
-        order_no=news.order_no,
-        amount_fen=news.amount_fen,
-        channel=news.channel,
-    )
-    return await send(out, letter, rendered)
+    return await send(out, letter, succeeded_push(letter.t, news.refund_id, **_common(news)))
 
 
 async def refund_failed(out: Outlet, letter: Letter[RefundFailed]) -> Sent:
@@ -43,11 +42,9 @@ async def refund_failed(out: Outlet, letter: Letter[RefundFailed]) -> Sent:
     rendered = failed_push(
         letter.t,
         news.refund_id,
-        order_no=news.order_no,
-        amount_fen=news.amount_fen,
-        channel=news.channel,
         reason=news.reason or None,
         attempt=news.attempt,
+        **_common(news),
     )
     return await send(out, letter, rendered)
 

@@ -18,31 +18,27 @@ async def _open_card(out: Outlet, alert: TicketAlert) -> int | None:
     return card_id
 
 
-async def ticket_reminder(out: Outlet, letter: Letter[TicketReminder]) -> Sent:
+async def _alert(out: Outlet, letter: Letter[TicketAlert], key: str, **extra: str) -> Sent:
     t, alert = letter.t, letter.payload
     card = await _open_card(out, alert)
     text = t(
-        "staff-reminder",
+        key,
         id=alert.ticket_id,
         order_no=alert.order_no,
         deadline=t.date(alert.deadline),
         time=DAY_END.strftime("%H:%M"),
-        left=left_text(t, alert.deadline, out.rules, out.clock.now()),
+        **extra,
     )
     return Sent(await out.send_text(letter.chat_id, text, reply_to=card))
+
+
+async def ticket_reminder(out: Outlet, letter: Letter[TicketReminder]) -> Sent:
+    left = left_text(letter.t, letter.payload.deadline, out.rules, out.clock.now())
+    return await _alert(out, letter, "staff-reminder", left=left)
 
 
 async def ticket_overdue(out: Outlet, letter: Letter[TicketOverdue]) -> Sent:
-    t, alert = letter.t, letter.payload
-    card = await _open_card(out, alert)
-    text = t(
-        "staff-overdue",
-        id=alert.ticket_id,
-        order_no=alert.order_no,
-        deadline=t.date(alert.deadline),
-        time=DAY_END.strftime("%H:%M"),
-    )
-    return Sent(await out.send_text(letter.chat_id, text, reply_to=card))
+    return await _alert(out, letter, "staff-overdue")
 
 
 async def digest(out: Outlet, letter: Letter[Digest]) -> Sent:

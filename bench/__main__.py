@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 
 from bot.app import Runtime
 from bot.config import Settings
-from domain.orders import Customer
+from domain.notifications import Kind, RefundSubmitted
+from domain.orders import Customer, PaymentChannel
 from domain.ports import Notification
 from storage.uow import SqlUnitOfWork
 from tests.fakebot import DEFAULT_TOKEN, FakeTelegram
@@ -112,16 +113,20 @@ async def delivery_rate(work: Path) -> tuple[float, int, int]:
                 )
                 await uow.customers.bind_telegram(customer.id, 50_000 + i)
                 tg.user(50_000 + i, "顾客")  # a chat the fake knows, as Telegram would
-                facts = {
-                    "refund_id": i + 1,
-                    "order_no": f"P-{i:04d}",
-                    "amount_fen": 600,
-                    "channel": "wechat",
-                    "latest": now.date().isoformat(),
-                    "attempt": 1,
-                }
+                facts = RefundSubmitted(
+                    refund_id=i + 1,
+                    order_no=f"P-{i:04d}",
+                    amount_fen=600,
+                    channel=PaymentChannel.WECHAT,
+                    latest=now.date(),
+                )
                 push = Notification(
-                    "customer.refund_submitted", "customer", f"bench:{i}", now, customer.id, facts
+                    Kind.CUSTOMER_REFUND_SUBMITTED,
+                    "customer",
+                    f"bench:{i}",
+                    now,
+                    customer.id,
+                    payload=facts,
                 )
                 await uow.outbox.add(push, now)
             await uow.commit()

@@ -10,7 +10,6 @@ from aiogram import Bot, Dispatcher
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import pushes, refund_cards, staff_pushes
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher, create_rules, set_menu
 from bot.notifier import Notifier, Sleep, WakeNotifier
@@ -18,6 +17,7 @@ from bot.planner import Planner
 from bot.scheduler import create_scheduler
 from domain.ports import Clock, SystemClock
 from handlers.i18n import Translations
+from handlers.notices import RENDERERS, check_renderers
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 
@@ -30,6 +30,8 @@ class Runtime:
     def __init__(
         self, settings: Settings, clock: Clock | None = None, sleep: Sleep | None = None
     ) -> None:
+        # A kind the domain can queue but nothing would send fails here, not at its first row.
+        check_renderers(RENDERERS)
         self.settings = settings
         self.clock = clock or SystemClock()
         self.translations = Translations(settings.default_locale)
@@ -52,7 +54,6 @@ class Runtime:
             rules=self.rules,
             clock=self.clock,
             sleep=sleep or asyncio.sleep,
-            renderers={**staff_pushes.RENDERERS, **pushes.RENDERERS, **refund_cards.RENDERERS},
         )
         # After each update's use case has committed, whatever it queued goes out at once.
         self.dispatcher.update.outer_middleware(WakeNotifier(self.notifier))

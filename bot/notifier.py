@@ -31,7 +31,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -48,26 +48,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.flood import before_send, check_before_send
+from domain.notifications import DeadLetter, Kind, UnknownKind, decode, kind_of
 from domain.policy import ShopRules
-from domain.ports import Clock, Notification, OutboxMessage
-from domain.review import staff_ticket_view
+from domain.ports import Clock, Notification, OutboxMessage, UnitOfWork
 from domain.schedule import quiet_until
-from domain.staff import card_key
-from domain.tickets import Evidence, TicketStatus
 from handlers.i18n import Translations, Translator
-from handlers.staff import edit_card, staff_name
-from handlers.staff_keyboards import card_view, decided_text
-from storage.uow import SqlUnitOfWork
+from handlers.notices import RENDERERS, Letter, NotReady, Renderer, Sent, Skip
+from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 #: A fraction in [0, 1]; ``random.random`` in production, fixed in tests.
 Jitter = Callable[[], float]
-#: Renders and sends one kind of row: (notifier, chat id, translator, row) -> what was sent.
-Renderer = Callable[["Notifier", int, Translator, OutboxMessage], Awaitable["Sent"]]
 #: Extra writes committed with a row's settlement (only when the lease still held).
-AlsoWrite = Callable[[SqlUnitOfWork, datetime], Awaitable[object]]
+AlsoWrite = Callable[[UnitOfWork, datetime], Awaitable[object]]
 
 #: How long a claim holds a row; far longer than any wait for a sending slot.
 LEASE = timedelta(minutes=5)
@@ -80,7 +75,6 @@ BACKOFF_MAX = timedelta(hours=1)
 PRIVATE_GAP = timedelta(seconds=1)
 #: An evidence row whose card is not out yet waits this long (without counting an attempt).
 CARD_NOT_YET = timedelta(seconds=5)
-DEAD_LETTER = "staff.dead_letter"
 UNREACHABLE = "unreachable"
 
 
@@ -90,14 +84,6 @@ class Unreachable(Exception):
 
 class KnownUnreachable(Unreachable):
     """Telegram refused this shopper before and they have not written since: do not try."""
-
-
-class Skip(Exception):
-    """Nothing to send (a customer without Telegram, a ticket that vanished)."""
-
-
-class NotReady(Exception):
-    """Try again a little later, without counting an attempt."""
 
 
 class Hold(Exception):
@@ -110,12 +96,6 @@ class Hold(Exception):
 
 class LeaseLost(Exception):
     """The claim ran out while waiting and another sender may hold the row: do not send."""
-
-
-@dataclass
-class Sent:
-    message_id: int | None
-    follow_ups: list[Notification] = field(default_factory=list)
 
 
 @dataclass
@@ -176,7 +156,7 @@ class _Claim:
         if self.message.lease - now > RENEW_WITHIN:
             return
         lease_until = now + LEASE
-        async with self.notifier.session_factory() as session, SqlUnitOfWork(session) as uow:
+        async with self.notifier.uows() as uow:
             renewed = await uow.outbox.renew(self.message, lease_until=lease_until)
             await uow.commit()
         if not renewed:
@@ -196,12 +176,11 @@ class Notifier:
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
         jitter: Jitter = random.random,
-        renderers: Mapping[str, Renderer] | None = None,
+        renderers: Mapping[Kind, Renderer] = RENDERERS,
     ) -> None:
         self.bot = bot
-        #: Kinds rendered outside this module (refund pushes, reminders, the digest...).
-        self.renderers = dict(renderers or {})
-        self.session_factory = session_factory
+        self.renderers = dict(renderers)
+        self.uows = SqlUnitOfWorkFactory(session_factory)
         self.settings = settings
         self.translations = translations
         self.rules = rules
@@ -262,7 +241,7 @@ class Notifier:
 
     async def _claim(self, audience: str) -> OutboxMessage | None:
         now = self.clock.now()
-        async with self.session_factory() as session, SqlUnitOfWork(session) as uow:
+        async with self.uows() as uow:
             message = await uow.outbox.claim(audience, now=now, lease_until=now + LEASE)
             await uow.commit()
         return message
@@ -297,7 +276,7 @@ class Notifier:
         log.warning("outbox %s: %s unreachable: %s", message.id, message.kind, reason)
         customer_id = message.customer_id if message.audience == "customer" else None
 
-        async def mark(uow: SqlUnitOfWork, now: datetime) -> None:
+        async def mark(uow: UnitOfWork, now: datetime) -> None:
             if customer_id is not None:
                 await uow.customers.mark_unreachable(customer_id, now)
 
@@ -315,31 +294,21 @@ class Notifier:
             return
         log.error("outbox %s: %s is dead: %s", message.id, message.kind, text)
 
-        async def alert(uow: SqlUnitOfWork, now: datetime) -> None:
-            if message.kind == DEAD_LETTER:  # an alert that cannot be sent is not alerted about
+        async def alert(uow: UnitOfWork, now: datetime) -> None:
+            if message.kind == Kind.STAFF_DEAD_LETTER:  # a failed alert is not alerted about
                 return
             await uow.outbox.add(
                 Notification(
-                    kind=DEAD_LETTER,
+                    kind=Kind.STAFF_DEAD_LETTER,
                     audience="staff",
                     dedupe_key=f"dead-letter:{message.id}",
                     due_at=now,
-                    payload={"outbox_id": message.id, "kind": message.kind, "error": text[:200]},
+                    payload=DeadLetter(message.id, Kind(message.kind), text[:200]),
                 ),
                 now,
             )
 
         await self._settle(message, give_up=("dead", text), also=alert)
-
-    async def _dead_letter(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
-        payload = message.payload
-        text = t(
-            "staff-dead-letter",
-            id=str(payload["outbox_id"]),
-            kind=str(payload["kind"]),
-            error=str(payload["error"]),
-        )
-        return Sent(await self._send_text(chat_id, text))
 
     def _backoff(self, attempts: int) -> timedelta:
         """Equal jitter: half the doubling wait for sure, the rest at random.
@@ -361,7 +330,7 @@ class Notifier:
         also: AlsoWrite | None = None,
     ) -> None:
         now = self.clock.now()
-        async with self.session_factory() as session, SqlUnitOfWork(session) as uow:
+        async with self.uows() as uow:
             if sent is not None:
                 held = await uow.outbox.mark_sent(message, now=now, message_id=sent.message_id)
                 for follow_up in sent.follow_ups if held else []:
@@ -428,24 +397,21 @@ class Notifier:
             chat_id = self.settings.staff_chat_id
             assert chat_id is not None  # the staff lane only runs with a staff chat
             t = self.translations.get(None)
-            handlers = {
-                "staff.ticket_new": self._ticket_card,
-                "staff.ticket_evidence": self._evidence,
-                "staff.ticket_withdrawn": self._withdrawn,
-                DEAD_LETTER: self._dead_letter,
-            }
         else:
             chat_id, t = await self._customer(message)
-            handlers = {"customer.ticket_decided": self._decided}
-        renderer = self.renderers.get(message.kind)
-        if renderer is not None:
-            return await renderer(self, chat_id, t, message)
-        handler = handlers.get(message.kind)
-        if handler is None:
+        try:
+            kind = kind_of(message.kind)
+        except UnknownKind:
+            # Written by another release: say so once, and do not hold the queue up with it.
+            log.warning("outbox %s: unknown kind %r skipped", message.id, message.kind)
+            raise Skip(f"unknown kind {message.kind}") from None
+        renderer = self.renderers.get(kind)
+        if renderer is None:
             raise Skip(f"unknown kind {message.kind}")
-        return await handler(chat_id, t, message)
+        letter = Letter(chat_id, t, kind, message.customer_id, decode(kind, message.data))
+        return await renderer(self, letter)
 
-    # Public names for renderers living in other modules.
+    # What renderers may use (handlers.notices.Outlet).
     async def call(self, chat_id: int, method: Callable[[], Awaitable[Any]]) -> Any:
         return await self._call(chat_id, method)
 
@@ -457,7 +423,7 @@ class Notifier:
     async def _customer(self, message: OutboxMessage) -> tuple[int, Translator]:
         if message.customer_id is None:
             raise Skip("no customer")
-        async with self.session_factory() as session, SqlUnitOfWork(session) as uow:
+        async with self.uows() as uow:
             customer = await uow.customers.get(message.customer_id)
             if customer is None or customer.telegram_id is None:
                 raise Skip("customer not linked to Telegram")
@@ -470,75 +436,6 @@ class Notifier:
         if until is not None:
             raise Hold(until)
         return customer.telegram_id, self.translations.get(locale)
-
-    async def _decided(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
-        return Sent(await self._send_text(chat_id, decided_text(t, message.payload)))
-
-    async def _view(self, ticket_id: int):  # type: ignore[no-untyped-def]
-        async with self.session_factory() as session:
-            uow = SqlUnitOfWork(session)
-            view = await staff_ticket_view(uow, ticket_id, self.rules, self.clock.now())
-            async with uow:
-                card_id = await uow.outbox.message_id(card_key(ticket_id))
-        if view is None:
-            raise Skip(f"ticket {ticket_id} not found")
-        return view, card_id
-
-    async def _ticket_card(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
-        """The card, then each screenshot as its own queued reply (paced and retried alone)."""
-        ticket_id = int(message.payload["ticket_id"])
-        view, _ = await self._view(ticket_id)
-        who = await staff_name(self.bot, chat_id, view.ticket.decided_by)
-        text, markup = card_view(t, view, self.rules, self.clock.now(), who)
-        message_id = await self._send_text(chat_id, text, reply_markup=markup)
-        now = self.clock.now()
-        follow_ups = [
-            Notification(
-                kind="staff.ticket_evidence",
-                audience="staff",
-                dedupe_key=f"ticket-evidence:{ticket_id}:{evidence.file_unique_id}",
-                due_at=now,
-                customer_id=message.customer_id,
-                payload={"ticket_id": ticket_id, "file_id": evidence.file_id},
-            )
-            for evidence in view.ticket.evidence
-        ]
-        return Sent(message_id, follow_ups)
-
-    async def _evidence(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
-        ticket_id = int(message.payload["ticket_id"])
-        file_id = str(message.payload["file_id"])
-        view, card_id = await self._view(ticket_id)
-        if card_id is None:
-            raise NotReady("the ticket's card is not posted yet")
-        found = [e for e in view.ticket.evidence if e.file_id == file_id]
-        evidence = found[0] if found else Evidence(file_id, file_id, "photo")
-        caption = t("staff-evidence-caption", id=ticket_id)
-        reply = ReplyParameters(message_id=card_id, allow_sending_without_reply=True)
-        if evidence.kind == "document":
-            sent: Message = await self._call(
-                chat_id,
-                lambda: self.bot.send_document(
-                    chat_id, file_id, caption=caption, reply_parameters=reply
-                ),
-            )
-        else:
-            sent = await self._call(
-                chat_id,
-                lambda: self.bot.send_photo(
-                    chat_id, file_id, caption=caption, reply_parameters=reply
-                ),
-            )
-        return Sent(sent.message_id)
-
-    async def _withdrawn(self, chat_id: int, t: Translator, message: OutboxMessage) -> Sent:
-        ticket_id = int(message.payload["ticket_id"])
-        view, card_id = await self._view(ticket_id)
-        if card_id is not None and view.ticket.status is TicketStatus.WITHDRAWN:
-            text, markup = card_view(t, view, self.rules, self.clock.now())
-            await self._call(chat_id, lambda: edit_card(self.bot, chat_id, card_id, text, markup))
-        notice = t("staff-withdrawn-notice", id=ticket_id, order_no=view.ticket.order_no)
-        return Sent(await self._send_text(chat_id, notice, reply_to=card_id))
 
 
 def _zone(name: str | None) -> tzinfo | None:

@@ -368,6 +368,15 @@ class CancelReason(StrEnum):
     OTHER = "other"  # 其他
 
 
+class RefundAction(StrEnum):
+    """What staff, a gateway or an import do to a refund."""
+
+    SUBMIT = "submit"  # pushed out in the provider's console
+    SUCCEED = "succeed"  # the provider confirms the money arrived
+    FAIL = "fail"  # the provider refused it
+    REINITIATE = "reinitiate"  # staff start a failed refund again
+
+
 class RefundStatus(StrEnum):
     REQUESTED = "requested"  # the shop owes it; nobody has pushed it to the provider yet
     PROCESSING = "processing"  # submitted to WeChat/Alipay/bank; the provider is moving it

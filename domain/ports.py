@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from domain.notifications import Kind, Payload, check
 from domain.orders import (
     CancelReason,
     Coupon,
@@ -78,16 +79,19 @@ class Notification:
     """A message for a shopper or the staff chat, queued with the change that causes it.
 
     ``kind`` names the text; ``payload`` holds the facts it shows (no rendered
-    text: it is rendered in the recipient's language when sent). ``dedupe_key``
-    makes queueing the same news twice impossible.
+    text: it is rendered in the recipient's language when sent), of the one type
+    its kind carries. ``dedupe_key`` makes queueing the same news twice impossible.
     """
 
-    kind: str
+    kind: Kind
     audience: str  # "customer" or "staff"
     dedupe_key: str
     due_at: datetime
     customer_id: int | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
+    payload: Payload = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        check(self.kind, self.payload)
 
 
 class LinkOutcome(StrEnum):
@@ -250,10 +254,11 @@ class OutboxMessage:
     """
 
     id: int
+    #: As stored: a kind this release may not know, and its payload's JSON object.
     kind: str
     audience: str
     customer_id: int | None
-    payload: dict[str, Any]
+    data: dict[str, Any]
     attempts: int
     lease: datetime
 

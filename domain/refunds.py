@@ -21,18 +21,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
-from domain.orders import Gateway, PaymentChannel, Refund, RefundStatus
+from domain.notifications import (
+    FollowUp,
+    Kind,
+    Payload,
+    RefundFailed,
+    RefundFollowUp,
+    RefundNews,
+    RefundRequested,
+    RefundSubmitted,
+    RefundSucceeded,
+    RefundUpdated,
+    StaffRefundFailed,
+)
+from domain.orders import Gateway, PaymentChannel, Refund, RefundAction, RefundStatus
 from domain.policy import ShopRules, arrival_window
 from domain.ports import AuditEntry, Notification, RefundChange, RefundEvent, UnitOfWork
 
-
-class RefundAction(StrEnum):
-    SUBMIT = "submit"  # pushed out in the provider's console
-    SUCCEED = "succeed"  # the provider confirms the money arrived
-    FAIL = "fail"  # the provider refused it
-    REINITIATE = "reinitiate"  # staff start a failed refund again
+News = TypeVar("News", bound=RefundNews)
 
 
 _FROM: dict[RefundAction, tuple[RefundStatus, ...]] = {
@@ -100,16 +108,17 @@ async def earlier_event(
     return earlier
 
 
-def refund_facts(refund: Refund) -> dict[str, object]:
-    """What every notification about a refund carries, as it was when the row was written."""
-    return {
-        "refund_id": refund.id,
-        "order_no": refund.order_no,
-        "amount_fen": refund.amount_fen,
-        "channel": refund.channel.value,
-        "latest": refund.expected_latest.isoformat(),
-        "attempt": refund.attempt,
-    }
+def refund_news(cls: type[News], refund: Refund, **extra: Any) -> News:
+    """A notification's facts about a refund, as it is when the row is written."""
+    return cls(
+        refund_id=refund.id,
+        order_no=refund.order_no,
+        amount_fen=refund.amount_fen,
+        channel=refund.channel,
+        latest=refund.expected_latest,
+        attempt=refund.attempt,
+        **extra,
+    )
 
 
 async def pressed_before(
@@ -169,12 +178,12 @@ class ManualGateway:
     async def start(self, uow: UnitOfWork, refund: Refund, *, actor: str, now: datetime) -> Refund:
         await uow.outbox.add(
             Notification(
-                kind="staff.refund_requested",
+                kind=Kind.STAFF_REFUND_REQUESTED,
                 audience="staff",
                 dedupe_key=f"refund-requested:{refund.id}",
                 due_at=now,
                 customer_id=refund.customer_id or None,
-                payload=refund_facts(refund),
+                payload=refund_news(RefundRequested, refund),
             ),
             now,
         )
@@ -386,43 +395,52 @@ async def _apply(
 def _notifications(
     refund: Refund, action: RefundAction, note: str | None, now: datetime
 ) -> list[Notification]:
-    facts = refund_facts(refund)
     customer = refund.customer_id or None
     out: list[Notification] = []
 
-    def shopper(kind: str, key: str, **extra: object) -> None:
+    def shopper(kind: Kind, key: str, payload: Payload) -> None:
         if customer is not None:
-            out.append(Notification(kind, "customer", key, now, customer, {**facts, **extra}))
+            out.append(Notification(kind, "customer", key, now, customer, payload=payload))
 
     if refund.gateway is Gateway.MANUAL:
         # The card in the staff chat follows every change, whoever made it.
         out.append(
             Notification(
-                "staff.refund_updated",
+                Kind.STAFF_REFUND_UPDATED,
                 "staff",
                 updated_key(refund.id, action, refund.attempt),
                 now,
                 customer,
-                {**facts, "action": action.value},
+                payload=refund_news(RefundUpdated, refund, action=action),
             )
         )
     if action is RefundAction.SUBMIT:
-        shopper("customer.refund_submitted", f"refund-submitted:{refund.id}:{refund.attempt}")
+        shopper(
+            Kind.CUSTOMER_REFUND_SUBMITTED,
+            f"refund-submitted:{refund.id}:{refund.attempt}",
+            refund_news(RefundSubmitted, refund),
+        )
     elif action is RefundAction.SUCCEED and refund.gateway is Gateway.MANUAL:
         # A balance refund is done inside the shopper's own cancel: its reply says so.
-        shopper("customer.refund_succeeded", f"refund-succeeded:{refund.id}")
+        shopper(
+            Kind.CUSTOMER_REFUND_SUCCEEDED,
+            f"refund-succeeded:{refund.id}",
+            refund_news(RefundSucceeded, refund),
+        )
     elif action is RefundAction.FAIL:
         shopper(
-            "customer.refund_failed", f"refund-failed:{refund.id}:{refund.attempt}", reason=note
+            Kind.CUSTOMER_REFUND_FAILED,
+            f"refund-failed:{refund.id}:{refund.attempt}",
+            refund_news(RefundFailed, refund, reason=note),
         )
         out.append(
             Notification(
-                "staff.refund_failed",
+                Kind.STAFF_REFUND_FAILED,
                 "staff",
                 f"refund-failed-staff:{refund.id}:{refund.attempt}",
                 now,
                 customer,
-                {**facts, "reason": note},
+                payload=refund_news(StaffRefundFailed, refund, reason=note),
             )
         )
     return out
@@ -555,14 +573,6 @@ async def ask_staff_to_reinitiate(
         return ArrivalResult(ArrivalOutcome.ASKED, refund, now)
 
 
-class FollowUp(StrEnum):
-    """Why staff are asked to look at a refund again."""
-
-    NOT_YET = "not_yet"  # the shopper said it has not arrived; looked at after the grace
-    ASKED = "asked"  # the shopper asked staff to start it again (failed, or their bill says so)
-    DUE = "due"  # its last expected day came and it is still open (or was never submitted)
-
-
 def follow_up(refund: Refund, why: FollowUp, *, due: datetime) -> Notification:
     """The staff chat's "look at this refund" row; one per reason, attempt and state."""
     keys = {
@@ -571,10 +581,10 @@ def follow_up(refund: Refund, why: FollowUp, *, due: datetime) -> Notification:
         FollowUp.DUE: f"refund-due:{refund.id}:{refund.attempt}",
     }
     return Notification(
-        kind="staff.refund_followup",
+        kind=Kind.STAFF_REFUND_FOLLOWUP,
         audience="staff",
         dedupe_key=keys[why],
         due_at=due,
         customer_id=refund.customer_id or None,
-        payload={**refund_facts(refund), "status": refund.status.value, "why": why.value},
+        payload=refund_news(RefundFollowUp, refund, status=refund.status, why=why),
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from domain.orders import Order, OrderStatus, ProductKind
+from domain.notifications import Kind, TicketDecided, TicketEvidence, TicketNew, TicketWithdrawn
+from domain.orders import Order, OrderStatus, ProductKind, Refund
 from domain.policy import ShopRules, coupon_outcome, refund_plan
 from domain.ports import AuditEntry, CustomerHistory, Notification, TicketDraft, UnitOfWork
 from domain.shopper import OrderCard, shopper, write_cancel
@@ -18,6 +19,7 @@ from domain.tickets import (
     TicketKind,
     TicketReason,
     TicketStatus,
+    Verdict,
 )
 
 
@@ -131,12 +133,12 @@ async def file_ticket(
         )
         await uow.outbox.add(
             Notification(
-                kind="staff.ticket_new",
+                kind=Kind.STAFF_TICKET_NEW,
                 audience="staff",
                 dedupe_key=f"ticket-new:{ticket.id}",
                 due_at=now,
                 customer_id=customer_id,
-                payload={"ticket_id": ticket.id},
+                payload=TicketNew(ticket.id),
             ),
             now,
         )
@@ -168,19 +170,23 @@ async def add_ticket_evidence(
                 break
         else:
             return EvidenceOutcome.TOO_MANY
-        await uow.outbox.add(
-            Notification(
-                kind="staff.ticket_evidence",
-                audience="staff",
-                dedupe_key=f"ticket-evidence:{ticket_id}:{evidence.file_unique_id}",
-                due_at=now,
-                customer_id=customer_id,
-                payload={"ticket_id": ticket_id, "file_id": evidence.file_id},
-            ),
-            now,
-        )
+        await uow.outbox.add(evidence_notice(ticket_id, evidence, customer_id, now), now)
         await uow.commit()
     return EvidenceOutcome.ADDED
+
+
+def evidence_notice(
+    ticket_id: int, evidence: Evidence, customer_id: int | None, now: datetime
+) -> Notification:
+    """One screenshot for the staff chat, sent as its own reply to the ticket's card."""
+    return Notification(
+        kind=Kind.STAFF_TICKET_EVIDENCE,
+        audience="staff",
+        dedupe_key=f"ticket-evidence:{ticket_id}:{evidence.file_unique_id}",
+        due_at=now,
+        customer_id=customer_id,
+        payload=TicketEvidence(ticket_id, evidence.file_id),
+    )
 
 
 async def withdraw_ticket(
@@ -198,12 +204,12 @@ async def withdraw_ticket(
         )
         await uow.outbox.add(
             Notification(
-                kind="staff.ticket_withdrawn",
+                kind=Kind.STAFF_TICKET_WITHDRAWN,
                 audience="staff",
                 dedupe_key=f"ticket-withdrawn:{ticket_id}",
                 due_at=now,
                 customer_id=customer_id,
-                payload={"ticket_id": ticket_id},
+                payload=TicketWithdrawn(ticket_id),
             ),
             now,
         )
@@ -234,12 +240,6 @@ async def customer_tickets(uow: UnitOfWork, customer_id: int) -> list[Ticket]:
 # --------------------------------------------------------------------------- staff
 
 
-class Verdict(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-    EXCHANGE = "exchange"  # an activated key: offer another product instead (the seed's 协商)
-
-
 _CLOSING_STATUS = {
     Verdict.APPROVE: TicketStatus.APPROVED,
     Verdict.REJECT: TicketStatus.REJECTED,
@@ -259,6 +259,23 @@ class ReviewOutcome(StrEnum):
 class ReviewResult:
     outcome: ReviewOutcome
     ticket: Ticket | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    ticket: Ticket
+    verdict: Verdict
+    reviewer_id: int
+    reject_reason: RejectReason | None
+    note: str | None
+
+    @property
+    def status(self) -> TicketStatus:
+        return _CLOSING_STATUS[self.verdict]
+
+    @property
+    def actor(self) -> str:
+        return staff(self.reviewer_id)
 
 
 async def review_ticket(
@@ -281,90 +298,115 @@ async def review_ticket(
     """
     async with uow:
         if not is_staff:
-            uow.audit.add(
-                AuditEntry(
-                    "ticket.review_refused",
-                    shopper(reviewer_id),
-                    now,
-                    detail={"ticket": ticket_id},
-                )
-            )
-            await uow.commit()
-            return ReviewResult(ReviewOutcome.NOT_STAFF)
+            return await _refuse_review(uow, ticket_id, reviewer_id, now)
         ticket = await uow.tickets.get(ticket_id)
         if ticket is None:
             return ReviewResult(ReviewOutcome.NOT_FOUND)
         if ticket.status.closed:
             return ReviewResult(ReviewOutcome.ALREADY_DECIDED, ticket)
-        if not await uow.tickets.close(
-            ticket_id,
-            status=_CLOSING_STATUS[verdict],
-            now=now,
-            decided_by=reviewer_id,
-            reject_reason=reject_reason if verdict is Verdict.REJECT else None,
-            note=note,
-        ):
+        decision = _Decision(ticket, verdict, reviewer_id, reject_reason, note)
+        if not await _close(uow, decision, now):
             await uow.rollback()
             return ReviewResult(ReviewOutcome.ALREADY_DECIDED, await uow.tickets.get(ticket_id))
-        payload: dict[str, str | int | None] = {
-            "ticket_id": ticket_id,
-            "order_no": ticket.order_no,
-            "verdict": verdict.value,
-            "reject_reason": reject_reason.value if reject_reason else None,
-            "note": note,
-        }
         if reject_reason is RejectReason.KEY_ACTIVATED and verdict is Verdict.REJECT:
             # Staff looked the key up: the card shows it as activated from now on.
             await uow.orders.record_key_activated(ticket.order_id, now)
+        refund = None
         if verdict is Verdict.APPROVE:
-            order = await uow.orders.get(ticket.order_id)
-            assert order is not None  # tickets reference existing orders; orders are kept
-            if order.status is OrderStatus.CANCELLED:
-                # Cancelled meanwhile (e.g. by the shop's own system): what was asked for has
-                # happened, so the ticket closes as approved with the refund already under way.
-                refund = await uow.refunds.for_order(order.id)
-            else:
-                changed, refund = await write_cancel(
-                    uow,
-                    order,
-                    plan=refund_plan(order, now, rules.calendar, rules.tz),
-                    coupon=coupon_outcome(order.coupon, now),
-                    actor=staff(reviewer_id),
-                    now=now,
-                )
-                if not changed:
-                    # The order moved between reading and writing; a second press re-reads it.
-                    await uow.rollback()
-                    return ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket)
-            if refund is not None:
-                payload |= {
-                    "amount_fen": refund.amount_fen,
-                    "channel": refund.channel.value,
-                    "latest": refund.expected_latest.isoformat(),
-                    "refund_status": refund.status.value,
-                }
-        uow.audit.add(
-            AuditEntry(
-                f"ticket.{_CLOSING_STATUS[verdict].value}",
-                staff(reviewer_id),
-                now,
-                order_id=ticket.order_id,
-                detail={"ticket": ticket_id, "reject_reason": payload["reject_reason"]},
-            )
-        )
-        await uow.outbox.add(
-            Notification(
-                kind="customer.ticket_decided",
-                audience="customer",
-                dedupe_key=f"ticket-decided:{ticket_id}",
-                due_at=now,
-                customer_id=ticket.customer_id,
-                payload=payload,
-            ),
-            now,
-        )
+            cancelled, refund = await _cancel_order(uow, decision, rules, now)
+            if not cancelled:
+                # The order moved between reading and writing; a second press re-reads it.
+                await uow.rollback()
+                return ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket)
+        _audit_decision(uow, decision, now)
+        await uow.outbox.add(_decided_notice(decision, refund, now), now)
         await uow.commit()
         return ReviewResult(ReviewOutcome.DECIDED, await uow.tickets.get(ticket_id))
+
+
+async def _refuse_review(
+    uow: UnitOfWork, ticket_id: int, reviewer_id: int, now: datetime
+) -> ReviewResult:
+    uow.audit.add(
+        AuditEntry(
+            "ticket.review_refused", shopper(reviewer_id), now, detail={"ticket": ticket_id}
+        )
+    )
+    await uow.commit()
+    return ReviewResult(ReviewOutcome.NOT_STAFF)
+
+
+async def _close(uow: UnitOfWork, decision: _Decision, now: datetime) -> bool:
+    """The one guarded write that makes this decision the first; False when another won."""
+    return await uow.tickets.close(
+        decision.ticket.id,
+        status=decision.status,
+        now=now,
+        decided_by=decision.reviewer_id,
+        reject_reason=decision.reject_reason if decision.verdict is Verdict.REJECT else None,
+        note=decision.note,
+    )
+
+
+async def _cancel_order(
+    uow: UnitOfWork, decision: _Decision, rules: ShopRules, now: datetime
+) -> tuple[bool, Refund | None]:
+    """Cancel the ticket's order as a direct cancel would; False when the order moved."""
+    order = await uow.orders.get(decision.ticket.order_id)
+    assert order is not None  # tickets reference existing orders; orders are kept
+    if order.status is OrderStatus.CANCELLED:
+        # Cancelled meanwhile (e.g. by the shop's own system): what was asked for has
+        # happened, so the ticket closes as approved with the refund already under way.
+        return True, await uow.refunds.for_order(order.id)
+    return await write_cancel(
+        uow,
+        order,
+        plan=refund_plan(order, now, rules.calendar, rules.tz),
+        coupon=coupon_outcome(order.coupon, now),
+        actor=decision.actor,
+        now=now,
+    )
+
+
+def _audit_decision(uow: UnitOfWork, decision: _Decision, now: datetime) -> None:
+    reason = decision.reject_reason.value if decision.reject_reason else None
+    uow.audit.add(
+        AuditEntry(
+            f"ticket.{decision.status.value}",
+            decision.actor,
+            now,
+            order_id=decision.ticket.order_id,
+            detail={"ticket": decision.ticket.id, "reject_reason": reason},
+        )
+    )
+
+
+def _decided_notice(decision: _Decision, refund: Refund | None, now: datetime) -> Notification:
+    """The shopper's news of the decision, with the refund it started when there is one."""
+    ticket = decision.ticket
+    payload = TicketDecided(
+        ticket_id=ticket.id,
+        order_no=ticket.order_no,
+        verdict=decision.verdict,
+        reject_reason=decision.reject_reason,
+        note=decision.note,
+    )
+    if refund is not None:
+        payload = replace(
+            payload,
+            amount_fen=refund.amount_fen,
+            channel=refund.channel,
+            latest=refund.expected_latest,
+            refund_status=refund.status,
+        )
+    return Notification(
+        kind=Kind.CUSTOMER_TICKET_DECIDED,
+        audience="customer",
+        dedupe_key=f"ticket-decided:{ticket.id}",
+        due_at=now,
+        customer_id=ticket.customer_id,
+        payload=payload,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from domain.notifications import (
+    ArrivalCheck,
+    Digest,
+    FollowUp,
+    Kind,
+    TicketOverdue,
+    TicketReminder,
+)
 from domain.orders import Refund, RefundStatus
 from domain.policy import ShopRules
 from domain.ports import Notification, UnitOfWork
-from domain.refunds import FollowUp, follow_up, refund_facts
+from domain.refunds import follow_up, refund_news
 from domain.staff import hours_left
 from domain.tickets import Ticket
 
@@ -51,12 +59,12 @@ def arrival_check_due(refund: Refund, now: datetime, tz: tzinfo) -> bool:
 
 def arrival_check(refund: Refund, now: datetime) -> Notification:
     return Notification(
-        kind="customer.refund_arrival_check",
+        kind=Kind.CUSTOMER_REFUND_ARRIVAL_CHECK,
         audience="customer",
         dedupe_key=f"refund-arrival:{refund.id}:{refund.attempt}",
         due_at=now,
         customer_id=refund.customer_id or None,
-        payload=refund_facts(refund),
+        payload=refund_news(ArrivalCheck, refund),
     )
 
 
@@ -69,22 +77,20 @@ def ticket_alert(ticket: Ticket, rules: ShopRules, now: datetime) -> Notificatio
     left = hours_left(ticket.deadline, rules, now)
     if left >= REMINDER_HOURS:
         return None
-    kind, key = (
-        ("staff.ticket_overdue", f"ticket-overdue:{ticket.id}")
-        if left <= 0
-        else ("staff.ticket_reminder", f"ticket-reminder:{ticket.id}")
-    )
+    payload: TicketOverdue | TicketReminder
+    if left <= 0:
+        kind, key = Kind.STAFF_TICKET_OVERDUE, f"ticket-overdue:{ticket.id}"
+        payload = TicketOverdue(ticket.id, ticket.order_no, ticket.deadline)
+    else:
+        kind, key = Kind.STAFF_TICKET_REMINDER, f"ticket-reminder:{ticket.id}"
+        payload = TicketReminder(ticket.id, ticket.order_no, ticket.deadline)
     return Notification(
         kind=kind,
         audience="staff",
         dedupe_key=key,
         due_at=now,
         customer_id=ticket.customer_id,
-        payload={
-            "ticket_id": ticket.id,
-            "order_no": ticket.order_no,
-            "deadline": ticket.deadline.isoformat(),
-        },
+        payload=payload,
     )
 
 
@@ -162,7 +168,7 @@ async def _ticket_alerts(
     done = await uow.outbox.existing([row.dedupe_key for row in rows])
     for row in rows:
         if row.dedupe_key not in done and await uow.outbox.add(row, now):
-            if row.kind == "staff.ticket_overdue":
+            if row.kind is Kind.STAFF_TICKET_OVERDUE:
                 report.overdue += 1
             else:
                 report.reminders += 1
@@ -180,7 +186,7 @@ async def _digest(
         return
     # A digest covers everything since the previous one, so days the bot was down are
     # counted in the first digest after it, not skipped and not sent as stale copies.
-    since = await uow.outbox.last_created("staff.digest") or now - timedelta(days=1)
+    since = await uow.outbox.last_created(Kind.STAFF_DIGEST) or now - timedelta(days=1)
     new, decided = await uow.tickets.counts_between(since, now)
     overdue = sum(
         1
@@ -189,19 +195,19 @@ async def _digest(
     )
     pending, failed = await uow.refunds.counts_pending()
     row = Notification(
-        kind="staff.digest",
+        kind=Kind.STAFF_DIGEST,
         audience="staff",
         dedupe_key=key,
         due_at=now,
-        payload={
-            "day": day.isoformat(),
-            "since": since.isoformat(),
-            "new": new,
-            "decided": decided,
-            "overdue": overdue,
-            "refunds_pending": pending,
-            "refunds_failed": failed,
-        },
+        payload=Digest(
+            day=day,
+            since=since,
+            new=new,
+            decided=decided,
+            overdue=overdue,
+            refunds_pending=pending,
+            refunds_failed=failed,
+        ),
     )
     if await uow.outbox.add(row, now):
         report.digests += 1

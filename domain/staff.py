@@ -19,7 +19,7 @@ from domain.review import (
     staff_ticket_view,
 )
 from domain.shopper import OrderCard, typed_text
-from domain.tickets import RejectReason, Ticket
+from domain.tickets import RejectReason, Ticket, TicketStatus
 
 #: Staff work these hours on working days; "time left" on a ticket counts only them.
 DAY_START = time(9)
@@ -140,10 +140,27 @@ async def ticket_for_staff(
 async def _with_card(
     uow: UnitOfWork, result: ReviewResult, ticket_id: int, rules: ShopRules, now: datetime
 ) -> StaffDecision:
+    view, message_id = await ticket_with_card(uow, ticket_id, rules, now)
+    return StaffDecision(result, view, message_id)
+
+
+async def ticket_with_card(
+    uow: UnitOfWork, ticket_id: int, rules: ShopRules, now: datetime
+) -> tuple[StaffTicketView | None, int | None]:
+    """A ticket as its staff card shows it, and the card's message once it is posted."""
     view = await staff_ticket_view(uow, ticket_id, rules, now)
     async with uow:
         message_id = await uow.outbox.message_id(card_key(ticket_id))
-    return StaffDecision(result, view, message_id)
+    return view, message_id
+
+
+async def open_ticket_card(uow: UnitOfWork, ticket_id: int) -> tuple[Ticket | None, int | None]:
+    """The ticket while it is still open (else None), and its card's message to reply to."""
+    async with uow:
+        ticket = await uow.tickets.get(ticket_id)
+        if ticket is None or ticket.status is not TicketStatus.OPEN:
+            return None, None
+        return ticket, await uow.outbox.message_id(card_key(ticket_id))
 
 
 class _AuditReader(Protocol):

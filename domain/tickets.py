@@ -107,3 +107,9 @@ def clean_reason_text(text: str) -> str | None:
     if not cleaned or len(cleaned) > MAX_REASON_CHARS:
         return None
     return cleaned
+
+
+class Verdict(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    EXCHANGE = "exchange"  # an activated key: offer another product instead (the seed's 协商)

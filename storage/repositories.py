@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.notifications import encode
 from domain.orders import (
     CancelReason,
     Coupon,
@@ -736,7 +737,7 @@ class SqlOutbox:
             "kind": notification.kind,
             "audience": notification.audience,
             "customer_id": notification.customer_id,
-            "payload": dict(notification.payload),
+            "payload": encode(notification.payload),
             "status": "pending",
             "attempts": 0,
             "created_at": now,

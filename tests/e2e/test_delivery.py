@@ -26,20 +26,22 @@ from sqlalchemy import select
 
 from bot.app import Runtime
 from bot.flood import SENDING_METHODS
-from bot.notifier import BACKOFF_BASE, DEAD_LETTER, LEASE, MAX_ATTEMPTS, Notifier, Sent
-from domain.orders import Customer, OrderStatus, ProductKind
-from domain.ports import FixedClock, Notification, OutboxMessage
+from bot.notifier import BACKOFF_BASE, LEASE, MAX_ATTEMPTS
+from domain.notifications import Kind, RefundSucceeded, StaffRefundFailed
+from domain.orders import Customer, OrderStatus, PaymentChannel, ProductKind
+from domain.ports import FixedClock, Notification
 from domain.review import ApplyOutcome, file_ticket
 from domain.shopper import cancel_order
 from domain.tickets import TicketReason
-from handlers.i18n import Translator
+from handlers.notices import Letter, Outlet, Sent
 from storage.tables import CustomerRow, OrderRow, OutboxRow, RefundRow
 from tests.e2e.conftest import NOW, HandlerFailures, Shop, make_settings
 from tests.fakebot import Actor, FakeGroup, FakeTelegram, StoredMessage
 
 STAFF_CHAT = -1001
-PUSH = "customer.test_note"
-NOTICE = "staff.test_note"
+#: Kinds these tests never cause otherwise, sent as plain text (see ``note``).
+PUSH = Kind.CUSTOMER_REFUND_SUCCEEDED
+NOTICE = Kind.STAFF_REFUND_FAILED
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -189,9 +191,9 @@ async def shoppers(shop: Shop, tg: FakeTelegram, telegram_ids: Iterable[int]) ->
     return found
 
 
-async def note(notifier: Notifier, chat_id: int, _: Translator, row: OutboxMessage) -> Sent:
+async def note(out: Outlet, letter: Letter[RefundSucceeded | StaffRefundFailed]) -> Sent:
     """Plain text, so these tests depend on delivery alone, not on any kind's wording."""
-    return Sent(await notifier.send_text(chat_id, str(row.payload["text"])))
+    return Sent(await out.send_text(letter.chat_id, letter.payload.order_no))
 
 
 def push(customer_id: int, name: str, now: datetime) -> Notification:
@@ -202,7 +204,7 @@ def push(customer_id: int, name: str, now: datetime) -> Notification:
         dedupe_key=f"push:{name}",
         due_at=now,
         customer_id=customer_id,
-        payload={"text": f"📦 {name}"},
+        payload=RefundSucceeded(0, f"📦 {name}", 0, PaymentChannel.WECHAT, NOW.date()),
     )
 
 
@@ -212,7 +214,7 @@ def staff_notice(name: str, now: datetime) -> Notification:
         audience="staff",
         dedupe_key=f"notice:{name}",
         due_at=now,
-        payload={"text": f"📋 {name}"},
+        payload=StaffRefundFailed(0, f"📋 {name}", 0, PaymentChannel.WECHAT, NOW.date()),
     )
 
 
@@ -546,7 +548,7 @@ async def test_a_row_that_keeps_failing_is_dead_and_staff_are_told_once(line: Li
     [row] = await line.rows(OutboxRow.dedupe_key == "push:D-1")
     assert (row.status, row.attempts) == ("dead", MAX_ATTEMPTS)
     assert len(line.tg.calls("sendMessage", chat_id=4002)) == MAX_ATTEMPTS
-    [alert] = await line.rows(OutboxRow.kind == DEAD_LETTER)
+    [alert] = await line.rows(OutboxRow.kind == Kind.STAFF_DEAD_LETTER)
     assert alert.status == "sent" and alert.dedupe_key == f"dead-letter:{row.id}"
     [text] = received(line.tg, STAFF_CHAT, "☠️")
     assert f"#{row.id}" in text and PUSH in text and "Bad Gateway" in text

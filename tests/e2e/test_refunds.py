@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Runtime
+from domain.notifications import ArrivalCheck, Kind
 from domain.orders import PaymentChannel, Refund, RefundStatus
 from domain.ports import FixedClock, Notification
 from domain.refunds import RefundAction, RefundOutcome, answer_arrival, change_refund
@@ -114,19 +115,19 @@ async def ask_arrival(shop: Shop, refund: Refund) -> None:
         await uow.refunds.mark_arrival_asked(current, now)
         await uow.outbox.add(
             Notification(
-                kind="customer.refund_arrival_check",
+                kind=Kind.CUSTOMER_REFUND_ARRIVAL_CHECK,
                 audience="customer",
                 dedupe_key=f"refund-arrival:{current.id}:{current.attempt}",
                 due_at=now,
                 customer_id=current.customer_id,
-                payload={
-                    "refund_id": current.id,
-                    "order_no": current.order_no,
-                    "amount_fen": current.amount_fen,
-                    "channel": current.channel.value,
-                    "latest": current.expected_latest.isoformat(),
-                    "attempt": current.attempt,
-                },
+                payload=ArrivalCheck(
+                    refund_id=current.id,
+                    order_no=current.order_no,
+                    amount_fen=current.amount_fen,
+                    channel=current.channel,
+                    latest=current.expected_latest,
+                    attempt=current.attempt,
+                ),
             ),
             now,
         )

@@ -31,17 +31,17 @@ from bot.flood import FloodGate, before_send
 from bot.notifier import (
     BACKOFF_BASE,
     BACKOFF_MAX,
-    DEAD_LETTER,
     LEASE,
     MAX_ATTEMPTS,
     Notifier,
-    Sent,
 )
 from domain.calendar import WorkdayCalendar
+from domain.notifications import DeadLetter, Digest, Kind
 from domain.orders import Customer
 from domain.policy import ShopRules
-from domain.ports import FixedClock, Notification, OutboxMessage
-from handlers.i18n import Translations, Translator
+from domain.ports import FixedClock, Notification
+from handlers.i18n import Translations
+from handlers.notices import Letter, Outlet, Sent
 from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Database
@@ -371,34 +371,38 @@ async def rows(db: Database) -> list[OutboxRow]:
     return found
 
 
-async def plain(notifier: Notifier, chat_id: int, _: Translator, row: OutboxMessage) -> Sent:
-    return Sent(await notifier.send_text(chat_id, row.kind))
+async def plain(out: Outlet, letter: Letter[Digest]) -> Sent:
+    return Sent(await out.send_text(letter.chat_id, letter.kind))
 
 
 def alert(n: int) -> Notification:
     return Notification(
-        kind=DEAD_LETTER,
+        kind=Kind.STAFF_DEAD_LETTER,
         audience="staff",
         dedupe_key=f"dead-letter:{n}",
         due_at=NOW,
-        payload={"outbox_id": n, "kind": "staff.digest", "error": "boom"},
+        payload=DeadLetter(n, Kind.STAFF_DIGEST, "boom"),
     )
 
 
 async def test_the_last_failure_makes_a_dead_letter_and_one_alert(database: Database) -> None:
     notice = Notification(
-        kind="staff.digest", audience="staff", dedupe_key="digest:x", due_at=NOW, payload={}
+        kind=Kind.STAFF_DIGEST,
+        audience="staff",
+        dedupe_key="digest:x",
+        due_at=NOW,
+        payload=Digest(NOW.date(), NOW, 0, 0, 0, 0, 0),
     )
     await add_row(database, notice, attempts=MAX_ATTEMPTS - 1)
     sender = notifier(database, FailingBot(), FixedClock(NOW))
-    sender.renderers["staff.digest"] = plain
+    sender.renderers[Kind.STAFF_DIGEST] = plain
 
     await sender.deliver_due()  # the row dies, its alert is queued and fails too
 
     dead, queued = await rows(database)
     assert (dead.status, dead.attempts) == ("dead", MAX_ATTEMPTS)
     assert "ConnectionResetError" in (dead.last_error or "")
-    assert queued.kind == DEAD_LETTER and queued.dedupe_key == f"dead-letter:{dead.id}"
+    assert queued.kind == Kind.STAFF_DEAD_LETTER and queued.dedupe_key == f"dead-letter:{dead.id}"
     assert queued.payload["outbox_id"] == dead.id and queued.payload["kind"] == "staff.digest"
     assert queued.status == "pending" and queued.attempts == 1
 
@@ -409,7 +413,7 @@ async def test_a_dead_alert_raises_no_alert_of_its_own(database: Database) -> No
     await notifier(database, bot, FixedClock(NOW)).deliver_due()
 
     [row] = await rows(database)
-    assert (row.kind, row.status) == (DEAD_LETTER, "dead")
+    assert (row.kind, row.status) == (Kind.STAFF_DEAD_LETTER, "dead")
     assert bot.sent == 1
 
 

@@ -19,9 +19,11 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.notifier import LEASE, Notifier
 from domain.calendar import WorkdayCalendar
-from domain.orders import Customer
+from domain.notifications import DeadLetter, Kind, RefundFollowUp, TicketDecided
+from domain.orders import Customer, PaymentChannel
 from domain.policy import ShopRules
 from domain.ports import FixedClock, Notification
+from domain.tickets import Verdict
 from handlers.i18n import Translations
 from storage.db import create_engine, create_session_factory
 from storage.tables import OutboxRow
@@ -81,12 +83,12 @@ async def queue_decisions(db: Database, count: int) -> None:
             await uow.customers.bind_telegram(customer.id, 5000 + n)
             await uow.outbox.add(
                 Notification(
-                    kind="customer.ticket_decided",
+                    kind=Kind.CUSTOMER_TICKET_DECIDED,
                     audience="customer",
                     dedupe_key=f"ticket-decided:{n}",
                     due_at=NOW,
                     customer_id=customer.id,
-                    payload={"ticket_id": n, "order_no": f"KM-{n:03d}", "verdict": "exchange"},
+                    payload=TicketDecided(n, f"KM-{n:03d}", Verdict.EXCHANGE),
                 ),
                 NOW,
             )
@@ -177,11 +179,11 @@ async def test_two_writers_queueing_the_same_occasion_write_one_row_and_both_suc
 ) -> None:
     other = second_process(database)
     notice = Notification(
-        kind="staff.refund_followup",
+        kind=Kind.STAFF_REFUND_FOLLOWUP,
         audience="staff",
         dedupe_key="refund-asked:1:1",
         due_at=NOW,
-        payload={"refund_id": 1},
+        payload=RefundFollowUp(1, "KM-001", 100, PaymentChannel.WECHAT, NOW.date()),
     )
     try:
 
@@ -230,11 +232,11 @@ async def test_without_a_staff_chat_staff_rows_wait_and_one_warning_is_logged(
     async with database.session_factory() as session, SqlUnitOfWork(session) as uow:
         await uow.outbox.add(
             Notification(
-                kind="staff.dead_letter",
+                kind=Kind.STAFF_DEAD_LETTER,
                 audience="staff",
                 dedupe_key="dead-letter:7",
                 due_at=NOW,
-                payload={"outbox_id": 7, "kind": "customer.refund_submitted", "error": "502"},
+                payload=DeadLetter(7, Kind.CUSTOMER_REFUND_SUBMITTED, "502"),
             ),
             NOW,
         )
@@ -260,3 +262,31 @@ async def test_without_a_staff_chat_staff_rows_wait_and_one_warning_is_logged(
             "☠️ 一条通知多次发送失败,已放弃:#7(customer.refund_submitted)。最后的错误:502",
         )
     ]
+
+
+async def test_a_row_of_a_kind_this_release_does_not_know_is_skipped_and_logged(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with database.session_factory() as session:
+        session.add(
+            OutboxRow(
+                dedupe_key="future:1",
+                kind="staff.from_the_future",
+                audience="staff",
+                payload={},
+                status="pending",
+                attempts=0,
+                created_at=NOW,
+                due_at=NOW,
+            )
+        )
+        await session.commit()
+    log: list[tuple[str, int, str]] = []
+
+    with caplog.at_level(logging.WARNING, logger="bot.notifier"):
+        await notifier(database, StubBot(log, "a"), FixedClock(NOW)).deliver_due()
+
+    [row] = await rows(database)
+    assert (row.status, row.last_error) == ("skipped", "unknown kind staff.from_the_future")
+    assert log == []
+    assert "unknown kind 'staff.from_the_future' skipped" in caplog.text

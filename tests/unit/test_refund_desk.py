@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.calendar import WorkdayCalendar
+from domain.notifications import Kind, RefundRequested
 from domain.orders import Customer, Gateway, PaymentChannel, Refund, RefundStatus
 from domain.policy import ShopRules
 from domain.ports import AuditEntry, Notification, RefundChange, RefundEvent
@@ -23,7 +24,7 @@ from domain.refund_desk import (
     show_refund,
     staff_id,
 )
-from domain.refunds import RefundAction
+from domain.refunds import RefundAction, refund_news
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
 RULES = ShopRules(WorkdayCalendar(), ZoneInfo("Asia/Shanghai"))
@@ -154,7 +155,11 @@ def refund(**changes: Any) -> Refund:
 def state() -> State:
     found = State(refunds={3: refund()})
     found.outbox["refund-requested:3"] = Notification(
-        "staff.refund_requested", "staff", "refund-requested:3", NOW
+        Kind.STAFF_REFUND_REQUESTED,
+        "staff",
+        "refund-requested:3",
+        NOW,
+        payload=refund_news(RefundRequested, found.refunds[3]),
     )
     return found
 

@@ -27,7 +27,7 @@ from domain.shopper import issue_link_token
 from handlers.i18n import Translations, Translator
 from storage.db import create_engine, create_session_factory, describe_database
 from storage.migrate import current_revision, upgrade
-from storage.uow import SqlUnitOfWork
+from storage.uow import SqlUnitOfWorkFactory
 
 EXIT_CONFIG = 2
 EXIT_FAILED = 1
@@ -303,10 +303,8 @@ async def link_token(settings: Settings, args: argparse.Namespace, t: Translator
     now = SystemClock().now()
     try:
         await upgrade(engine)
-        async with create_session_factory(engine)() as session:
-            issued = await issue_link_token(
-                SqlUnitOfWork(session), args.customer_code.strip(), now, ttl
-            )
+        async with SqlUnitOfWorkFactory(create_session_factory(engine))() as uow:
+            issued = await issue_link_token(uow, args.customer_code.strip(), now, ttl)
     finally:
         await engine.dispose()
     if issued is None:

@@ -8,7 +8,6 @@ import logging
 
 from aiogram import Bot, Dispatcher
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher, create_rules, set_menu
@@ -35,7 +34,7 @@ class Runtime:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.translations = Translations(settings.default_locale)
-        self.engine: AsyncEngine = create_engine(settings.database_url)
+        self.engine = create_engine(settings.database_url)
         self.session_factory = create_session_factory(self.engine)
         self.bot: Bot = create_bot(settings, self.clock, sleep)
         self.rules = create_rules(settings)

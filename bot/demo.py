@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from domain.orders import (
     Coupon,
     CouponStatus,
@@ -36,7 +34,8 @@ from domain.orders import (
 )
 from domain.ports import Clock
 from domain.services import OrderRecord, save_order
-from storage.uow import SqlUnitOfWork
+from storage.db import SessionFactory
+from storage.uow import SqlUnitOfWorkFactory
 
 S = OrderStatus
 K = ProductKind
@@ -284,7 +283,7 @@ def demo_records(now: datetime) -> list[OrderRecord]:
 
 
 async def load_demo(
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: SessionFactory,
     *,
     clock: Clock,
     bind: int | None = None,
@@ -300,25 +299,23 @@ async def load_demo(
     # byte-identical rows.
     now = clock.now().replace(second=0, microsecond=0)
     records = demo_records(now)
-    async with session_factory() as session:
-        uow = SqlUnitOfWork(session)
-        async with uow:
-            current = await uow.orders.statuses_by_number([r.order.order_no for r in records])
-            created = kept = 0
-            for record in records:
-                existing = current.get(record.order.order_no)
-                if existing is not None and not import_may_set(existing, record.order.status):
-                    kept += 1
-                    continue
-                created += await save_order(uow, record, now)
-            bound = None
-            if bind is not None:
-                customer = await uow.customers.by_code(BIND_CODE)
-                if customer is None:  # pragma: no cover - the records above create it
-                    raise LookupError(BIND_CODE)
-                await uow.customers.bind_telegram(customer.id, bind)
-                bound = await uow.customers.get(customer.id)
-            await uow.commit()
+    async with SqlUnitOfWorkFactory(session_factory)() as uow:
+        current = await uow.orders.statuses_by_number([r.order.order_no for r in records])
+        created = kept = 0
+        for record in records:
+            existing = current.get(record.order.order_no)
+            if existing is not None and not import_may_set(existing, record.order.status):
+                kept += 1
+                continue
+            created += await save_order(uow, record, now)
+        bound = None
+        if bind is not None:
+            customer = await uow.customers.by_code(BIND_CODE)
+            if customer is None:  # pragma: no cover - the records above create it
+                raise LookupError(BIND_CODE)
+            await uow.customers.bind_telegram(customer.id, bind)
+            bound = await uow.customers.get(customer.id)
+        await uow.commit()
     return DemoReport(
         customers=len(CUSTOMERS),
         products=len(PRODUCTS),

@@ -11,7 +11,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.flood import FloodGate, Sleep
@@ -22,6 +21,7 @@ from domain.ports import Clock, SystemClock
 from handlers import get_routers
 from handlers.deps import Deps
 from handlers.i18n import LOCALES, Translations
+from storage.db import SessionFactory
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def create_rules(settings: Settings) -> ShopRules:
 
 def create_dispatcher(
     settings: Settings,
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: SessionFactory,
     clock: Clock,
     rules: ShopRules,
     translations: Translations,

@@ -35,7 +35,6 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jsonlines import LineProblem, read_object, show
 from domain.orders import (
@@ -54,7 +53,8 @@ from domain.orders import (
 from domain.ports import Clock
 from domain.services import OrderRecord, save_order
 from handlers.i18n import Translator, money
-from storage.uow import SqlUnitOfWork
+from storage.db import SessionFactory
+from storage.uow import SqlUnitOfWorkFactory
 
 #: Files longer than this get progress lines, one per 10 % of the file.
 PROGRESS_MIN_LINES = 2000
@@ -503,12 +503,12 @@ class _Writer:
 
     def __init__(
         self,
-        factory: async_sessionmaker[AsyncSession],
+        uows: SqlUnitOfWorkFactory,
         clock: Clock,
         report: ImportReport,
         fail: Callable[[int, list[Problem]], None],
     ) -> None:
-        self.factory = factory
+        self.uows = uows
         self.clock = clock
         self.report = report
         self.fail = fail
@@ -516,33 +516,29 @@ class _Writer:
 
     async def _save_batch(self, rows: Rows) -> tuple[int, int, list[tuple[int, Problem]]]:
         """Write the rows the status rule allows: (rows written, new orders, refused rows)."""
-        async with self.factory() as session:
-            uow = SqlUnitOfWork(session)
-            async with uow:
-                current = await uow.orders.statuses_by_number([r.order.order_no for _, r in rows])
-                kept: list[OrderRecord] = []
-                refused: list[tuple[int, Problem]] = []
-                for line, record in rows:
-                    o = record.order
-                    try:
-                        check_status_change(o.order_no, current.get(o.order_no), o.status)
-                    except OrderDataError as error:
-                        refused.append((line, _domain_problem(error)))
-                        continue
-                    # A later line for the same order is judged against this one, as
-                    # saving the rows one by one in file order would.
-                    current[o.order_no] = o.status
-                    kept.append(record)
-                created = await uow.orders.upsert_many(kept, self.clock.now()) if kept else 0
-                await uow.commit()
+        async with self.uows() as uow:
+            current = await uow.orders.statuses_by_number([r.order.order_no for _, r in rows])
+            kept: list[OrderRecord] = []
+            refused: list[tuple[int, Problem]] = []
+            for line, record in rows:
+                o = record.order
+                try:
+                    check_status_change(o.order_no, current.get(o.order_no), o.status)
+                except OrderDataError as error:
+                    refused.append((line, _domain_problem(error)))
+                    continue
+                # A later line for the same order is judged against this one, as
+                # saving the rows one by one in file order would.
+                current[o.order_no] = o.status
+                kept.append(record)
+            created = await uow.orders.upsert_many(kept, self.clock.now()) if kept else 0
+            await uow.commit()
         return len(kept), created, refused
 
     async def _save_one(self, record: OrderRecord) -> bool:
-        async with self.factory() as session:
-            uow = SqlUnitOfWork(session)
-            async with uow:
-                created = await save_order(uow, record, self.clock.now())
-                await uow.commit()
+        async with self.uows() as uow:
+            created = await save_order(uow, record, self.clock.now())
+            await uow.commit()
         return created
 
     def _count(self, rows: int, created: int) -> None:
@@ -583,7 +579,7 @@ def _database_problem(error: Exception) -> Problem:
 
 
 async def import_orders(
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: SessionFactory,
     path: Path,
     *,
     clock: Clock,
@@ -611,7 +607,7 @@ async def import_orders(
         # As text: Fluent would group a number's digits ("line 1,234").
         print(t("import-bad-row", line=str(line), reason=reason), file=err, flush=True)
 
-    writer = _Writer(session_factory, clock, report, fail)
+    writer = _Writer(SqlUnitOfWorkFactory(session_factory), clock, report, fail)
     physical = count_lines(path)
     steps: list[int] = []
     if physical > PROGRESS_MIN_LINES:

@@ -8,11 +8,11 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.shopper import shopper_wrote
 from handlers.i18n import Translations, pick_locale
-from storage.uow import SqlUnitOfWork
+from storage.db import SessionFactory
+from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -20,12 +20,12 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class DatabaseMiddleware(BaseMiddleware):
     """Opens one session for the update and hands handlers a unit of work over it."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        self.session_factory = session_factory
+    def __init__(self, session_factory: SessionFactory) -> None:
+        self.uows = SqlUnitOfWorkFactory(session_factory)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.session_factory() as session:
-            data["uow"] = SqlUnitOfWork(session)
+        async with self.uows() as uow:
+            data["uow"] = uow
             return await handler(event, data)
 
 
@@ -48,7 +48,7 @@ class LocaleMiddleware(BaseMiddleware):
             customer = await shopper_wrote(
                 uow, customer, locale=locale, saved=saved, now=data["clock"].now()
             )
-        await uow.session.rollback()  # end the read: the use case starts a fresh transaction
+        await uow.rollback()  # end the read: the use case starts a fresh transaction
         data["customer"] = customer
         data["i18n"] = self.translations.get(locale)
         return await handler(event, data)

@@ -44,7 +44,6 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.types import Message, ReplyParameters, TelegramObject
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.flood import before_send, check_before_send
@@ -54,6 +53,7 @@ from domain.ports import Clock, Notification, OutboxMessage, UnitOfWork
 from domain.schedule import quiet_until
 from handlers.i18n import Translations, Translator
 from handlers.notices import RENDERERS, Letter, NotReady, Renderer, Sent, Skip
+from storage.db import SessionFactory
 from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ class Notifier:
     def __init__(
         self,
         bot: Bot,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: SessionFactory,
         *,
         settings: Settings,
         translations: Translations,

@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 from datetime import time
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from domain.policy import ShopRules
 from domain.ports import Clock
 from domain.schedule import DIGEST_AT, PlanReport, plan_due
-from storage.uow import SqlUnitOfWork
+from storage.db import SessionFactory
+from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -22,22 +21,20 @@ log = logging.getLogger(__name__)
 class Planner:
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: SessionFactory,
         *,
         rules: ShopRules,
         clock: Clock,
         digest_at: time | None = DIGEST_AT,
     ) -> None:
-        self.session_factory = session_factory
+        self.uows = SqlUnitOfWorkFactory(session_factory)
         self.digest_at = digest_at
         self.rules = rules
         self.clock = clock
 
     async def tick(self) -> PlanReport:
-        async with self.session_factory() as session:
-            report = await plan_due(
-                SqlUnitOfWork(session), self.rules, self.clock.now(), digest_at=self.digest_at
-            )
+        async with self.uows() as uow:
+            report = await plan_due(uow, self.rules, self.clock.now(), digest_at=self.digest_at)
         if report.total:
             log.info(
                 "planned %s arrival checks, %s reminders, %s overdue alerts, %s digests",

@@ -29,9 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jsonlines import LineProblem, read_object, show
 from domain.orders import Gateway, Refund
@@ -46,8 +44,8 @@ from domain.refunds import (
     change_refund_in,
 )
 from handlers.i18n import Translator, money
-from storage.tables import RefundEventRow, RefundRow
-from storage.uow import SqlUnitOfWork
+from storage.db import SessionFactory
+from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 #: The provider's words for a refund's state → what the bot does with it (lower-cased first).
 STATUS_ACTIONS: dict[str, RefundAction] = {
@@ -296,14 +294,7 @@ async def _by_reference(uow: SqlUnitOfWork, provider_ref: str) -> Refund | None:
     current = await uow.refunds.by_provider_ref(provider_ref)
     if current is not None:
         return current
-    owners = (
-        await uow.session.scalars(
-            select(RefundEventRow.refund_id)
-            .where(RefundEventRow.provider_ref == provider_ref)
-            .distinct()
-            .limit(2)
-        )
-    ).all()
+    owners = await uow.refunds.reported_under(provider_ref, limit=2)
     # A reference two refunds were reported under names neither for certain.
     return await uow.refunds.get(owners[0]) if len(owners) == 1 else None
 
@@ -451,23 +442,17 @@ class _Applier:
 
     def __init__(
         self,
-        factory: async_sessionmaker[AsyncSession],
+        uows: SqlUnitOfWorkFactory,
         *,
         clock: Clock,
         rules: ShopRules,
         file_name: str,
     ) -> None:
-        self.factory = factory
+        self.uows = uows
         self.clock = clock
         self.rules = rules
         self.file_name = file_name
         self.actor = f"import:{file_name}"[:MAX_ACTOR]
-
-    async def _hold_write_lock(self, session: AsyncSession) -> None:
-        if session.bind.dialect.name == "sqlite":
-            await session.execute(
-                update(RefundRow).where(RefundRow.id == -1).values(status=RefundRow.status)
-            )
 
     async def _evidence(self, uow: SqlUnitOfWork, row: StatusLine) -> Refund | RowResult:
         """The refund this line is evidence about, or why it is none."""
@@ -518,8 +503,8 @@ class _Applier:
     async def batch(self, rows: list[StatusLine]) -> list[RowResult]:
         """All rows in one transaction; on a database error, one transaction per row."""
         try:
-            async with self.factory() as session, SqlUnitOfWork(session) as uow:
-                await self._hold_write_lock(session)
+            async with self.uows() as uow:
+                await uow.refunds.hold_write_lock()
                 results = [await self.apply(uow, row) for row in rows]
                 await uow.commit()
         except (IntegrityError, DataError):
@@ -528,8 +513,8 @@ class _Applier:
 
     async def one(self, row: StatusLine) -> RowResult:
         try:
-            async with self.factory() as session, SqlUnitOfWork(session) as uow:
-                await self._hold_write_lock(session)
+            async with self.uows() as uow:
+                await uow.refunds.hold_write_lock()
                 result = await self.apply(uow, row)
                 # An unchanged line may still record the provider's reference; a bad one
                 # wrote nothing.
@@ -644,7 +629,7 @@ def check_file(path: Path) -> int:
 
 
 async def import_refund_statuses(
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: SessionFactory,
     path: Path,
     *,
     clock: Clock,
@@ -665,7 +650,9 @@ async def import_refund_statuses(
     physical = check_file(path)
     report = RefundImportReport()
     tally = _Tally(report, t, err, shown)
-    applier = _Applier(session_factory, clock=clock, rules=rules, file_name=path.name)
+    applier = _Applier(
+        SqlUnitOfWorkFactory(session_factory), clock=clock, rules=rules, file_name=path.name
+    )
     pending: list[StatusLine] = []
     # Lines refused before the database wait for their batch, so reports keep file order.
     refused: list[RowResult] = []

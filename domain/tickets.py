@@ -7,9 +7,11 @@ unused) goes to staff, who decide within 1–2 working days.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 MAX_REASON_CHARS = 500
 MAX_EVIDENCE = 3
@@ -63,6 +65,26 @@ class Evidence:
     kind: str  # "photo" or "document"
     size: int | None = None
     mime_type: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form kept with a ticket and in an application's draft."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "kind": self.kind,
+            "size": self.size,
+            "mime_type": self.mime_type,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        return cls(
+            file_id=data["file_id"],
+            file_unique_id=data["file_unique_id"],
+            kind=data["kind"],
+            size=data.get("size"),
+            mime_type=data.get("mime_type"),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,16 +159,7 @@ class Draft:
             "order_id": self.order_id,
             "reason": self.reason.value if self.reason else None,
             "text": self.text,
-            "evidence": [
-                {
-                    "file_id": e.file_id,
-                    "file_unique_id": e.file_unique_id,
-                    "kind": e.kind,
-                    "size": e.size,
-                    "mime_type": e.mime_type,
-                }
-                for e in self.evidence
-            ],
+            "evidence": [e.to_dict() for e in self.evidence],
         }
 
     @classmethod
@@ -180,7 +171,7 @@ class Draft:
             order_id=data["order_id"],
             reason=TicketReason(reason) if reason in TicketReason._value2member_map_ else None,
             text=str(data.get("text") or ""),
-            evidence=tuple(Evidence(**e) for e in data.get("evidence") or ()),
+            evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence") or ()),
         )
 
 

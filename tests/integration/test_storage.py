@@ -24,9 +24,9 @@ from domain.orders import (
 )
 from domain.ports import AuditEntry
 from domain.services import OrderRecord, save_order
-from storage import repositories
 from storage.db import create_engine, create_session_factory
 from storage.migrate import current_revision, upgrade
+from storage.repositories import _rows
 from storage.uow import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -224,7 +224,7 @@ async def test_statuses_by_number_reads_known_orders_in_chunks(
         record("KM-2", status=OrderStatus.PENDING_PAYMENT),
         record("KM-3"),
     )
-    monkeypatch.setattr(repositories, "IN_CHUNK", 2)
+    monkeypatch.setattr(_rows, "IN_CHUNK", 2)
     async with factory() as session:
         found = await SqlUnitOfWork(session).orders.statuses_by_number(
             ["KM-1", "KM-2", "KM-1", "NOPE", "KM-3"]

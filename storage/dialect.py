@@ -1,0 +1,36 @@
+"""Every difference between SQLite and PostgreSQL that the repositories need, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects.sqlite.dml import Insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def name(session: AsyncSession) -> str:
+    bind = session.get_bind()
+    return bind.dialect.name
+
+
+def insert_ignoring_conflicts(session: AsyncSession, table: Any) -> Insert:
+    """An INSERT that can say ``on_conflict_do_nothing`` in this database's words.
+
+    Both dialects' builders share that method; SQLite's type stands for both.
+    """
+    builder = pg_insert if name(session) == "postgresql" else sqlite_insert
+    return builder(table)  # type: ignore[return-value]  # same interface, other class
+
+
+async def hold_write_lock(session: AsyncSession, table: Any) -> None:
+    """On SQLite, take the database's write lock now (a write that changes nothing).
+
+    SQLite has no row locks and runs plain reads outside the transaction, so a
+    read that a later write depends on must come after the lock; PostgreSQL locks
+    the rows it reads with ``FOR UPDATE`` instead.
+    """
+    if name(session) == "sqlite":
+        await session.execute(update(table).where(table.id == -1).values(status=table.status))

@@ -1,0 +1,175 @@
+"""The outbox: notifications queued with the change that causes them, claimed by the sender."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.notifications import encode
+from domain.ports import (
+    Notification,
+    OutboxMessage,
+)
+from storage import dialect
+from storage.repositories._rows import _chunks
+from storage.tables import (
+    OutboxRow,
+)
+
+#: Outbox rows a sender may take: waiting ones, and ones whose sender's lease ran out.
+_CLAIMABLE = ("pending", "sending")
+_CLAIM_TRIES = 5
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, notification: Notification, now: datetime) -> bool:
+        """Queue a message; False when one with the same dedupe key is already queued.
+
+        One insert that skips a taken key, so two writers racing on the same occasion
+        (a double tap, two planners) both succeed and exactly one row is written.
+        """
+        values = {
+            "dedupe_key": notification.dedupe_key,
+            "kind": notification.kind,
+            "audience": notification.audience,
+            "customer_id": notification.customer_id,
+            "payload": encode(notification.payload),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "due_at": notification.due_at,
+        }
+        result = await self.session.execute(
+            dialect.insert_ignoring_conflicts(self.session, OutboxRow)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[OutboxRow.dedupe_key])
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def claim(
+        self, audience: str, *, now: datetime, lease_until: datetime
+    ) -> OutboxMessage | None:
+        """Take the oldest due row of ``audience`` for sending, in one guarded statement.
+
+        A row is due when it is pending and its time has come, or when it is
+        being sent but its lease ran out (the sender crashed). While a row is
+        being sent ``due_at`` holds the lease's end. The statement writes first
+        and reads nothing before, so two senders (two processes on one SQLite
+        file, or PostgreSQL) can never both win the same row.
+        """
+        due = and_(
+            OutboxRow.audience == audience,
+            OutboxRow.status.in_(_CLAIMABLE),
+            OutboxRow.due_at <= now,
+        )
+        for _ in range(_CLAIM_TRIES):
+            oldest = (
+                select(OutboxRow.id)
+                .where(due)
+                .order_by(OutboxRow.due_at, OutboxRow.id)
+                .limit(1)
+                .scalar_subquery()
+            )
+            found = (
+                await self.session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id == oldest, due)
+                    .values(status="sending", due_at=lease_until)
+                    .returning(
+                        OutboxRow.id,
+                        OutboxRow.kind,
+                        OutboxRow.audience,
+                        OutboxRow.customer_id,
+                        OutboxRow.payload,
+                        OutboxRow.attempts,
+                    )
+                )
+            ).first()
+            if found is not None:
+                return OutboxMessage(*found, lease=lease_until)
+            if await self.session.scalar(select(OutboxRow.id).where(due).limit(1)) is None:
+                return None
+        return None  # others keep winning: let them send, come back on the next wake
+
+    def _held(self, message: OutboxMessage) -> ColumnElement[bool]:
+        return and_(
+            OutboxRow.id == message.id,
+            OutboxRow.status == "sending",
+            OutboxRow.due_at == message.lease,
+        )
+
+    async def mark_sent(
+        self, message: OutboxMessage, *, now: datetime, message_id: int | None
+    ) -> bool:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(self._held(message))
+            .values(status="sent", sent_at=now, message_id=message_id, last_error=None)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def retry(
+        self, message: OutboxMessage, *, due_at: datetime, error: str, count_attempt: bool = True
+    ) -> bool:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(self._held(message))
+            .values(
+                status="pending",
+                due_at=due_at,
+                attempts=message.attempts + (1 if count_attempt else 0),
+                last_error=error[:300],
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def give_up(
+        self, message: OutboxMessage, *, status: str, error: str, count_attempt: bool = True
+    ) -> bool:
+        """Settle a row that must not be tried again ("failed", "skipped" or "dead")."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(self._held(message))
+            .values(
+                status=status,
+                attempts=message.attempts + (1 if count_attempt else 0),
+                last_error=error[:300],
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def renew(self, message: OutboxMessage, *, lease_until: datetime) -> bool:
+        """Extend a claim still held; False when the lease already ran out or passed on."""
+        result = await self.session.execute(
+            update(OutboxRow).where(self._held(message)).values(due_at=lease_until)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def message_id(self, dedupe_key: str) -> int | None:
+        """The Telegram message a sent notification became (a staff card, to edit later)."""
+        return await self.session.scalar(
+            select(OutboxRow.message_id).where(OutboxRow.dedupe_key == dedupe_key)
+        )
+
+    async def existing(self, dedupe_keys: Sequence[str]) -> set[str]:
+        """Which of these occasions were queued already (one query for a planner tick)."""
+        found: set[str] = set()
+        for chunk in _chunks(list(dedupe_keys)):
+            found.update(
+                await self.session.scalars(
+                    select(OutboxRow.dedupe_key).where(OutboxRow.dedupe_key.in_(chunk))
+                )
+            )
+        return found
+
+    async def last_created(self, kind: str) -> datetime | None:
+        """When the latest row of ``kind`` was written (the previous digest, say)."""
+        return await self.session.scalar(
+            select(func.max(OutboxRow.created_at)).where(OutboxRow.kind == kind)
+        )

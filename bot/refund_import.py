@@ -32,12 +32,11 @@ from typing import Any, TextIO
 from sqlalchemy.exc import DataError, IntegrityError
 
 from bot.jsonlines import LineProblem, read_object, show
-from domain.orders import Gateway, Refund
+from domain.orders import Gateway, Refund, RefundAction
 from domain.policy import ShopRules
 from domain.ports import AuditEntry, Clock
 from domain.refunds import (
     MAX_FAILURE_REASON,
-    RefundAction,
     RefundOutcome,
     RefundResult,
     action_key,

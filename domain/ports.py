@@ -304,14 +304,23 @@ class AuditLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    customers: CustomerRepository
-    orders: OrderRepository
-    refunds: RefundRepository
-    tickets: TicketRepository
-    outbox: OutboxRepository
-    link_tokens: LinkTokenRepository
-    prefs: PreferenceRepository
-    audit: AuditLog
+    # Read-only members, so an implementation may hold any class that keeps the contract.
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def orders(self) -> OrderRepository: ...
+    @property
+    def refunds(self) -> RefundRepository: ...
+    @property
+    def tickets(self) -> TicketRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def link_tokens(self) -> LinkTokenRepository: ...
+    @property
+    def prefs(self) -> PreferenceRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

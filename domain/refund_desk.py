@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.orders import Gateway, Refund
+from domain.orders import Gateway, Refund, RefundAction
 from domain.policy import ShopRules
 from domain.ports import AuditEntry, RefundEvent, UnitOfWork
 from domain.refunds import (
-    RefundAction,
     RefundOutcome,
     allowed,
     change_refund,

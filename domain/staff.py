@@ -14,12 +14,11 @@ from domain.review import (
     ReviewOutcome,
     ReviewResult,
     StaffTicketView,
-    Verdict,
     review_ticket,
     staff_ticket_view,
 )
 from domain.shopper import OrderCard, typed_text
-from domain.tickets import RejectReason, Ticket, TicketStatus
+from domain.tickets import RejectReason, Ticket, TicketStatus, Verdict
 
 #: Staff work these hours on working days; "time left" on a ticket counts only them.
 DAY_START = time(9)

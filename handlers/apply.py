@@ -169,7 +169,9 @@ class Draft:
         reason = data.get("reason")
         return cls(
             order_id=data["order_id"],
-            reason=TicketReason(reason) if reason in TicketReason._value2member_map_ else None,
+            reason=TicketReason(str(reason))
+            if reason in TicketReason._value2member_map_
+            else None,
             text=str(data.get("text") or ""),
             evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence") or ()),
         )

@@ -14,8 +14,8 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.orders import Gateway, PaymentChannel, Refund, RefundStatus
+from domain.orders import RefundAction as Move
 from domain.ports import RefundEvent
-from domain.refunds import RefundAction as Move
 from handlers.callbacks import FailPreset, RefundAction, RefundCb
 from handlers.i18n import Translator, money
 from handlers.views import refund_line

@@ -29,7 +29,7 @@ from aiogram.types import (
 
 from domain.policy import ShopRules
 from domain.ports import Clock, UnitOfWork
-from domain.review import ReviewOutcome, ReviewResult, StaffTicketView, Verdict, open_tickets
+from domain.review import ReviewOutcome, ReviewResult, StaffTicketView, open_tickets
 from domain.staff import (
     CardAccess,
     StaffCard,
@@ -38,7 +38,7 @@ from domain.staff import (
     order_timeline,
     ticket_for_staff,
 )
-from domain.tickets import RejectReason, TicketStatus, clean_reason_text
+from domain.tickets import RejectReason, TicketStatus, Verdict, clean_reason_text
 from handlers.common import answer
 from handlers.deps import Deps
 from handlers.i18n import Translations, Translator

@@ -29,7 +29,9 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from domain.notifications import FollowUp
 from domain.orders import Gateway, Refund, RefundStatus
+from domain.orders import RefundAction as Change
 from domain.policy import ShopRules
 from domain.ports import Clock, RefundEvent, UnitOfWork
 from domain.refund_desk import (
@@ -42,8 +44,6 @@ from domain.refund_desk import (
     show_refund,
     staff_id,
 )
-from domain.refunds import FollowUp
-from domain.refunds import RefundAction as Change
 from handlers.callbacks import Attempt, FailPreset, Id, RefundAction, StaffRefundCb
 from handlers.common import answer
 from handlers.deps import Deps

@@ -19,9 +19,10 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:":
         return None
-    return Path(parsed.database)
+    return Path(database)
 
 
 def describe_database(url: str) -> str:

@@ -18,7 +18,9 @@ async def _open_card(out: Outlet, alert: TicketAlert) -> int | None:
     return card_id
 
 
-async def _alert(out: Outlet, letter: Letter[TicketAlert], key: str, **extra: str) -> Sent:
+async def _alert(
+    out: Outlet, letter: Letter[TicketReminder] | Letter[TicketOverdue], key: str, **extra: str
+) -> Sent:
     t, alert = letter.t, letter.payload
     card = await _open_card(out, alert)
     text = t(

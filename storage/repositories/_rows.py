@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, Row, and_
 
 from domain.orders import (
     Coupon,
@@ -179,3 +179,8 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
     size = IN_CHUNK  # read when called, so a test can make the lists short
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _cells(row: Row[Any]) -> tuple[Any, ...]:
+    """A result row's columns, to hand on to a mapper (typed loosely, as rows are)."""
+    return tuple(row)

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.services import OrderRecord
-from storage.repositories._rows import _chunks, _phone
+from storage.repositories._rows import _cells, _chunks, _phone
 from storage.tables import (
     CouponRow,
     CustomerRow,
@@ -34,7 +34,7 @@ async def _upsert_by_key(
     ids: dict[str, int] = {}
     for chunk in _chunks(list(values)):
         found = await session.execute(select(column, table.id).where(column.in_(chunk)))
-        ids.update((k, v) for k, v in found)
+        ids.update(_cells(r) for r in found)
     new = {k for k in values if k not in ids}
     changes = [{"id": ids[k], **v} for k, v in values.items() if k in ids]
     if changes:
@@ -42,7 +42,7 @@ async def _upsert_by_key(
     if new:
         rows = [{key: k, **values[k], **on_insert(k)} for k in values if k in new]
         inserted = await session.execute(insert(table).returning(column, table.id), rows)
-        ids.update((k, v) for k, v in inserted)
+        ids.update(_cells(r) for r in inserted)
     return ids, new
 
 

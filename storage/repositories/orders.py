@@ -23,7 +23,7 @@ from domain.ports import (
 )
 from domain.services import OrderRecord
 from storage import dialect
-from storage.repositories._rows import _chunks, _order, _tab_clause
+from storage.repositories._rows import _cells, _chunks, _order, _tab_clause
 from storage.repositories.imports import upsert_many
 from storage.tables import (
     CouponRow,
@@ -40,7 +40,7 @@ class SqlOrderRepository:
         """Bulk form of ``save_order`` for imports. Returns how many orders were new."""
         return await upsert_many(self.session, records, now)
 
-    def _select(self):  # type: ignore[no-untyped-def]
+    def _select(self):
         return (
             select(OrderRow, CouponRow, ProductRow.sku)
             .outerjoin(CouponRow, CouponRow.id == OrderRow.coupon_id)
@@ -59,19 +59,19 @@ class SqlOrderRepository:
             .limit(limit)
             .offset(offset)
         )
-        return OrderPage(orders=[_order(*r) for r in rows], total=total or 0)
+        return OrderPage(orders=[_order(*_cells(r)) for r in rows], total=total or 0)
 
     async def get(self, order_id: int) -> Order | None:
         result = (
             await self.session.execute(self._select().where(OrderRow.id == order_id))
         ).first()
-        return _order(*result) if result else None
+        return _order(*_cells(result)) if result else None
 
     async def by_number(self, order_no: str) -> Order | None:
         result = (
             await self.session.execute(self._select().where(OrderRow.order_no == order_no))
         ).first()
-        return _order(*result) if result else None
+        return _order(*_cells(result)) if result else None
 
     async def statuses_by_number(self, order_nos: Sequence[str]) -> dict[str, OrderStatus]:
         """The current status of each known order number (unknown numbers are left out).
@@ -169,7 +169,7 @@ class SqlOrderRepository:
                 self._select().where(OrderRow.id == order_id, OrderRow.customer_id == customer_id)
             )
         ).first()
-        return _order(*result) if result else None
+        return _order(*_cells(result)) if result else None
 
     async def number_for_customer(self, customer_id: int, order_no: str) -> Order | None:
         result = (
@@ -179,7 +179,7 @@ class SqlOrderRepository:
                 )
             )
         ).first()
-        return _order(*result) if result else None
+        return _order(*_cells(result)) if result else None
 
     async def search_for_customer(
         self, customer_id: int, text: str, *, limit: int = 5, offset: int = 0

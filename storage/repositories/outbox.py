@@ -14,7 +14,7 @@ from domain.ports import (
     OutboxMessage,
 )
 from storage import dialect
-from storage.repositories._rows import _chunks
+from storage.repositories._rows import _cells, _chunks
 from storage.tables import (
     OutboxRow,
 )
@@ -92,7 +92,10 @@ class SqlOutbox:
                 )
             ).first()
             if found is not None:
-                return OutboxMessage(*found, lease=lease_until)
+                row_id, kind, audience, customer_id, data, attempts = _cells(found)
+                return OutboxMessage(
+                    row_id, kind, audience, customer_id, data, attempts, lease=lease_until
+                )
             if await self.session.scalar(select(OutboxRow.id).where(due).limit(1)) is None:
                 return None
         return None  # others keep winning: let them send, come back on the next wake

@@ -18,7 +18,7 @@ from domain.ports import (
     RefundEvent,
 )
 from storage import dialect
-from storage.repositories._rows import _event, _refund
+from storage.repositories._rows import _cells, _event, _refund
 from storage.tables import (
     OrderRow,
     RefundEventRow,
@@ -31,14 +31,14 @@ class SqlRefundRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _select(self):  # type: ignore[no-untyped-def]
+    def _select(self):
         return select(RefundRow, OrderRow.order_no, OrderRow.customer_id).join(
             OrderRow, OrderRow.id == RefundRow.order_id
         )
 
     async def _one(self, *where: ColumnElement[bool]) -> Refund | None:
         found = (await self.session.execute(self._select().where(*where))).first()
-        return _refund(*found) if found else None
+        return _refund(*_cells(found)) if found else None
 
     async def add(self, draft: RefundDraft, now: datetime) -> Refund:
         row = RefundRow(
@@ -93,7 +93,7 @@ class SqlRefundRepository:
             .order_by(RefundRow.created_at.desc(), RefundRow.id.desc())
             .limit(limit)
         )
-        return [_refund(*r) for r in rows]
+        return [_refund(*_cells(r)) for r in rows]
 
     async def transition(self, refund: Refund, change: RefundChange) -> bool:
         """One guarded move: only from the status and attempt the caller saw."""
@@ -232,7 +232,7 @@ class SqlRefundRepository:
             .order_by(RefundRow.expected_latest, RefundRow.id)
             .limit(limit)
         )
-        return [_refund(*r) for r in rows]
+        return [_refund(*_cells(r)) for r in rows]
 
     async def mark_arrival_asked(self, refund: Refund, now: datetime) -> bool:
         result = await self.session.execute(

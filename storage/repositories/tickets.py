@@ -21,7 +21,7 @@ from domain.tickets import (
     Ticket,
     TicketStatus,
 )
-from storage.repositories._rows import _ticket
+from storage.repositories._rows import _cells, _ticket
 from storage.tables import (
     OrderRow,
     TicketRow,
@@ -32,14 +32,14 @@ class SqlTicketRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _select(self):  # type: ignore[no-untyped-def]
+    def _select(self):
         return select(TicketRow, OrderRow.order_no).join(
             OrderRow, OrderRow.id == TicketRow.order_id
         )
 
     async def _one(self, *where: ColumnElement[bool]) -> Ticket | None:
         found = (await self.session.execute(self._select().where(*where))).first()
-        return _ticket(*found) if found else None
+        return _ticket(*_cells(found)) if found else None
 
     async def add(self, draft: TicketDraft, now: datetime) -> Ticket | None:
         """File a ticket; None when the order already has an open one (even if filed just now)."""
@@ -96,7 +96,7 @@ class SqlTicketRepository:
             .order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
             .limit(limit)
         )
-        return [_ticket(*r) for r in rows]
+        return [_ticket(*_cells(r)) for r in rows]
 
     async def counts_between(self, since: datetime, until: datetime) -> tuple[int, int]:
         """Tickets filed, and tickets decided, in ``(since, until]``."""
@@ -117,7 +117,7 @@ class SqlTicketRepository:
             .order_by(TicketRow.deadline, TicketRow.created_at, TicketRow.id)
             .limit(limit)
         )
-        return [_ticket(*r) for r in rows]
+        return [_ticket(*_cells(r)) for r in rows]
 
     async def close(
         self,

@@ -20,12 +20,21 @@ from handlers import (
     start,
 )
 from handlers.filters import in_private_chat, in_staff_chat
+from handlers.middlewares import UpdateContext
+
+
+def with_context(router: Router) -> Router:
+    """Every handler under ``router`` gets ``ctx``, and every press its one answer."""
+    for observer in (router.message, router.edited_message, router.callback_query):
+        observer.middleware(UpdateContext())
+    return router
 
 
 def create_staff_router() -> Router:
     parent = Router(name="staff")
     parent.message.filter(in_staff_chat)
     parent.callback_query.filter(in_staff_chat)
+    with_context(parent)
     # In the staff group its commands, buttons and typed reasons win.
     parent.include_routers(staff.create_router(), staff_refunds.create_router())
     return parent
@@ -35,6 +44,7 @@ def create_shopper_router() -> Router:
     parent = Router(name="shopper")
     parent.message.filter(in_private_chat)
     parent.callback_query.filter(in_private_chat)
+    with_context(parent)
     parent.include_routers(
         # A command during an application leaves it, then reaches its own handler below.
         apply.create_leave_router(),
@@ -52,4 +62,4 @@ def create_shopper_router() -> Router:
 
 def get_routers() -> list[Router]:
     """Fresh routers for one Dispatcher (a router can belong to only one)."""
-    return [create_staff_router(), create_shopper_router(), fallback.create_router()]
+    return [create_staff_router(), create_shopper_router(), with_context(fallback.create_router())]

@@ -1,4 +1,4 @@
-"""Small helpers shared by the shopper's handlers."""
+"""Small helpers and handlers shared by the shopper's routers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import contextlib
 
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from domain.shopper import refuse_press
+from handlers.context import Ctx
 
 
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -33,3 +36,13 @@ async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool =
     """Answer a press at once; a press older than Telegram's window cannot be answered."""
     with contextlib.suppress(TelegramBadRequest):
         await query.answer(text, show_alert=alert)
+
+
+async def on_unlinked_press(query: CallbackQuery, ctx: Ctx) -> None:
+    """A press from someone whose Telegram is not linked to a customer: say how to link."""
+    ctx.alert(ctx.t("press-not-linked"))
+    await refuse_press(ctx.uow, "not_linked", ctx.now())
+
+
+async def on_unlinked_message(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("unlinked-hint"))

@@ -6,39 +6,44 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiogram import BaseMiddleware
 from aiogram.dispatcher.flags import get_flag
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, TelegramObject
-from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from handlers.context import Ctx
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
-class AnswerPresses(CallbackAnswerMiddleware):
-    """Every press is answered once, after its handler, with what the handler put in
-    ``callback_answer`` (``text``, ``show_alert``), or silently.
+class UpdateContext(BaseMiddleware):
+    """Builds ``ctx`` for the handler that matched, and answers its press once, after it.
 
-    Unlike aiogram's own, a press whose handler failed is left to the error handler
-    (which answers it with an apology), and a press older than Telegram's window,
-    which can no longer be answered, is not an error.
+    A press whose handler failed is left to the error handler (which answers it with an
+    apology), and a press older than Telegram's window, which can no longer be answered,
+    is not an error.
     """
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        if not isinstance(event, CallbackQuery):
-            return await handler(event, data)
-        callback_answer = self.construct_callback_answer(get_flag(data, "callback_answer"))
-        data["callback_answer"] = callback_answer
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        press = None
+        if isinstance(event, CallbackQuery):
+            flag = get_flag(data, "callback_answer") or {}
+            press = CallbackAnswer(answered=False, **flag)
+        data["ctx"] = Ctx(
+            bot=data["bot"],
+            uow=data["uow"],
+            deps=data["deps"],
+            t=data["i18n"],
+            user=data.get("event_from_user"),
+            linked=data.get("customer"),
+            press=press,
+        )
         result = await handler(event, data)
-        if not callback_answer.disabled and not callback_answer.answered:
+        # TRANSITION: handlers not yet taking ctx still answer their own presses.
+        if "ctx" not in data["handler"].params:
+            return result
+        if isinstance(event, CallbackQuery) and press is not None and not press.disabled:
             with contextlib.suppress(TelegramBadRequest):
-                await self.answer(event, callback_answer)
+                await event.answer(press.text, show_alert=press.show_alert)
         return result
-
-
-def say(callback_answer: CallbackAnswer, text: str, *, alert: bool = False) -> None:
-    """What the press's answer shows: a toast, or an alert the presser must close."""
-    callback_answer.text = text
-    callback_answer.show_alert = alert

@@ -7,9 +7,8 @@ from aiogram.filters import Command, CommandObject, MagicData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from domain.orders import Customer, OrderTab
-from domain.policy import NextStep, ShopRules
-from domain.ports import Clock, UnitOfWork
+from domain.orders import OrderTab
+from domain.policy import NextStep
 from domain.shopper import (
     MAX_QUERY,
     CancelOutcome,
@@ -18,13 +17,12 @@ from domain.shopper import (
     open_order,
     open_order_by_number,
     record_cancel_reason,
-    refuse_press,
     search_orders,
     shopper,
 )
 from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
-from handlers.common import answer, show
-from handlers.i18n import Translator
+from handlers.common import on_unlinked_message, on_unlinked_press, show
+from handlers.context import Ctx
 from handlers.views import (
     cancelled_view,
     card_view,
@@ -45,8 +43,6 @@ AFTER_SALES_TEXT = {
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
     # Everything below needs a linked shopper; the unlinked are told how to link first.
     unlinked = MagicData(F.customer.is_(None))
     router.callback_query.register(on_unlinked_press, unlinked)
@@ -64,139 +60,80 @@ def create_router() -> Router:
     return router
 
 
-async def on_unlinked_press(
-    query: CallbackQuery, *, uow: UnitOfWork, clock: Clock, i18n: Translator
-) -> None:
-    await answer(query, i18n("press-not-linked"), alert=True)
-    await refuse_press(uow, "not_linked", clock.now())
-
-
-async def on_unlinked_message(message: Message, i18n: Translator) -> None:
-    await message.answer(i18n("unlinked-hint"))
-
-
 # --------------------------------------------------------------------------- commands
 
 
-async def orders_command(
-    message: Message,
-    *,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
+async def orders_command(message: Message, ctx: Ctx) -> None:
     orders = await list_orders(
-        uow, customer.id, tab=OrderTab.ALL, page=0, rules=rules, now=clock.now()
+        ctx.uow, ctx.customer.id, tab=OrderTab.ALL, page=0, rules=ctx.rules, now=ctx.now()
     )
-    text, markup = list_view(i18n, orders)
+    text, markup = list_view(ctx.t, orders)
     await message.answer(text, reply_markup=markup)
 
 
-async def cancel_command(
-    message: Message,
-    *,
-    command: CommandObject,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
+async def cancel_command(message: Message, command: CommandObject, ctx: Ctx) -> None:
     """``/cancel ORDER_NO`` goes straight to the confirmation; bare ``/cancel`` lists orders."""
     order_no = (command.args or "").strip()
     if not order_no:
-        orders = await list_orders(
-            uow, customer.id, tab=OrderTab.ALL, page=0, rules=rules, now=clock.now()
-        )
-        text, markup = list_view(i18n, orders)
-        await message.answer(f"{i18n('cancel-usage')}\n\n{text}", reply_markup=markup)
-        return
-    if len(order_no) > MAX_QUERY:
-        await message.answer(i18n("search-bad-number", text=order_no[:30] + "…"))
-        return
-    card = await open_order_by_number(uow, customer.id, order_no, rules, clock.now())
-    if card is None:
-        await message.answer(i18n("search-no-order", order_no=order_no))
-        return
-    text, markup = (
-        confirm_view(i18n, card)
-        if card.decision.can_cancel_now
-        else card_view(i18n, card, rules.tz)
+        await _usage(message, ctx)
+    elif len(order_no) > MAX_QUERY:
+        await message.answer(ctx.t("search-bad-number", text=order_no[:30] + "…"))
+    elif card := await open_order_by_number(
+        ctx.uow, ctx.customer.id, order_no, ctx.rules, ctx.now()
+    ):
+        can = card.decision.can_cancel_now
+        text, markup = confirm_view(ctx.t, card) if can else card_view(ctx.t, card, ctx.tz)
+        await message.answer(text, reply_markup=markup)
+    else:
+        await message.answer(ctx.t("search-no-order", order_no=order_no))
+
+
+async def _usage(message: Message, ctx: Ctx) -> None:
+    orders = await list_orders(
+        ctx.uow, ctx.customer.id, tab=OrderTab.ALL, page=0, rules=ctx.rules, now=ctx.now()
     )
-    await message.answer(text, reply_markup=markup)
+    text, markup = list_view(ctx.t, orders)
+    await message.answer(f"{ctx.t('cancel-usage')}\n\n{text}", reply_markup=markup)
 
 
-async def on_text(
-    message: Message,
-    *,
-    state: FSMContext,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
+async def on_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    text = message.text or ""
     result = await search_orders(
-        uow, customer.id, message.text or "", page=0, rules=rules, now=clock.now()
+        ctx.uow, ctx.customer.id, text, page=0, rules=ctx.rules, now=ctx.now()
     )
     if result.exact is not None:
-        text, markup = card_view(i18n, result.exact, rules.tz)
+        text, markup = card_view(ctx.t, result.exact, ctx.tz)
     elif result.matches is not None:
         await state.update_data({SEARCH_QUERY: result.matches.query})
-        text, markup = search_view(i18n, result.matches, by_number=result.by_number)
+        text, markup = search_view(ctx.t, result.matches, by_number=result.by_number)
     else:
-        text, markup = i18n("search-bad-number", text=(message.text or "")[:30] + "…"), None
+        text, markup = ctx.t("search-bad-number", text=text[:30] + "…"), None
     await message.answer(text, reply_markup=markup)
 
 
 # --------------------------------------------------------------------------- lists
 
 
-async def on_list(
-    query: CallbackQuery,
-    *,
-    callback_data: ListCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    await answer(query)
+async def on_list(query: CallbackQuery, callback_data: ListCb, ctx: Ctx) -> None:
+    tab, page = callback_data.tab, callback_data.page
     orders = await list_orders(
-        uow,
-        customer.id,
-        tab=callback_data.tab,
-        page=callback_data.page,
-        rules=rules,
-        now=clock.now(),
+        ctx.uow, ctx.customer.id, tab=tab, page=page, rules=ctx.rules, now=ctx.now()
     )
-    await show(query, *list_view(i18n, orders))
+    await show(query, *list_view(ctx.t, orders))
 
 
 async def on_search_page(
-    query: CallbackQuery,
-    *,
-    callback_data: SearchCb,
-    state: FSMContext,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
+    query: CallbackQuery, callback_data: SearchCb, state: FSMContext, ctx: Ctx
 ) -> None:
     text = (await state.get_data()).get(SEARCH_QUERY)
     if not text:
-        await answer(query, i18n("search-expired"), alert=True)
+        ctx.alert(ctx.t("search-expired"))
         return
-    await answer(query)
     result = await search_orders(
-        uow, customer.id, text, page=callback_data.page, rules=rules, now=clock.now()
+        ctx.uow, ctx.customer.id, text, page=callback_data.page, rules=ctx.rules, now=ctx.now()
     )
     if result.matches is not None:
-        await show(query, *search_view(i18n, result.matches))
+        await show(query, *search_view(ctx.t, result.matches))
 
 
 # --------------------------------------------------------------------------- the card
@@ -208,88 +145,59 @@ CARD_ACTIONS = frozenset(
 )
 
 
-async def on_card_press(
-    query: CallbackQuery,
-    *,
-    callback_data: OrderCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    card = await open_order(uow, customer.id, callback_data.order_id, rules, clock.now())
+async def on_card_press(query: CallbackQuery, callback_data: OrderCb, ctx: Ctx) -> None:
+    card = await open_order(ctx.uow, ctx.customer.id, callback_data.order_id, ctx.rules, ctx.now())
     if card is None:
-        await answer(query, i18n("press-not-yours"), alert=True)
+        ctx.alert(ctx.t("press-not-yours"))
         return
-    action = callback_data.action
-    toast = (
-        i18n("confirm-kept", order_no=card.order.order_no) if action is OrderAction.KEEP else None
-    )
-    await answer(query, toast)
+    action, order_no = callback_data.action, card.order.order_no
+    if action is OrderAction.KEEP:
+        ctx.toast(ctx.t("confirm-kept", order_no=order_no))
     after_sales = AFTER_SALES_TEXT.get(card.decision.next_step)
     if action is OrderAction.AFTER_SALES and after_sales is not None:
-        assert query.message is not None
-        await query.message.answer(i18n(after_sales, order_no=card.order.order_no))
+        await ctx.bot.send_message(ctx.user_id, ctx.t(after_sales, order_no=order_no))
     elif action is OrderAction.CANCEL and card.decision.can_cancel_now:
-        await show(query, *confirm_view(i18n, card))
+        await show(query, *confirm_view(ctx.t, card))
     else:
         # Open, Keep, and any press whose order moved on: the order as it is now.
-        await show(query, *card_view(i18n, card, rules.tz))
+        await show(query, *card_view(ctx.t, card, ctx.tz))
 
 
-async def on_confirm(
-    query: CallbackQuery,
-    *,
-    callback_data: OrderCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    assert query.from_user is not None
+async def on_confirm(query: CallbackQuery, callback_data: OrderCb, ctx: Ctx) -> None:
     result = await cancel_order(
-        uow,
-        customer_id=customer.id,
+        ctx.uow,
+        customer_id=ctx.customer.id,
         order_id=callback_data.order_id,
-        actor=shopper(query.from_user.id),
-        rules=rules,
-        now=clock.now(),
+        actor=shopper(ctx.user_id),
+        rules=ctx.rules,
+        now=ctx.now(),
     )
     if result.outcome is CancelOutcome.NOT_FOUND:
-        await answer(query, i18n("press-not-yours"), alert=True)
+        ctx.alert(ctx.t("press-not-yours"))
         return
-    await answer(query)
-    if result.outcome is CancelOutcome.CANCELLED:
-        await show(query, *cancelled_view(i18n, result, rules.tz))
-    else:
-        await show(query, *not_cancelled_view(i18n, result, rules.tz))
+    view = cancelled_view if result.outcome is CancelOutcome.CANCELLED else not_cancelled_view
+    await show(query, *view(ctx.t, result, ctx.tz))
 
 
-async def on_reason(
-    query: CallbackQuery,
-    *,
-    callback_data: ReasonCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    assert query.from_user is not None
+async def on_reason(query: CallbackQuery, callback_data: ReasonCb, ctx: Ctx) -> None:
+    reason = callback_data.reason
     saved = await record_cancel_reason(
-        uow,
-        customer_id=customer.id,
+        ctx.uow,
+        customer_id=ctx.customer.id,
         order_id=callback_data.order_id,
-        reason=callback_data.reason,
-        actor=shopper(query.from_user.id),
-        now=clock.now(),
+        reason=reason,
+        actor=shopper(ctx.user_id),
+        now=ctx.now(),
     )
-    reason = i18n(f"cancel-reason-{callback_data.reason}")
-    await answer(query, i18n("cancel-reason-thanks", reason=reason) if saved else None)
+    if saved:
+        thanks = ctx.t("cancel-reason-thanks", reason=ctx.t(f"cancel-reason-{reason}"))
+        ctx.toast(thanks)
+        await _swap_question(query, thanks)
+
+
+async def _swap_question(query: CallbackQuery, thanks: str) -> None:
+    """Keep the facts of the cancellation; swap the question for the thanks."""
     message = query.message
-    if saved and isinstance(message, Message) and message.text:
-        thanks = i18n("cancel-reason-thanks", reason=reason)
-        # Keep the facts of the cancellation; swap the question for the thanks.
+    if isinstance(message, Message) and message.text:
         facts = message.text.rsplit("\n\n", 1)[0]
         await show(query, f"{facts}\n\n{thanks}", None)

@@ -51,10 +51,10 @@ from domain.tickets import (
 from handlers.callbacks import (
     ApplyAction,
     ApplyCb,
+    MyTicketAction,
+    MyTicketCb,
     OrderAction,
     OrderCb,
-    TicketAction,
-    TicketCb,
 )
 from handlers.common import answer, show
 from handlers.i18n import Translator
@@ -92,7 +92,9 @@ def create_router() -> Router:
     router.message.middleware(OneAtATime())
 
     unlinked = MagicData(F.customer.is_(None))
-    mine = or_f(ApplyCb.filter(), TicketCb.filter(), OrderCb.filter(F.action == OrderAction.APPLY))
+    mine = or_f(
+        ApplyCb.filter(), MyTicketCb.filter(), OrderCb.filter(F.action == OrderAction.APPLY)
+    )
     router.callback_query.register(on_unlinked_press, unlinked, mine)
     router.message.register(on_unlinked_command, unlinked, Command("apply", "tickets"))
     router.message.register(on_unlinked_in_flow, unlinked, StateFilter(ApplyFlow))
@@ -112,14 +114,20 @@ def create_router() -> Router:
     router.message.register(on_more_evidence, ApplyFlow.more_evidence, image)
     router.message.register(on_other_input, StateFilter(ApplyFlow), ~F.text.startswith("/"))
 
-    router.callback_query.register(on_ticket_add, TicketCb.filter(F.action == TicketAction.ADD))
-    router.callback_query.register(on_ticket_done, TicketCb.filter(F.action == TicketAction.DONE))
-    router.callback_query.register(on_ticket_keep, TicketCb.filter(F.action == TicketAction.KEEP))
     router.callback_query.register(
-        on_withdraw_ask, TicketCb.filter(F.action == TicketAction.WITHDRAW)
+        on_ticket_add, MyTicketCb.filter(F.action == MyTicketAction.ADD)
     )
     router.callback_query.register(
-        on_withdraw_confirm, TicketCb.filter(F.action == TicketAction.CONFIRM)
+        on_ticket_done, MyTicketCb.filter(F.action == MyTicketAction.DONE)
+    )
+    router.callback_query.register(
+        on_ticket_keep, MyTicketCb.filter(F.action == MyTicketAction.KEEP)
+    )
+    router.callback_query.register(
+        on_withdraw_ask, MyTicketCb.filter(F.action == MyTicketAction.WITHDRAW)
+    )
+    router.callback_query.register(
+        on_withdraw_confirm, MyTicketCb.filter(F.action == MyTicketAction.CONFIRM)
     )
     return router
 
@@ -614,12 +622,12 @@ def ticket_buttons(t: Translator, builder: InlineKeyboardBuilder, ticket: Ticket
     if len(ticket.evidence) < MAX_EVIDENCE:
         builder.button(
             text=t("ticket-add-evidence", id=ticket.id),
-            callback_data=TicketCb(action=TicketAction.ADD, ticket_id=ticket.id),
+            callback_data=MyTicketCb(action=MyTicketAction.ADD, ticket_id=ticket.id),
         )
         added += 1
     builder.button(
         text=t("ticket-withdraw", id=ticket.id),
-        callback_data=TicketCb(action=TicketAction.WITHDRAW, ticket_id=ticket.id),
+        callback_data=MyTicketCb(action=MyTicketAction.WITHDRAW, ticket_id=ticket.id),
     )
     return added + 1
 
@@ -687,7 +695,7 @@ async def own_open_ticket(
 async def on_ticket_add(
     query: CallbackQuery,
     *,
-    callback_data: TicketCb,
+    callback_data: MyTicketCb,
     state: FSMContext,
     customer: Customer,
     uow: UnitOfWork,
@@ -714,7 +722,7 @@ def more_keyboard(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("ticket-evidence-done"),
-        callback_data=TicketCb(action=TicketAction.DONE, ticket_id=ticket_id),
+        callback_data=MyTicketCb(action=MyTicketAction.DONE, ticket_id=ticket_id),
     )
     return builder.as_markup()
 
@@ -762,7 +770,7 @@ async def on_more_evidence(
 async def on_ticket_done(
     query: CallbackQuery,
     *,
-    callback_data: TicketCb,
+    callback_data: MyTicketCb,
     state: FSMContext,
     customer: Customer,
     uow: UnitOfWork,
@@ -782,7 +790,7 @@ async def on_ticket_done(
 async def on_ticket_keep(
     query: CallbackQuery,
     *,
-    callback_data: TicketCb,
+    callback_data: MyTicketCb,
     customer: Customer,
     uow: UnitOfWork,
     clock: Clock,
@@ -800,7 +808,7 @@ async def on_ticket_keep(
 async def on_withdraw_ask(
     query: CallbackQuery,
     *,
-    callback_data: TicketCb,
+    callback_data: MyTicketCb,
     customer: Customer,
     uow: UnitOfWork,
     clock: Clock,
@@ -815,11 +823,11 @@ async def on_withdraw_ask(
     builder = InlineKeyboardBuilder()
     builder.button(
         text=i18n("ticket-withdraw-yes"),
-        callback_data=TicketCb(action=TicketAction.CONFIRM, ticket_id=ticket.id),
+        callback_data=MyTicketCb(action=MyTicketAction.CONFIRM, ticket_id=ticket.id),
     )
     builder.button(
         text=i18n("ticket-withdraw-no"),
-        callback_data=TicketCb(action=TicketAction.KEEP, ticket_id=ticket.id),
+        callback_data=MyTicketCb(action=MyTicketAction.KEEP, ticket_id=ticket.id),
     )
     builder.adjust(2)
     text = i18n("ticket-withdraw-confirm", id=ticket.id, order_no=ticket.order_no)
@@ -829,7 +837,7 @@ async def on_withdraw_ask(
 async def on_withdraw_confirm(
     query: CallbackQuery,
     *,
-    callback_data: TicketCb,
+    callback_data: MyTicketCb,
     state: FSMContext,
     customer: Customer,
     uow: UnitOfWork,

@@ -71,7 +71,7 @@ class ApplyCb(CallbackData, prefix="ap"):
     reason: TicketReason | None = None
 
 
-class TicketAction(StrEnum):
+class MyTicketAction(StrEnum):
     ADD = "e"  # add screenshots to the open ticket
     DONE = "d"  # finished adding screenshots
     WITHDRAW = "w"  # ask for confirmation
@@ -79,12 +79,12 @@ class TicketAction(StrEnum):
     KEEP = "n"  # changed my mind
 
 
-class TicketCb(CallbackData, prefix="tk"):
-    action: TicketAction
+class MyTicketCb(CallbackData, prefix="tk"):
+    action: MyTicketAction
     ticket_id: Id
 
 
-class RefundAction(StrEnum):
+class RefundButton(StrEnum):
     """What a refund button does. Shoppers' and staff's buttons are told apart by prefix."""
 
     OPEN = "o"  # show the refund's timeline
@@ -112,7 +112,7 @@ class RefundCb(CallbackData, prefix="rf"):
     question's answer must not land on the new try.
     """
 
-    action: RefundAction
+    action: RefundButton
     refund_id: Id
     attempt: Attempt | None = None
 
@@ -123,6 +123,6 @@ class StaffRefundCb(CallbackData, prefix="sf"):
     The attempt it was shown for keeps an old alert's button from moving a re-initiated try.
     """
 
-    action: RefundAction
+    action: RefundButton
     refund_id: Id
     attempt: Attempt

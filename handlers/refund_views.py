@@ -16,7 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.orders import Gateway, PaymentChannel, Refund, RefundStatus
 from domain.orders import RefundAction as Move
 from domain.ports import RefundEvent
-from handlers.callbacks import FailPreset, RefundAction, RefundCb
+from handlers.callbacks import FailPreset, RefundButton, RefundCb
 from handlers.i18n import Translator, money
 from handlers.views import refund_line
 
@@ -41,31 +41,31 @@ def asked_or_late(refund: Refund, now: datetime, tz: tzinfo) -> bool:
     return refund.arrival_asked_at is not None or is_late(refund, now, tz)
 
 
-def next_step(refund: Refund, now: datetime, tz: tzinfo) -> RefundAction:
+def next_step(refund: Refund, now: datetime, tz: tzinfo) -> RefundButton:
     """The one thing worth pressing for this refund now."""
     if refund.status is RefundStatus.FAILED:
-        return RefundAction.ASK_STAFF
+        return RefundButton.ASK_STAFF
     unanswered = refund.shopper_confirmed_at is None and refund.shopper_not_yet_at is None
     if unanswered and asked_or_late(refund, now, tz):
-        return RefundAction.NOT_YET
-    return RefundAction.OPEN
+        return RefundButton.NOT_YET
+    return RefundButton.OPEN
 
 
 _LIST_BUTTON = {
-    RefundAction.OPEN: "refunds-button-open",
-    RefundAction.NOT_YET: "refunds-button-not-yet",
-    RefundAction.ASK_STAFF: "refunds-button-ask-staff",
+    RefundButton.OPEN: "refunds-button-open",
+    RefundButton.NOT_YET: "refunds-button-not-yet",
+    RefundButton.ASK_STAFF: "refunds-button-ask-staff",
 }
 _BUTTON = {
-    RefundAction.OPEN: "refund-button-open",
-    RefundAction.NOT_YET: "refund-button-not-yet",
-    RefundAction.ASK_STAFF: "refund-button-ask-staff",
-    RefundAction.ARRIVED: "refund-button-arrived",
+    RefundButton.OPEN: "refund-button-open",
+    RefundButton.NOT_YET: "refund-button-not-yet",
+    RefundButton.ASK_STAFF: "refund-button-ask-staff",
+    RefundButton.ARRIVED: "refund-button-arrived",
 }
 
 
 def _keyboard(
-    t: Translator, refund_id: int, *actions: RefundAction, attempt: int | None = None
+    t: Translator, refund_id: int, *actions: RefundButton, attempt: int | None = None
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for action in actions:
@@ -202,7 +202,7 @@ def refund_detail_view(
     action = next_step(refund, now, tz)
     markup = (
         None
-        if action is RefundAction.OPEN
+        if action is RefundButton.OPEN
         else _keyboard(t, refund.id, action, attempt=refund.attempt)
     )
     return "\n".join(lines), markup
@@ -220,7 +220,7 @@ def _facts(t: Translator, refund: Refund) -> dict[str, str]:
 
 
 def thanks_view(t: Translator, refund: Refund) -> Rendered:
-    return t("refund-thanks", **_facts(t, refund)), _keyboard(t, refund.id, RefundAction.OPEN)
+    return t("refund-thanks", **_facts(t, refund)), _keyboard(t, refund.id, RefundButton.OPEN)
 
 
 def guidance_view(t: Translator, refund: Refund, follow_up_at: datetime, tz: tzinfo) -> Rendered:
@@ -232,7 +232,7 @@ def guidance_view(t: Translator, refund: Refund, follow_up_at: datetime, tz: tzi
         **_facts(t, refund),
     )
     return text, _keyboard(
-        t, refund.id, RefundAction.ASK_STAFF, RefundAction.OPEN, attempt=refund.attempt
+        t, refund.id, RefundButton.ASK_STAFF, RefundButton.OPEN, attempt=refund.attempt
     )
 
 
@@ -244,7 +244,7 @@ def already_arrived_view(t: Translator, refund: Refund, tz: tzinfo) -> Rendered:
         where=t(f"refund-where-{refund.channel}"),
         **_facts(t, refund),
     )
-    return text, _keyboard(t, refund.id, RefundAction.OPEN)
+    return text, _keyboard(t, refund.id, RefundButton.OPEN)
 
 
 def failed_view(t: Translator, refund: Refund) -> Rendered:
@@ -253,14 +253,14 @@ def failed_view(t: Translator, refund: Refund) -> Rendered:
         reason=failure_reason(t, refund.failure_reason),
         **_facts(t, refund),
     )
-    return text, _keyboard(t, refund.id, RefundAction.ASK_STAFF, attempt=refund.attempt)
+    return text, _keyboard(t, refund.id, RefundButton.ASK_STAFF, attempt=refund.attempt)
 
 
 def asked_staff_view(t: Translator, refund: Refund) -> Rendered:
     # Failed in our records: staff start it again. Still open here (the shopper's bill says
     # it failed): staff check with the provider first, and promise no more than that.
     key = "refund-asked-staff" if refund.status is RefundStatus.FAILED else "refund-asked-check"
-    return t(key, **_facts(t, refund)), _keyboard(t, refund.id, RefundAction.OPEN)
+    return t(key, **_facts(t, refund)), _keyboard(t, refund.id, RefundButton.OPEN)
 
 
 def submitted_push(
@@ -282,7 +282,7 @@ def submitted_push(
         latest=t.date(latest),
         attempt=attempt,
     )
-    return text, _keyboard(t, refund_id, RefundAction.OPEN)
+    return text, _keyboard(t, refund_id, RefundButton.OPEN)
 
 
 def succeeded_push(
@@ -294,7 +294,7 @@ def succeeded_push(
         else "push-refund-succeeded"
     )
     text = t(key, order_no=order_no, amount=money(amount_fen), channel=_channel(t, channel))
-    return text, _keyboard(t, refund_id, RefundAction.OPEN)
+    return text, _keyboard(t, refund_id, RefundButton.OPEN)
 
 
 def failed_push(
@@ -314,11 +314,11 @@ def failed_push(
         channel=_channel(t, channel),
         reason=failure_reason(t, reason),
     )
-    return text, _keyboard(t, refund_id, RefundAction.ASK_STAFF, attempt=attempt)
+    return text, _keyboard(t, refund_id, RefundButton.ASK_STAFF, attempt=attempt)
 
 
 def arrival_check_push(t: Translator, refund: Refund) -> Rendered:
     text = t("push-refund-arrival-check", **_facts(t, refund))
     return text, _keyboard(
-        t, refund.id, RefundAction.ARRIVED, RefundAction.NOT_YET, attempt=refund.attempt
+        t, refund.id, RefundButton.ARRIVED, RefundButton.NOT_YET, attempt=refund.attempt
     )

@@ -22,7 +22,7 @@ from domain.refunds import (
     shopper_refund,
 )
 from domain.shopper import refuse_press, shopper, shopper_refunds
-from handlers.callbacks import RefundAction, RefundCb
+from handlers.callbacks import RefundButton, RefundCb
 from handlers.common import answer, show
 from handlers.i18n import Translator
 from handlers.refund_views import (
@@ -38,7 +38,7 @@ from handlers.refund_views import (
 
 #: The shopper's buttons; the staff's actions share the enum but never come with this prefix.
 SHOPPER_ACTIONS = frozenset(
-    {RefundAction.OPEN, RefundAction.ARRIVED, RefundAction.NOT_YET, RefundAction.ASK_STAFF}
+    {RefundButton.OPEN, RefundButton.ARRIVED, RefundButton.NOT_YET, RefundButton.ASK_STAFF}
 )
 
 
@@ -52,12 +52,12 @@ def create_router() -> Router:
     router.message.register(on_unlinked_message, unlinked, Command("refunds"))
     router.callback_query.register(on_unlinked_press, unlinked)
     router.message.register(refunds, Command("refunds"))
-    router.callback_query.register(on_open, RefundCb.filter(F.action == RefundAction.OPEN))
+    router.callback_query.register(on_open, RefundCb.filter(F.action == RefundButton.OPEN))
     router.callback_query.register(
-        on_arrival, RefundCb.filter(F.action.in_({RefundAction.ARRIVED, RefundAction.NOT_YET}))
+        on_arrival, RefundCb.filter(F.action.in_({RefundButton.ARRIVED, RefundButton.NOT_YET}))
     )
     router.callback_query.register(
-        on_ask_staff, RefundCb.filter(F.action == RefundAction.ASK_STAFF)
+        on_ask_staff, RefundCb.filter(F.action == RefundButton.ASK_STAFF)
     )
     return router
 
@@ -126,7 +126,7 @@ async def on_arrival(
         uow,
         customer.id,
         callback_data.refund_id,
-        arrived=callback_data.action is RefundAction.ARRIVED,
+        arrived=callback_data.action is RefundButton.ARRIVED,
         actor=shopper(query.from_user.id),
         now=clock.now(),
         attempt=callback_data.attempt,

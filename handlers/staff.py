@@ -44,8 +44,8 @@ from handlers.deps import Deps
 from handlers.i18n import Translations, Translator
 from handlers.staff_keyboards import (
     RejectCb,
-    TicketAction,
-    TicketCb,
+    StaffTicketAction,
+    StaffTicketCb,
     card_text,
     card_view,
     decision_keyboard,
@@ -55,7 +55,10 @@ from handlers.staff_keyboards import (
     timeline_text,
 )
 
-_VERDICTS = {TicketAction.APPROVE: Verdict.APPROVE, TicketAction.EXCHANGE: Verdict.EXCHANGE}
+_VERDICTS = {
+    StaffTicketAction.APPROVE: Verdict.APPROVE,
+    StaffTicketAction.EXCHANGE: Verdict.EXCHANGE,
+}
 
 
 class StaffStates(StatesGroup):
@@ -89,11 +92,14 @@ def create_router() -> Router:
     router.message.register(
         reject_note, StaffStates.reject_note, F.text, ~F.text.startswith("/"), is_staff
     )
-    router.callback_query.register(open_card, TicketCb.filter(F.action == TicketAction.OPEN))
     router.callback_query.register(
-        reasons, TicketCb.filter(F.action.in_({TicketAction.REJECT, TicketAction.BACK}))
+        open_card, StaffTicketCb.filter(F.action == StaffTicketAction.OPEN)
     )
-    router.callback_query.register(decide, TicketCb.filter())
+    router.callback_query.register(
+        reasons,
+        StaffTicketCb.filter(F.action.in_({StaffTicketAction.REJECT, StaffTicketAction.BACK})),
+    )
+    router.callback_query.register(decide, StaffTicketCb.filter())
     router.callback_query.register(ask_note, RejectCb.filter(F.reason == RejectReason.OTHER))
     router.callback_query.register(reject, RejectCb.filter())
     return router
@@ -211,7 +217,7 @@ async def _refuse(query: CallbackQuery, card: StaffCard, t: Translator) -> bool:
 
 async def decide(
     query: CallbackQuery,
-    callback_data: TicketCb,
+    callback_data: StaffTicketCb,
     *,
     bot: Bot,
     uow: UnitOfWork,
@@ -347,7 +353,7 @@ async def _closed(
 
 async def reasons(
     query: CallbackQuery,
-    callback_data: TicketCb,
+    callback_data: StaffTicketCb,
     *,
     bot: Bot,
     uow: UnitOfWork,
@@ -369,10 +375,10 @@ async def reasons(
     assert card.view is not None
     markup = (
         reject_keyboard(t, card.view.ticket.id)
-        if callback_data.action is TicketAction.REJECT
+        if callback_data.action is StaffTicketAction.REJECT
         else decision_keyboard(t, card.view)
     )
-    reject_menu = callback_data.action is TicketAction.REJECT
+    reject_menu = callback_data.action is StaffTicketAction.REJECT
     # Answered before the edit, which may wait for the group's per-minute budget.
     await answer(query, t("staff-toast-pick-reason") if reject_menu else None)
     chat_id, pressed_id = _pressed(query)
@@ -383,7 +389,7 @@ async def reasons(
 
 async def open_card(
     query: CallbackQuery,
-    callback_data: TicketCb,
+    callback_data: StaffTicketCb,
     *,
     bot: Bot,
     uow: UnitOfWork,

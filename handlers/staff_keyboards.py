@@ -28,7 +28,7 @@ from handlers.views import refund_line, status_label
 TicketId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
-class TicketAction(StrEnum):
+class StaffTicketAction(StrEnum):
     OPEN = "o"  # post the card (from /queue)
     APPROVE = "a"
     REJECT = "r"  # show the reject reasons
@@ -36,8 +36,8 @@ class TicketAction(StrEnum):
     BACK = "b"  # from the reasons back to the decisions
 
 
-class TicketCb(CallbackData, prefix="st"):
-    action: TicketAction
+class StaffTicketCb(CallbackData, prefix="st"):
+    action: StaffTicketAction
     ticket_id: TicketId
 
 
@@ -124,16 +124,16 @@ def decision_keyboard(t: Translator, view: StaffTicketView) -> InlineKeyboardMar
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("staff-btn-approve"),
-        callback_data=TicketCb(action=TicketAction.APPROVE, ticket_id=ticket.id),
+        callback_data=StaffTicketCb(action=StaffTicketAction.APPROVE, ticket_id=ticket.id),
     )
     builder.button(
         text=t("staff-btn-reject"),
-        callback_data=TicketCb(action=TicketAction.REJECT, ticket_id=ticket.id),
+        callback_data=StaffTicketCb(action=StaffTicketAction.REJECT, ticket_id=ticket.id),
     )
     if view.card.order.product_kind is ProductKind.CARD_KEY:
         builder.button(
             text=t("staff-btn-exchange"),
-            callback_data=TicketCb(action=TicketAction.EXCHANGE, ticket_id=ticket.id),
+            callback_data=StaffTicketCb(action=StaffTicketAction.EXCHANGE, ticket_id=ticket.id),
         )
     builder.adjust(3)
     return builder.as_markup()
@@ -148,7 +148,7 @@ def reject_keyboard(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:
         )
     builder.button(
         text=t("staff-btn-back"),
-        callback_data=TicketCb(action=TicketAction.BACK, ticket_id=ticket_id),
+        callback_data=StaffTicketCb(action=StaffTicketAction.BACK, ticket_id=ticket_id),
     )
     builder.adjust(2, 2, 1)
     return builder.as_markup()
@@ -182,7 +182,7 @@ def queue_view(t: Translator, tickets: list[Ticket], rules: ShopRules, now: date
         )
         builder.button(
             text=t("staff-queue-button", id=ticket.id, order_no=ticket.order_no, left=left),
-            callback_data=TicketCb(action=TicketAction.OPEN, ticket_id=ticket.id),
+            callback_data=StaffTicketCb(action=StaffTicketAction.OPEN, ticket_id=ticket.id),
         )
     builder.adjust(1)
     return "\n".join(lines), builder.as_markup()

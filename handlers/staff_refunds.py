@@ -44,7 +44,7 @@ from domain.refund_desk import (
     show_refund,
     staff_id,
 )
-from handlers.callbacks import Attempt, FailPreset, Id, RefundAction, StaffRefundCb
+from handlers.callbacks import Attempt, FailPreset, Id, RefundButton, StaffRefundCb
 from handlers.common import answer
 from handlers.deps import Deps
 from handlers.i18n import LOCALES, Translations, Translator, money
@@ -53,21 +53,21 @@ from handlers.staff import in_staff_chat, is_staff, staff_name, staff_translator
 #: FSM data: failure-reason prompt message id → the refund it is for and the pressed message.
 REFUND_PROMPTS = "refund_prompts"
 
-_CHANGES: dict[RefundAction, Change] = {
-    RefundAction.SUBMITTED: Change.SUBMIT,
-    RefundAction.SUCCEEDED: Change.SUCCEED,
-    RefundAction.FAILED: Change.FAIL,
-    RefundAction.REINITIATE: Change.REINITIATE,
+_CHANGES: dict[RefundButton, Change] = {
+    RefundButton.SUBMITTED: Change.SUBMIT,
+    RefundButton.SUCCEEDED: Change.SUCCEED,
+    RefundButton.FAILED: Change.FAIL,
+    RefundButton.REINITIATE: Change.REINITIATE,
 }
 #: The buttons a refund's card offers in each state.
-_BUTTONS: dict[RefundStatus, tuple[RefundAction, ...]] = {
+_BUTTONS: dict[RefundStatus, tuple[RefundButton, ...]] = {
     RefundStatus.REQUESTED: (
-        RefundAction.SUBMITTED,
-        RefundAction.SUCCEEDED,
-        RefundAction.FAILED,
+        RefundButton.SUBMITTED,
+        RefundButton.SUCCEEDED,
+        RefundButton.FAILED,
     ),
-    RefundStatus.PROCESSING: (RefundAction.SUCCEEDED, RefundAction.FAILED),
-    RefundStatus.FAILED: (RefundAction.REINITIATE,),
+    RefundStatus.PROCESSING: (RefundButton.SUCCEEDED, RefundButton.FAILED),
+    RefundStatus.FAILED: (RefundButton.REINITIATE,),
     RefundStatus.SUCCEEDED: (),
 }
 #: What staff may type after ``/refund N`` in English; each language adds its own words
@@ -93,10 +93,10 @@ def create_router() -> Router:
     router.message.register(refund_command, Command("refund"))
     router.message.register(reason_reply, F.text, ~F.text.startswith("/"), is_staff, _prompt_for)
     router.callback_query.register(
-        ask_reason, StaffRefundCb.filter(F.action == RefundAction.FAILED)
+        ask_reason, StaffRefundCb.filter(F.action == RefundButton.FAILED)
     )
-    router.callback_query.register(back, StaffRefundCb.filter(F.action == RefundAction.OPEN))
-    at_once = set(_CHANGES) - {RefundAction.FAILED}
+    router.callback_query.register(back, StaffRefundCb.filter(F.action == RefundButton.OPEN))
+    at_once = set(_CHANGES) - {RefundButton.FAILED}
     router.callback_query.register(press, StaffRefundCb.filter(F.action.in_(at_once)))
     router.callback_query.register(preset_reason, RefundReasonCb.filter())
     return router
@@ -150,7 +150,7 @@ def reason_keyboard(t: Translator, refund_id: int, attempt: int) -> InlineKeyboa
     builder.button(
         text=t("staff-refund-btn-back"),
         callback_data=StaffRefundCb(
-            action=RefundAction.OPEN, refund_id=refund_id, attempt=attempt
+            action=RefundButton.OPEN, refund_id=refund_id, attempt=attempt
         ),
     )
     builder.adjust(1)

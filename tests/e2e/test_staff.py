@@ -24,7 +24,7 @@ from domain.orders import OrderStatus, PaymentChannel, ProductKind
 from domain.ports import FixedClock
 from domain.review import ApplyOutcome, file_ticket
 from domain.tickets import Evidence, RejectReason, TicketReason, TicketStatus
-from handlers.staff_keyboards import TicketAction, TicketCb
+from handlers.staff_keyboards import StaffTicketAction, StaffTicketCb
 from storage.tables import AuditRow, OutboxRow, RefundRow, TicketRow
 from tests.e2e.conftest import NOW, HandlerFailures, Shop, make_settings
 from tests.fakebot import Actor, FakeGroup, FakeTelegram, FakeUser, StoredMessage
@@ -324,7 +324,7 @@ async def test_approve_and_reject_at_the_same_moment_decide_once(desk: Desk) -> 
     card = desk.card(ticket_id)
     await desk.wang.press("❌ 拒绝", card)
 
-    approve = TicketCb(action=TicketAction.APPROVE, ticket_id=ticket_id).pack()
+    approve = StaffTicketCb(action=StaffTicketAction.APPROVE, ticket_id=ticket_id).pack()
     await desk.li.press_data(approve, card, wait=False)
     await desk.wang.press("凭证不足", card, wait=False)
     await desk.li.settle()
@@ -370,7 +370,7 @@ async def test_forged_ticket_ids_are_refused(desk: Desk) -> None:
     await desk.deliver()
     card = desk.card(ticket_id)
 
-    forged = TicketCb(action=TicketAction.APPROVE, ticket_id=99_999).pack()
+    forged = StaffTicketCb(action=StaffTicketAction.APPROVE, ticket_id=99_999).pack()
     await desk.li.press_data(forged, card)
     assert desk.li.alerts() == ["找不到这个工单。"]
     await desk.li.press_data("st:a:-5", card)  # fails to parse: the fallback refuses it
@@ -385,7 +385,7 @@ async def test_a_press_on_a_decided_card_shows_who_decided(desk: Desk) -> None:
     card = desk.card(ticket_id)
     await desk.li.press("同意取消", card)
     # A stale copy of the card (e.g. from /ticket earlier) still has buttons.
-    reject = TicketCb(action=TicketAction.REJECT, ticket_id=ticket_id).pack()
+    reject = StaffTicketCb(action=StaffTicketAction.REJECT, ticket_id=ticket_id).pack()
     await desk.wang.press_data(reject, card)
     when = "11月26日(周四) 10:00"
     assert desk.wang.alerts() == [

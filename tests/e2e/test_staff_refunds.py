@@ -25,7 +25,7 @@ from domain.ports import FixedClock, RefundEvent
 from domain.refund_desk import RefundCard
 from domain.refunds import FollowUp, ask_staff_to_reinitiate, change_refund
 from domain.refunds import RefundAction as ChangeAction
-from handlers.callbacks import RefundAction, StaffRefundCb
+from handlers.callbacks import RefundButton, StaffRefundCb
 from handlers.i18n import Translations
 from handlers.staff_refunds import (
     card_view,
@@ -331,7 +331,7 @@ async def test_a_double_press_counts_once_and_the_second_presser_is_told_who(
 ) -> None:
     refund_id = await desk.cancel("KM-2002")
     card = desk.card()
-    data = StaffRefundCb(action=RefundAction.SUBMITTED, refund_id=refund_id, attempt=1).pack()
+    data = StaffRefundCb(action=RefundButton.SUBMITTED, refund_id=refund_id, attempt=1).pack()
     await desk.li.press_data(data, card, wait=False)
     await desk.wang.press_data(data, card, wait=False)
     await desk.li.settle()
@@ -384,10 +384,10 @@ async def test_a_non_staff_press_or_command_is_refused_audited_and_changes_nothi
 async def test_forged_refund_ids_are_refused(desk: Desk) -> None:
     await desk.cancel("KM-2002")
     card = desk.card()
-    forged = StaffRefundCb(action=RefundAction.SUCCEEDED, refund_id=99_999, attempt=1).pack()
+    forged = StaffRefundCb(action=RefundButton.SUCCEEDED, refund_id=99_999, attempt=1).pack()
     await desk.li.press_data(forged, card)
     assert desk.li.alerts() == ["找不到这笔退款。"]
-    failed = StaffRefundCb(action=RefundAction.FAILED, refund_id=99_999, attempt=1).pack()
+    failed = StaffRefundCb(action=RefundButton.FAILED, refund_id=99_999, attempt=1).pack()
     await desk.li.press_data(failed, card)
     assert desk.li.alerts()[-1] == "找不到这笔退款。"
     await desk.li.press_data("sf:k:-3", card)  # fails to parse: the fallback refuses it
@@ -402,7 +402,7 @@ async def test_a_balance_refund_needs_nothing_from_staff(desk: Desk) -> None:
     refund = await desk.refund()
     assert refund.status == RefundStatus.SUCCEEDED.value
 
-    press = StaffRefundCb(action=RefundAction.SUBMITTED, refund_id=refund_id, attempt=1).pack()
+    press = StaffRefundCb(action=RefundButton.SUBMITTED, refund_id=refund_id, attempt=1).pack()
     await desk.li.send("/queue")
     await desk.li.press_data(press, desk.li.last_message())
     notice = f"退款 #{refund_id} 退回顾客余额,已即时到账,无需处理。"
@@ -424,14 +424,14 @@ async def test_a_button_from_before_a_re_initiation_does_not_move_the_new_try(de
     assert (await desk.refund()).attempt == 2
 
     # "Arrived" as it was on a follow-up message shown during the first try.
-    old = StaffRefundCb(action=RefundAction.SUCCEEDED, refund_id=refund_id, attempt=1).pack()
+    old = StaffRefundCb(action=RefundButton.SUCCEEDED, refund_id=refund_id, attempt=1).pack()
     await desk.li.press_data(old, desk.card())
     refund = await desk.refund()
     assert (refund.status, refund.attempt) == (RefundStatus.REQUESTED.value, 2)
     assert [e[0] for e in await desk.events()] == ["submit", "fail", "reinitiate"]
     assert desk.li.alerts()[-1] == f"退款 #{refund_id} 当前状态为「待提交」,不能标记为「已到账」。"
     # "Submitted" from the first try: done then, not now; the presser is told the state now.
-    old = StaffRefundCb(action=RefundAction.SUBMITTED, refund_id=refund_id, attempt=1).pack()
+    old = StaffRefundCb(action=RefundButton.SUBMITTED, refund_id=refund_id, attempt=1).pack()
     await desk.li.press_data(old, desk.card())
     assert desk.li.alerts()[-1] == f"退款 #{refund_id} 当前状态为「待提交」,不能标记为「已提交」。"
     # The alert about the failed first try keeps its text and loses its buttons.

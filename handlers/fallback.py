@@ -8,10 +8,8 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from domain.ports import Clock, UnitOfWork
 from domain.shopper import refuse_press
-from handlers.common import answer
-from handlers.i18n import Translator
+from handlers.context import Ctx
 
 
 def create_router() -> Router:
@@ -27,21 +25,19 @@ def create_router() -> Router:
     return router
 
 
-async def anything_else(message: Message, i18n: Translator) -> None:
-    await message.answer(i18n("fallback-unknown"))
+async def anything_else(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("fallback-unknown"))
 
 
-async def wrong_chat(message: Message, i18n: Translator) -> None:
-    await message.reply(i18n("wrong-chat"))
+async def wrong_chat(message: Message, ctx: Ctx) -> None:
+    await message.reply(ctx.t("wrong-chat"))
 
 
-async def edited(message: Message, i18n: Translator) -> None:
-    await message.answer(i18n("fallback-edited"))
+async def edited(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("fallback-edited"))
 
 
-async def unknown_button(
-    query: CallbackQuery, *, uow: UnitOfWork, clock: Clock, i18n: Translator
-) -> None:
+async def unknown_button(query: CallbackQuery, ctx: Ctx) -> None:
     """Old buttons from an earlier version, or data nobody's keyboard ever had."""
-    await answer(query, i18n("fallback-stale-button"), alert=True)
-    await refuse_press(uow, "unknown_button", clock.now())
+    ctx.alert(ctx.t("fallback-stale-button"))
+    await refuse_press(ctx.uow, "unknown_button", ctx.now())

@@ -11,9 +11,8 @@ from aiogram import F, Router
 from aiogram.filters import Command, MagicData
 from aiogram.types import CallbackQuery, Message
 
-from domain.orders import Customer, Refund
+from domain.orders import Refund
 from domain.policy import ShopRules
-from domain.ports import Clock, UnitOfWork
 from domain.refunds import (
     ArrivalOutcome,
     ArrivalResult,
@@ -23,7 +22,8 @@ from domain.refunds import (
 )
 from domain.shopper import refuse_press, shopper, shopper_refunds
 from handlers.callbacks import RefundButton, RefundCb
-from handlers.common import answer, show
+from handlers.common import show
+from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.refund_views import (
     Rendered,
@@ -44,10 +44,7 @@ SHOPPER_ACTIONS = frozenset(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(
-        F.message.chat.type == "private", RefundCb.filter(F.action.in_(SHOPPER_ACTIONS))
-    )
+    router.callback_query.filter(RefundCb.filter(F.action.in_(SHOPPER_ACTIONS)))
     unlinked = MagicData(F.customer.is_(None))
     router.message.register(on_unlinked_message, unlinked, Command("refunds"))
     router.callback_query.register(on_unlinked_press, unlinked)
@@ -62,125 +59,79 @@ def create_router() -> Router:
     return router
 
 
-async def on_unlinked_message(message: Message, i18n: Translator) -> None:
-    await message.answer(i18n("unlinked-hint"))
+async def on_unlinked_message(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("unlinked-hint"))
 
 
-async def on_unlinked_press(
-    query: CallbackQuery, *, uow: UnitOfWork, clock: Clock, i18n: Translator
-) -> None:
-    await answer(query, i18n("unlinked-hint"), alert=True)
-    await refuse_press(uow, "not_linked", clock.now())
+async def on_unlinked_press(query: CallbackQuery, ctx: Ctx) -> None:
+    ctx.alert(ctx.t("unlinked-hint"))
+    await refuse_press(ctx.uow, "not_linked", ctx.now())
 
 
-async def refunds(
-    message: Message,
-    *,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    found = await shopper_refunds(uow, customer.id)
-    text, markup = refunds_view(i18n, found, rules.tz, clock.now())
+async def refunds(message: Message, ctx: Ctx) -> None:
+    found = await shopper_refunds(ctx.uow, ctx.customer.id)
+    text, markup = refunds_view(ctx.t, found, ctx.tz, ctx.now())
     await message.answer(text, reply_markup=markup)
 
 
-async def _refuse(query: CallbackQuery, uow: UnitOfWork, clock: Clock, i18n: Translator) -> None:
-    await answer(query, i18n("refund-not-found"), alert=True)
-    await refuse_press(uow, "refund_not_owned", clock.now())
+async def _refuse(ctx: Ctx) -> None:
+    ctx.alert(ctx.t("refund-not-found"))
+    await refuse_press(ctx.uow, "refund_not_owned", ctx.now())
 
 
-async def on_open(
-    query: CallbackQuery,
-    *,
-    callback_data: RefundCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    found = await shopper_refund(uow, customer.id, callback_data.refund_id)
+async def on_open(query: CallbackQuery, callback_data: RefundCb, ctx: Ctx) -> None:
+    found = await shopper_refund(ctx.uow, ctx.customer.id, callback_data.refund_id)
     if found is None:
-        await _refuse(query, uow, clock, i18n)
+        await _refuse(ctx)
         return
-    await answer(query)
     refund, events = found
-    await show(query, *refund_detail_view(i18n, refund, events, rules.tz, clock.now()))
+    await show(query, *refund_detail_view(ctx.t, refund, events, ctx.tz, ctx.now()))
 
 
-async def on_arrival(
-    query: CallbackQuery,
-    *,
-    callback_data: RefundCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    assert query.from_user is not None
+async def on_arrival(query: CallbackQuery, callback_data: RefundCb, ctx: Ctx) -> None:
     result = await answer_arrival(
-        uow,
-        customer.id,
+        ctx.uow,
+        ctx.customer.id,
         callback_data.refund_id,
         arrived=callback_data.action is RefundButton.ARRIVED,
-        actor=shopper(query.from_user.id),
-        now=clock.now(),
+        actor=shopper(ctx.user_id),
+        now=ctx.now(),
         attempt=callback_data.attempt,
     )
-    await _reply(query, result, uow=uow, clock=clock, i18n=i18n, rules=rules)
+    await _reply(query, result, ctx)
 
 
-async def on_ask_staff(
-    query: CallbackQuery,
-    *,
-    callback_data: RefundCb,
-    customer: Customer,
-    uow: UnitOfWork,
-    rules: ShopRules,
-    clock: Clock,
-    i18n: Translator,
-) -> None:
-    assert query.from_user is not None
+async def on_ask_staff(query: CallbackQuery, callback_data: RefundCb, ctx: Ctx) -> None:
     result = await ask_staff_to_reinitiate(
-        uow,
-        customer.id,
+        ctx.uow,
+        ctx.customer.id,
         callback_data.refund_id,
-        actor=shopper(query.from_user.id),
-        now=clock.now(),
+        actor=shopper(ctx.user_id),
+        now=ctx.now(),
         attempt=callback_data.attempt,
     )
-    await _reply(query, result, uow=uow, clock=clock, i18n=i18n, rules=rules)
+    await _reply(query, result, ctx)
 
 
-async def _reply(
-    query: CallbackQuery,
-    result: ArrivalResult,
-    *,
-    uow: UnitOfWork,
-    clock: Clock,
-    i18n: Translator,
-    rules: ShopRules,
-) -> None:
+async def _reply(query: CallbackQuery, result: ArrivalResult, ctx: Ctx) -> None:
     refund = result.refund
     if result.outcome is ArrivalOutcome.NOT_FOUND or refund is None:
-        await _refuse(query, uow, clock, i18n)
+        await _refuse(ctx)
+    elif result.outcome is ArrivalOutcome.STALE:
+        await _show_current(query, refund, ctx)
+    else:
+        await show(query, *_outcome_view(ctx.t, result.outcome, refund, result, ctx.rules))
+
+
+async def _show_current(query: CallbackQuery, refund: Refund, ctx: Ctx) -> None:
+    """A button of a try staff have started again since: show where the refund stands now."""
+    found = await shopper_refund(ctx.uow, refund.customer_id, refund.id)
+    if found is None:
+        await _refuse(ctx)
         return
-    if result.outcome is ArrivalOutcome.STALE:
-        # A button of a try staff have started again since: show where the refund stands now.
-        found = await shopper_refund(uow, refund.customer_id, refund.id)
-        if found is None:
-            await _refuse(query, uow, clock, i18n)
-            return
-        await answer(query, i18n("refund-stale-question"))
-        now_refund, events = found
-        await show(query, *refund_detail_view(i18n, now_refund, events, rules.tz, clock.now()))
-        return
-    await answer(query)
-    await show(query, *_outcome_view(i18n, result.outcome, refund, result, rules))
+    ctx.toast(ctx.t("refund-stale-question"))
+    now_refund, events = found
+    await show(query, *refund_detail_view(ctx.t, now_refund, events, ctx.tz, ctx.now()))
 
 
 def _outcome_view(

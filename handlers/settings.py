@@ -10,15 +10,14 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from domain.ports import Clock, UnitOfWork
 from domain.shopper import refuse_press, set_language
 from handlers.callbacks import LangCb
-from handlers.i18n import LOCALES, Translations, Translator
+from handlers.context import Ctx
+from handlers.i18n import LOCALES, Translations
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
     router.message.register(choose, Command("lang"))
     router.callback_query.register(chosen, LangCb.filter(F.locale.in_(LOCALES)))
     router.callback_query.register(forged, LangCb.filter())
@@ -36,50 +35,31 @@ def language_keyboard(translations: Translations, current: str) -> InlineKeyboar
     return builder.as_markup()
 
 
-async def choose(
-    message: Message,
-    command: CommandObject,
-    *,
-    uow: UnitOfWork,
-    clock: Clock,
-    i18n: Translator,
-    translations: Translations,
-) -> None:
+async def choose(message: Message, command: CommandObject, ctx: Ctx) -> None:
     """``/lang`` offers the choice; ``/lang en`` (or zh) makes it at once."""
+    translations = ctx.deps.translations
     wanted = (command.args or "").strip().lower()
     if wanted in LOCALES:
-        user_id = message.from_user.id if message.from_user else message.chat.id
-        await set_language(uow, user_id, wanted, clock.now())
-        t = translations.get(wanted)
-        await message.answer(
-            t("lang-changed"), reply_markup=language_keyboard(translations, wanted)
-        )
-        return
-    await message.answer(
-        i18n("lang-choose"), reply_markup=language_keyboard(translations, i18n.locale)
-    )
+        await set_language(ctx.uow, ctx.user_id, wanted, ctx.now())
+        text, current = translations.get(wanted)("lang-changed"), wanted
+    else:
+        text, current = ctx.t("lang-choose"), ctx.t.locale
+    await message.answer(text, reply_markup=language_keyboard(translations, current))
 
 
-async def chosen(
-    query: CallbackQuery,
-    callback_data: LangCb,
-    uow: UnitOfWork,
-    clock: Clock,
-    translations: Translations,
-) -> None:
+async def chosen(query: CallbackQuery, callback_data: LangCb, ctx: Ctx) -> None:
     locale = callback_data.locale
-    await set_language(uow, query.from_user.id, locale, clock.now())
-    t = translations.get(locale)
-    await query.answer(t("lang-changed"))
+    await set_language(ctx.uow, ctx.user_id, locale, ctx.now())
+    changed = ctx.deps.translations.get(locale)("lang-changed")
+    ctx.toast(changed)
     if isinstance(query.message, Message):
         # A double tap edits to the same text ("not modified") and an old message may no
-        # longer be editable; either way the answer above already confirmed the choice.
+        # longer be editable; either way the press's answer confirms the choice.
         with contextlib.suppress(TelegramBadRequest):
-            await query.message.edit_text(
-                t("lang-changed"), reply_markup=language_keyboard(translations, locale)
-            )
+            markup = language_keyboard(ctx.deps.translations, locale)
+            await query.message.edit_text(changed, reply_markup=markup)
 
 
-async def forged(query: CallbackQuery, *, uow: UnitOfWork, clock: Clock, i18n: Translator) -> None:
-    await query.answer(i18n("lang-unknown"), show_alert=True)
-    await refuse_press(uow, "unknown_language", clock.now())
+async def forged(query: CallbackQuery, ctx: Ctx) -> None:
+    ctx.alert(ctx.t("lang-unknown"))
+    await refuse_press(ctx.uow, "unknown_language", ctx.now())

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, and_
+from sqlalchemy import ColumnElement, CursorResult, Result, Row, and_
 
 from domain.orders import (
     Coupon,
@@ -184,3 +184,9 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 def _cells(row: Row[Any]) -> tuple[Any, ...]:
     """A result row's columns, to hand on to a mapper (typed loosely, as rows are)."""
     return tuple(row)
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched. ``execute()`` is typed as returning a plain
+    ``Result``; for those statements it is a ``CursorResult``, which counts them."""
+    return cast(CursorResult[Any], result).rowcount

@@ -14,7 +14,7 @@ from domain.orders import (
 from domain.ports import (
     LinkOutcome,
 )
-from storage.repositories._rows import _customer, _phone
+from storage.repositories._rows import _customer, _phone, _rowcount
 from storage.tables import (
     CustomerRow,
     LinkTokenRow,
@@ -67,7 +67,7 @@ class SqlCustomerRepository:
             .where(CustomerRow.telegram_id == telegram_id)
             .values(telegram_id=None)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(_rowcount(result))
 
     async def bind_telegram(self, customer_id: int, telegram_id: int) -> None:
         """Link a Telegram account to one customer, releasing it from any other first."""
@@ -97,7 +97,7 @@ class SqlCustomerRepository:
             .where(CustomerRow.telegram_id == telegram_id, CustomerRow.unreachable_at.is_not(None))
             .values(unreachable_at=None)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(_rowcount(result))
 
 
 class SqlLinkTokens:
@@ -129,7 +129,7 @@ class SqlLinkTokens:
         row = await self.session.scalar(select(LinkTokenRow).where(LinkTokenRow.token == token))
         if row is None:
             return LinkOutcome.UNKNOWN, None
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if _rowcount(result) == 1:
             return LinkOutcome.LINKED, row.customer_id
         return (LinkOutcome.USED if row.used_at is not None else LinkOutcome.EXPIRED), None
 
@@ -149,7 +149,7 @@ class SqlPreferences:
             .where(UserPrefRow.telegram_id == telegram_id)
             .values(locale=locale, updated_at=now)
         )
-        if changed.rowcount:  # type: ignore[attr-defined]
+        if _rowcount(changed):
             return
         self.session.add(UserPrefRow(telegram_id=telegram_id, locale=locale, updated_at=now))
         try:

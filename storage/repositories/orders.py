@@ -23,7 +23,7 @@ from domain.ports import (
 )
 from domain.services import OrderRecord
 from storage import dialect
-from storage.repositories._rows import _cells, _chunks, _order, _tab_clause
+from storage.repositories._rows import _cells, _chunks, _order, _rowcount, _tab_clause
 from storage.repositories.imports import upsert_many
 from storage.tables import (
     CouponRow,
@@ -200,7 +200,7 @@ class SqlOrderRepository:
             )
             .values(cancel_reason=reason.value)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def record_key_activated(self, order_id: int, now: datetime) -> bool:
         """Staff checked: the delivered card key was activated."""
@@ -212,7 +212,7 @@ class SqlOrderRepository:
             )
             .values(card_key_activated=True, updated_at=now)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def return_coupon(self, coupon_id: int) -> bool:
         """Give a spent coupon back, once: only a coupon still marked used changes."""
@@ -221,7 +221,7 @@ class SqlOrderRepository:
             .where(CouponRow.id == coupon_id, CouponRow.status == CouponStatus.USED.value)
             .values(status=CouponStatus.AVAILABLE.value)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def transition(
         self, order_id: int, *, expected: OrderStatus, new: OrderStatus, at: datetime
@@ -238,4 +238,4 @@ class SqlOrderRepository:
             .where(OrderRow.id == order_id, OrderRow.status == expected.value)
             .values(**values)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1

@@ -14,7 +14,7 @@ from domain.ports import (
     OutboxMessage,
 )
 from storage import dialect
-from storage.repositories._rows import _cells, _chunks
+from storage.repositories._rows import _cells, _chunks, _rowcount
 from storage.tables import (
     OutboxRow,
 )
@@ -50,7 +50,7 @@ class SqlOutbox:
             .values(**values)
             .on_conflict_do_nothing(index_elements=[OutboxRow.dedupe_key])
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def claim(
         self, audience: str, *, now: datetime, lease_until: datetime
@@ -115,7 +115,7 @@ class SqlOutbox:
             .where(self._held(message))
             .values(status="sent", sent_at=now, message_id=message_id, last_error=None)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def retry(
         self, message: OutboxMessage, *, due_at: datetime, error: str, count_attempt: bool = True
@@ -130,7 +130,7 @@ class SqlOutbox:
                 last_error=error[:300],
             )
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def give_up(
         self, message: OutboxMessage, *, status: str, error: str, count_attempt: bool = True
@@ -145,14 +145,14 @@ class SqlOutbox:
                 last_error=error[:300],
             )
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def renew(self, message: OutboxMessage, *, lease_until: datetime) -> bool:
         """Extend a claim still held; False when the lease already ran out or passed on."""
         result = await self.session.execute(
             update(OutboxRow).where(self._held(message)).values(due_at=lease_until)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def message_id(self, dedupe_key: str) -> int | None:
         """The Telegram message a sent notification became (a staff card, to edit later)."""

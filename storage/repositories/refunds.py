@@ -18,7 +18,7 @@ from domain.ports import (
     RefundEvent,
 )
 from storage import dialect
-from storage.repositories._rows import _cells, _event, _refund
+from storage.repositories._rows import _cells, _event, _refund, _rowcount
 from storage.tables import (
     OrderRow,
     RefundEventRow,
@@ -141,7 +141,7 @@ class SqlRefundRepository:
             )
             .values(**values)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def record_event(self, event: RefundEvent) -> bool:
         """False when an event with the same key exists: the action was done before."""
@@ -214,7 +214,7 @@ class SqlRefundRepository:
             .where(RefundRow.id == refund.id, RefundRow.attempt == refund.attempt)
             .values({column: now})
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def awaiting_arrival(self, by: date, *, limit: int = 500) -> list[Refund]:
         """Open manual refunds due by ``by`` (last expected day) not yet asked or told about."""
@@ -244,7 +244,7 @@ class SqlRefundRepository:
             )
             .values(arrival_asked_at=now)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def counts_pending(self) -> tuple[int, int]:
         """Refunds still owed: (requested or processing, failed and waiting for staff)."""

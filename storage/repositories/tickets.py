@@ -21,7 +21,7 @@ from domain.tickets import (
     Ticket,
     TicketStatus,
 )
-from storage.repositories._rows import _cells, _ticket
+from storage.repositories._rows import _cells, _rowcount, _ticket
 from storage.tables import (
     OrderRow,
     TicketRow,
@@ -143,7 +143,7 @@ class SqlTicketRepository:
                 updated_at=now,
             )
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def add_evidence(self, ticket: Ticket, evidence: Evidence, now: datetime) -> bool:
         """Append a screenshot to the ticket as the caller saw it, in one guarded update.
@@ -161,7 +161,7 @@ class SqlTicketRepository:
             )
             .values(evidence=items, evidence_count=len(items), updated_at=now)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return _rowcount(result) == 1
 
     async def history(self, customer_id: int) -> CustomerHistory:
         orders = await self.session.scalar(

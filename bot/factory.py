@@ -76,7 +76,7 @@ def create_dispatcher(
         ),
     )
     dp.update.outer_middleware(DatabaseMiddleware(session_factory))
-    dp.update.outer_middleware(LocaleMiddleware(translations))
+    dp.update.outer_middleware(LocaleMiddleware(translations, clock))
     dp.include_routers(*get_routers())
     dp.errors.register(_on_error)
     return dp

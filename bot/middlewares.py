@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
 
+from domain.ports import Clock
 from domain.shopper import shopper_wrote
 from handlers.i18n import Translations, pick_locale
 from storage.db import SessionFactory
@@ -32,8 +33,9 @@ class DatabaseMiddleware(BaseMiddleware):
 class LocaleMiddleware(BaseMiddleware):
     """Picks the language: the customer's saved choice, else Telegram's language_code."""
 
-    def __init__(self, translations: Translations) -> None:
+    def __init__(self, translations: Translations, clock: Clock) -> None:
         self.translations = translations
+        self.clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -46,7 +48,7 @@ class LocaleMiddleware(BaseMiddleware):
         locale = saved or pick_locale(code, self.translations.default_locale)
         if customer is not None and private:
             customer = await shopper_wrote(
-                uow, customer, locale=locale, saved=saved, now=data["clock"].now()
+                uow, customer, locale=locale, saved=saved, now=self.clock.now()
             )
         await uow.rollback()  # end the read: the use case starts a fresh transaction
         data["customer"] = customer

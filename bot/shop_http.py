@@ -1,0 +1,135 @@
+"""The shop's order system over HTTP: the adapter of ``domain.shop.ShopSystem``.
+
+One request per cancel, signed (``bot.shop_signing``), with the cancel's
+idempotency key in the body and in ``Idempotency-Key``; a timeout or a 5xx is
+retried with the same key, so a retry after a lost answer can never cancel twice.
+The contract is docs/shop-api.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+
+from bot.shop_signing import signed_headers
+from domain.orders import Order, OrderStatus
+from domain.ports import Clock
+from domain.shop import CancelAccepted, CancelRefused, CancelReply, ShopUnavailable
+
+log = logging.getLogger(__name__)
+
+CANCEL_PATH = "/orders/cancel"
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class HttpShop:
+    def __init__(
+        self,
+        base_url: str,
+        secret: str,
+        clock: Clock,
+        *,
+        timeout: float = 3.0,
+        pauses: Sequence[float] = (0.5, 2.0),
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        """``pauses`` are the waits before each retry: ``len(pauses) + 1`` tries in all."""
+        self.url = base_url.rstrip("/") + CANCEL_PATH
+        self.secret = secret
+        self.clock = clock
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.pauses = tuple(pauses)
+        self.sleep = sleep
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def request_cancel(
+        self, order: Order, expected_status: OrderStatus, idempotency_key: str
+    ) -> CancelReply:
+        body = json.dumps(
+            {
+                "order_no": order.order_no,
+                "expected_status": expected_status.value,
+                "idempotency_key": idempotency_key,
+            },
+            ensure_ascii=False,
+        ).encode()
+        why = "no attempt made"
+        for attempt, pause in enumerate((0.0, *self.pauses)):
+            if pause:
+                await self.sleep(pause)
+            reply, again = await self._post(body, idempotency_key)
+            if not again:
+                return reply
+            assert isinstance(reply, ShopUnavailable)
+            why = reply.why
+            log.warning("shop cancel %s try %d: %s", order.order_no, attempt + 1, why)
+        return ShopUnavailable(why)
+
+    async def _post(self, body: bytes, key: str) -> tuple[CancelReply, bool]:
+        """The shop's answer, and whether another try could change it."""
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": key,
+            **signed_headers(self.secret, body, self.clock.now()),
+        }
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+        try:
+            async with self._session.post(self.url, data=body, headers=headers) as response:
+                status = response.status
+                text = await response.text()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            return ShopUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")), True
+        return _reading(status, text)
+
+
+def _reading(status: int, text: str) -> tuple[CancelReply, bool]:
+    """What the shop's answer means. Only a well-formed 200 or 409 is an answer; a 4xx
+    other than 409 is not retried (the same request would fail the same way, e.g. a
+    wrong secret); anything else is worth another try with the same key."""
+    payload = _json(text)
+    result = payload.get("result") if payload else None
+    if status == 200 and result == "accepted":
+        at = _when(payload.get("cancelled_at") if payload else None)
+        if at is not None:
+            ref = payload.get("refund_ref") if payload else None
+            return CancelAccepted(cancelled_at=at, refund_ref=str(ref) if ref else None), False
+    if status == 409 and result == "refused" and payload:
+        try:
+            current = OrderStatus(str(payload.get("status")))
+        except ValueError:
+            current = None
+        if current is not None:
+            return CancelRefused(current, str(payload.get("reason") or "")), False
+    final = 400 <= status < 500 and status not in (408, 429)
+    return ShopUnavailable(f"HTTP {status} {text[:200]}".strip()), not final
+
+
+def _json(text: str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _when(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # A time without its offset is ambiguous between the shop's zone and UTC: not an answer.
+    return at if at.tzinfo is not None else None

@@ -11,7 +11,7 @@ import pytest
 from bot.shop_http import HttpShop
 from bot.shop_signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from domain.orders import Order, OrderStatus, ProductKind
-from domain.shop import CancelAccepted, CancelRefused, ShopUnavailable
+from domain.shop import CancelAccepted, CancelRefused, CancelReply, ShopUnavailable
 from tests.fakeshop import Behaviour, FakeShop
 
 NOW = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
@@ -47,24 +47,26 @@ async def shop() -> AsyncIterator[FakeShop]:
         yield running
 
 
-def adapter(shop: FakeShop, pauses: list[float], *, secret: str | None = None) -> HttpShop:
+async def cancel(
+    url: str, secret: str, pauses: list[float], retry_pauses: tuple[float, ...] = (0.5, 2.0)
+) -> CancelReply:
+    """One cancel request of order KM-1 through a fresh adapter; its waits land in ``pauses``."""
+
     async def sleep(seconds: float) -> None:
         pauses.append(seconds)
 
-    return HttpShop(
-        shop.url, secret or shop.secret, WallClock(), timeout=0.3, pauses=(0.5, 2.0), sleep=sleep
-    )
+    client = HttpShop(url, secret, WallClock(), timeout=0.3, pauses=retry_pauses, sleep=sleep)
+    try:
+        return await client.request_cancel(an_order(), OrderStatus.PAID, "cancel-7-1")
+    finally:
+        await client.close()
 
 
 async def test_an_accepted_cancel_carries_the_shops_time_and_refund_reference(
     shop: FakeShop,
 ) -> None:
     shop.refund_ref = "WX-REF-88"
-    client = adapter(shop, pauses := [])
-    try:
-        reply = await client.request_cancel(an_order(), OrderStatus.PAID, "cancel-7-1")
-    finally:
-        await client.close()
+    reply = await cancel(shop.url, shop.secret, pauses := [])
 
     assert isinstance(reply, CancelAccepted)
     assert reply.refund_ref == "WX-REF-88"
@@ -83,11 +85,7 @@ async def test_an_accepted_cancel_carries_the_shops_time_and_refund_reference(
 
 async def test_a_shop_that_delivered_meanwhile_refuses_and_says_so(shop: FakeShop) -> None:
     shop.orders["KM-1"].status = "delivered"
-    client = adapter(shop, [])
-    try:
-        reply = await client.request_cancel(an_order(), OrderStatus.PAID, "cancel-7-1")
-    finally:
-        await client.close()
+    reply = await cancel(shop.url, shop.secret, [])
 
     assert reply == CancelRefused(OrderStatus.DELIVERED, "moved on")
     assert shop.orders["KM-1"].status == "delivered"
@@ -99,11 +97,7 @@ async def test_a_retry_after_a_fault_uses_the_same_key_and_cancels_once(
 ) -> None:
     shop.script = [fault]
     shop.delay = 1.0  # past the adapter's 0.3 s timeout
-    client = adapter(shop, pauses := [])
-    try:
-        reply = await client.request_cancel(an_order(), OrderStatus.PAID, "cancel-7-1")
-    finally:
-        await client.close()
+    reply = await cancel(shop.url, shop.secret, pauses := [])
 
     assert isinstance(reply, CancelAccepted)
     assert shop.orders["KM-1"].cancels == 1
@@ -114,11 +108,7 @@ async def test_a_retry_after_a_fault_uses_the_same_key_and_cancels_once(
 
 async def test_a_shop_that_keeps_failing_is_unavailable_after_three_tries(shop: FakeShop) -> None:
     shop.script = [Behaviour.FAIL] * 3
-    client = adapter(shop, pauses := [])
-    try:
-        reply = await client.request_cancel(an_order(), OrderStatus.PAID, "cancel-7-1")
-    finally:
-        await client.close()
+    reply = await cancel(shop.url, shop.secret, pauses := [])
 
     assert isinstance(reply, ShopUnavailable)
     assert "HTTP 500" in reply.why
@@ -128,11 +118,7 @@ async def test_a_shop_that_keeps_failing_is_unavailable_after_three_tries(shop: 
 
 
 async def test_a_wrong_secret_is_refused_by_the_shop_and_not_retried(shop: FakeShop) -> None:
-    client = adapter(shop, pauses := [], secret="not-the-secret")
-    try:
-        reply = await client.request_cancel(an_order(), OrderStatus.PAID, "cancel-7-1")
-    finally:
-        await client.close()
+    reply = await cancel(shop.url, "not-the-secret", pauses := [])
 
     assert isinstance(reply, ShopUnavailable)
     assert "HTTP 401" in reply.why
@@ -144,16 +130,7 @@ async def test_a_wrong_secret_is_refused_by_the_shop_and_not_retried(shop: FakeS
 async def test_a_shop_that_cannot_be_reached_is_unavailable() -> None:
     async with FakeShop() as gone:
         url = gone.url
-    pauses: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        pauses.append(seconds)
-
-    client = HttpShop(url, "s", WallClock(), timeout=0.3, pauses=(0.1,), sleep=sleep)
-    try:
-        reply = await client.request_cancel(an_order(), OrderStatus.PAID, "cancel-7-1")
-    finally:
-        await client.close()
+    reply = await cancel(url, "s", pauses := [], retry_pauses=(0.1,))
 
     assert isinstance(reply, ShopUnavailable)
     assert "ClientConnectorError" in reply.why

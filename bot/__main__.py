@@ -197,16 +197,29 @@ async def demo_data(settings: Settings, args: argparse.Namespace, t: Translator)
     return 0
 
 
+def _rules(settings: Settings) -> ShopRules:
+    """The shop's rules; a bad calendar file stops the command before any write."""
+    # Not bot.factory.create_rules: that module imports Telegram's client library (seconds).
+    overrides = CalendarOverrides.load(settings.calendar_file) if settings.calendar_file else None
+    return ShopRules(calendar=WorkdayCalendar(overrides), tz=settings.tz)
+
+
 async def import_orders(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     if not args.file.is_file():
         print(t("import-file-missing", path=str(args.file)), file=sys.stderr)
         return EXIT_FAILED
+    rules = _rules(settings)
     engine = create_engine(settings.database_url)
     try:
         await upgrade(engine)
         try:
             report = await run_import(
-                create_session_factory(engine), args.file, clock=SystemClock(), t=t, err=sys.stderr
+                create_session_factory(engine),
+                args.file,
+                clock=SystemClock(),
+                rules=rules,
+                t=t,
+                err=sys.stderr,
             )
         except (PermissionError, IsADirectoryError, UnicodeDecodeError) as error:
             problem = getattr(error, "strerror", None) or type(error).__name__
@@ -234,9 +247,7 @@ async def refund_status(settings: Settings, args: argparse.Namespace, t: Transla
     if problem := _unreadable_export(path, t):
         print(problem, file=sys.stderr)
         return EXIT_CONFIG
-    # Not bot.factory.create_rules: that module imports Telegram's client library (seconds).
-    overrides = CalendarOverrides.load(settings.calendar_file) if settings.calendar_file else None
-    rules = ShopRules(calendar=WorkdayCalendar(overrides), tz=settings.tz)
+    rules = _rules(settings)
     engine = create_engine(settings.database_url)
     try:
         await upgrade(engine)

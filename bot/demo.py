@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from domain.incoming import save_order
 from domain.orders import (
     Coupon,
     CouponStatus,
@@ -33,7 +34,7 @@ from domain.orders import (
     import_may_set,
 )
 from domain.ports import Clock
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from storage.db import SessionFactory
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -300,11 +301,11 @@ async def load_demo(
     now = clock.now().replace(second=0, microsecond=0)
     records = demo_records(now)
     async with SqlUnitOfWorkFactory(session_factory)() as uow:
-        current = await uow.orders.statuses_by_number([r.order.order_no for r in records])
+        current = await uow.orders.by_numbers([r.order.order_no for r in records])
         created = kept = 0
         for record in records:
             existing = current.get(record.order.order_no)
-            if existing is not None and not import_may_set(existing, record.order.status):
+            if existing is not None and not import_may_set(existing.status, record.order.status):
                 kept += 1
                 continue
             created += await save_order(uow, record, now)

@@ -37,6 +37,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from sqlalchemy.exc import DataError, IntegrityError
 
 from bot.jsonlines import LineProblem, read_object, show
+from domain.incoming import save_order, settle_shop_cancels, sort_lines
 from domain.orders import (
     Coupon,
     CouponStatus,
@@ -48,10 +49,10 @@ from domain.orders import (
     Product,
     ProductKind,
     check_order,
-    check_status_change,
 )
+from domain.policy import ShopRules
 from domain.ports import Clock
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from handlers.i18n import Translator, money
 from storage.db import SessionFactory
 from storage.uow import SqlUnitOfWorkFactory
@@ -496,48 +497,43 @@ class _Writer:
     """Saves checked rows in batches; a database error falls back to one row at a time.
 
     Before a batch is written, the current status of its orders is read in one
-    query and every row that would move an order backwards or revive a
-    cancelled one (``import_may_set``) is refused with its line; the rest of
-    the batch is written. ``save_order``, used by the fallback, applies the same rule.
+    query and the rows are sorted by ``domain.incoming.sort_lines``: a row that
+    would move an order backwards or revive a cancelled one is refused with its
+    line, the rest is written keeping what the bot recorded, and a live order the
+    shop cancelled is cancelled as any cancel is. ``save_order``, used by the
+    fallback, applies the same rules.
     """
 
     def __init__(
         self,
         uows: SqlUnitOfWorkFactory,
         clock: Clock,
+        rules: ShopRules,
         report: ImportReport,
         fail: Callable[[int, list[Problem]], None],
     ) -> None:
         self.uows = uows
         self.clock = clock
+        self.rules = rules
         self.report = report
         self.fail = fail
         self.pending: Rows = []
 
     async def _save_batch(self, rows: Rows) -> tuple[int, int, list[tuple[int, Problem]]]:
-        """Write the rows the status rule allows: (rows written, new orders, refused rows)."""
+        """Write the rows the ownership rules allow: (rows written, new orders, refused rows)."""
         async with self.uows() as uow:
-            current = await uow.orders.statuses_by_number([r.order.order_no for _, r in rows])
-            kept: list[OrderRecord] = []
-            refused: list[tuple[int, Problem]] = []
-            for line, record in rows:
-                o = record.order
-                try:
-                    check_status_change(o.order_no, current.get(o.order_no), o.status)
-                except OrderDataError as error:
-                    refused.append((line, _domain_problem(error)))
-                    continue
-                # A later line for the same order is judged against this one, as
-                # saving the rows one by one in file order would.
-                current[o.order_no] = o.status
-                kept.append(record)
-            created = await uow.orders.upsert_many(kept, self.clock.now()) if kept else 0
+            current = await uow.orders.by_numbers([r.order.order_no for _, r in rows])
+            batch = sort_lines(current, rows)
+            now = self.clock.now()
+            created = await uow.orders.upsert_many(batch.kept, now) if batch.kept else 0
+            await settle_shop_cancels(uow, batch.cancels, self.rules, now)
             await uow.commit()
-        return len(kept), created, refused
+        refused = [(line, _domain_problem(error)) for line, error in batch.refused]
+        return len(batch.kept), created, refused
 
     async def _save_one(self, record: OrderRecord) -> bool:
         async with self.uows() as uow:
-            created = await save_order(uow, record, self.clock.now())
+            created = await save_order(uow, record, self.clock.now(), rules=self.rules)
             await uow.commit()
         return created
 
@@ -583,6 +579,7 @@ async def import_orders(
     path: Path,
     *,
     clock: Clock,
+    rules: ShopRules,
     t: Translator,
     err: TextIO,
     batch_size: int = 500,
@@ -607,7 +604,7 @@ async def import_orders(
         # As text: Fluent would group a number's digits ("line 1,234").
         print(t("import-bad-row", line=str(line), reason=reason), file=err, flush=True)
 
-    writer = _Writer(SqlUnitOfWorkFactory(session_factory), clock, report, fail)
+    writer = _Writer(SqlUnitOfWorkFactory(session_factory), clock, rules, report, fail)
     physical = count_lines(path)
     steps: list[int] = []
     if physical > PROGRESS_MIN_LINES:

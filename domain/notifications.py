@@ -17,6 +17,7 @@ from enum import Enum, StrEnum
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from domain.orders import PaymentChannel, RefundAction, RefundStatus
+from domain.policy import CouponOutcome
 from domain.tickets import RejectReason, Verdict
 
 
@@ -37,6 +38,7 @@ class Kind(StrEnum):
     CUSTOMER_REFUND_SUCCEEDED = "customer.refund_succeeded"
     CUSTOMER_REFUND_FAILED = "customer.refund_failed"
     CUSTOMER_REFUND_ARRIVAL_CHECK = "customer.refund_arrival_check"
+    CUSTOMER_ORDER_CANCELLED = "customer.order_cancelled"
 
 
 class FollowUp(StrEnum):
@@ -98,6 +100,16 @@ class TicketDecided:
     channel: PaymentChannel | None = None
     latest: date | None = None
     refund_status: RefundStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelled:
+    """The shop cancelled a shopper's order on its own; the refund, if any, is read at send
+    time, so the push shows where the money stands when it goes out."""
+
+    order_id: int
+    order_no: str
+    coupon: CouponOutcome = CouponOutcome.NO_COUPON
 
 
 # --------------------------------------------------------------------------- the staff chat
@@ -180,7 +192,8 @@ class ArrivalCheck(RefundNews):
 
 
 Payload = (
-    TicketNew
+    OrderCancelled
+    | TicketNew
     | TicketEvidence
     | TicketWithdrawn
     | TicketReminder
@@ -216,6 +229,7 @@ PAYLOADS: Mapping[Kind, type[Payload]] = {
     Kind.CUSTOMER_REFUND_SUCCEEDED: RefundSucceeded,
     Kind.CUSTOMER_REFUND_FAILED: RefundFailed,
     Kind.CUSTOMER_REFUND_ARRIVAL_CHECK: ArrivalCheck,
+    Kind.CUSTOMER_ORDER_CANCELLED: OrderCancelled,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.orders import (
@@ -10,8 +10,6 @@ from domain.orders import (
     Customer,
     Order,
     Product,
-    check_order,
-    check_status_change,
 )
 from domain.policy import CancelDecision, ShopRules
 from domain.ports import UnitOfWork
@@ -61,20 +59,3 @@ class OrderRecord:
     product: Product
     order: Order  # id and customer_id are ignored; the customer above is matched by code
     coupon: Coupon | None = None
-
-
-async def save_order(uow: UnitOfWork, record: OrderRecord, now: datetime) -> bool:
-    """Insert or update one order by its number (imports, demo data). True when it was new.
-
-    Refuses (``OrderDataError``, before writing anything) facts that contradict
-    each other and a status the order may not take any more: an order cancelled
-    in the bot stays cancelled, and no order moves backwards (``import_may_set``).
-    The caller commits, so a batch of rows can share one transaction.
-    """
-    o = record.order
-    check_order(o, record.coupon)
-    existing = await uow.orders.statuses_by_number([o.order_no])
-    check_status_change(o.order_no, existing.get(o.order_no), o.status)
-    customer = await uow.customers.upsert(record.customer, now)
-    order = replace(o, customer_id=customer.id)
-    return await uow.orders.upsert(order, record.product, record.coupon, now)

@@ -81,4 +81,3 @@ class EmbeddedShop:
         if order.status is not expected_status:
             return CancelRefused(order.status, "the order moved on")
         return CancelAccepted(cancelled_at=self.clock.now())
-

@@ -245,16 +245,19 @@ async def write_cancel(
     coupon: CouponOutcome,
     actor: str,
     now: datetime,
+    cancelled_at: datetime | None = None,
 ) -> tuple[bool, Refund | None]:
-    """The writes of every cancellation, direct or approved by staff; the caller commits.
+    """The writes of every cancellation, direct, approved by staff or made by the shop;
+    the caller commits.
 
     One guarded transition from the status the caller saw; only when it wins
     are the refund (one per order, keyed by the order), the coupon, the audit
     row and the staff's refund notice written. False: someone else got there
-    first and nothing was written.
+    first and nothing was written. ``cancelled_at`` is the shop's own cancel time
+    when it cancelled; the refund's dates still count from ``now``, when it starts.
     """
     if not await uow.orders.transition(
-        order.id, expected=order.status, new=OrderStatus.CANCELLED, at=now
+        order.id, expected=order.status, new=OrderStatus.CANCELLED, at=cancelled_at or now
     ):
         return False, None
     refund = None

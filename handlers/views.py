@@ -320,22 +320,35 @@ def confirm_view(t: Translator, card: OrderCard) -> Rendered:
     return "\n".join(lines), builder.as_markup()
 
 
+def cancel_facts(
+    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome
+) -> list[str]:
+    """What a cancel did with the money and the coupon, as lines."""
+    lines = [refund_line(t, refund) if refund is not None else _no_refund(t, order)]
+    if order.coupon is not None and coupon is not CouponOutcome.NO_COUPON:
+        key = (
+            "cancel-done-coupon-returned"
+            if coupon is CouponOutcome.RETURNED
+            else f"coupon-{coupon}"
+        )
+        lines.append(t(key, title=order.coupon.title))
+    return lines
+
+
+def shop_cancelled_push(
+    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome
+) -> Rendered:
+    """The shopper's news that the shop cancelled their order on its own side."""
+    title = t("shop-cancelled", order_no=order.order_no, product=order.product_name)
+    return "\n".join([title, *cancel_facts(t, order, refund, coupon)]), None
+
+
 def cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rendered:
     """The success message: the same facts as the confirmation, now as what happened."""
     assert result.card is not None
     order = result.card.order
     lines = [t("cancel-done", order_no=order.order_no)]
-    if result.card.refund is not None:
-        lines.append(refund_line(t, result.card.refund))
-    else:
-        lines.append(_no_refund(t, order))
-    if order.coupon is not None and result.coupon is not CouponOutcome.NO_COUPON:
-        key = (
-            "cancel-done-coupon-returned"
-            if result.coupon is CouponOutcome.RETURNED
-            else f"coupon-{result.coupon}"
-        )
-        lines.append(t(key, title=order.coupon.title))
+    lines += cancel_facts(t, order, result.card.refund, result.coupon)
     lines += ["", t("cancel-ask-reason")]
     builder = InlineKeyboardBuilder()
     for reason in CancelReason:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.notifications import Kind
-from handlers.notices import refund_cards, refunds, reminders, tickets
+from handlers.notices import orders, refund_cards, refunds, reminders, tickets
 from handlers.notices.base import Letter, NotReady, Outlet, Renderer, Sent, Skip
 
 RENDERERS: Mapping[Kind, Renderer] = {
@@ -25,6 +25,7 @@ RENDERERS: Mapping[Kind, Renderer] = {
     Kind.CUSTOMER_REFUND_SUCCEEDED: refunds.refund_succeeded,
     Kind.CUSTOMER_REFUND_FAILED: refunds.refund_failed,
     Kind.CUSTOMER_REFUND_ARRIVAL_CHECK: refunds.refund_arrival_check,
+    Kind.CUSTOMER_ORDER_CANCELLED: orders.order_cancelled,
 }
 
 

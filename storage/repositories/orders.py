@@ -73,8 +73,8 @@ class SqlOrderRepository:
         ).first()
         return _order(*_cells(result)) if result else None
 
-    async def statuses_by_number(self, order_nos: Sequence[str]) -> dict[str, OrderStatus]:
-        """The current status of each known order number (unknown numbers are left out).
+    async def by_numbers(self, order_nos: Sequence[str]) -> dict[str, Order]:
+        """Each known order by its number (unknown numbers are left out).
 
         One query per 500 numbers, so an import checks a whole batch at once. The
         rows are locked for the rest of the transaction where the database can
@@ -82,14 +82,17 @@ class SqlOrderRepository:
         """
         # No cancel may commit between this read and the import's write.
         await dialect.hold_write_lock(self.session, OrderRow)
-        found: dict[str, OrderStatus] = {}
+        found: dict[str, Order] = {}
         for chunk in _chunks(list(dict.fromkeys(order_nos))):
             rows = await self.session.execute(
-                select(OrderRow.order_no, OrderRow.status)
+                self._select()
                 .where(OrderRow.order_no.in_(chunk))
-                .with_for_update()
+                # Only the order rows: the coupon is on the nullable side of an outer join.
+                .with_for_update(of=OrderRow)
             )
-            found.update((no, OrderStatus(status)) for no, status in rows)
+            for row in rows:
+                order = _order(*_cells(row))
+                found[order.order_no] = order
         return found
 
     async def recent_for_customer(

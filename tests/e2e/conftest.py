@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from bot.app import Runtime
 from bot.config import Settings
+from domain.incoming import save_order
 from domain.orders import (
     Coupon,
     Customer,
@@ -25,7 +26,7 @@ from domain.orders import (
     ProductKind,
 )
 from domain.ports import FixedClock
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
 from tests.fakebot import DEFAULT_TOKEN, FakeTelegram

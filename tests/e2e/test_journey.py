@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from domain.incoming import save_order
 from domain.orders import (
     Coupon,
     CouponStatus,
@@ -20,7 +21,7 @@ from domain.orders import (
     ProductKind,
     RefundStatus,
 )
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from storage.tables import AuditRow, CouponRow, OutboxRow, RefundRow
 from tests.e2e.conftest import NOW, Shop
 from tests.fakebot import FakeTelegram

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from domain.calendar import WorkdayCalendar
+from domain.incoming import save_order
 from domain.orders import (
     Customer,
     Order,
@@ -23,7 +24,7 @@ from domain.orders import (
     RefundStatus,
 )
 from domain.policy import ShopRules
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from domain.shopper import CancelOutcome, cancel_order
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade

@@ -24,10 +24,10 @@ from bot.importer import (
     reason_text,
 )
 from domain.calendar import WorkdayCalendar
+from domain.incoming import save_order
 from domain.orders import CouponStatus, Order, OrderStatus, PaymentChannel, ProductKind
 from domain.policy import ShopRules
 from domain.ports import FixedClock
-from domain.services import save_order
 from domain.shopper import CancelOutcome, cancel_order
 from handlers.i18n import Translations, Translator
 from storage.tables import CouponRow, CustomerRow, OrderRow, ProductRow, RefundRow
@@ -116,7 +116,9 @@ async def run(
     factory: Factory, path: Path, t: Translator = EN, **kwargs: Any
 ) -> tuple[ImportReport, list[str]]:
     err = io.StringIO()
-    report = await import_orders(factory, path, clock=FixedClock(NOW), t=t, err=err, **kwargs)
+    report = await import_orders(
+        factory, path, clock=FixedClock(NOW), rules=RULES, t=t, err=err, **kwargs
+    )
     return report, err.getvalue().splitlines()
 
 

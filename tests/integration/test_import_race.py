@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.calendar import WorkdayCalendar
+from domain.incoming import save_order
 from domain.orders import Customer, Order, OrderStatus, PaymentChannel, Product, ProductKind
 from domain.policy import ShopRules
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from domain.shopper import CancelOutcome, cancel_order
 from storage.uow import SqlUnitOfWork
 
@@ -50,8 +51,8 @@ async def test_cancel_waits_for_an_import_batch_that_already_read_the_status(
     assert order is not None
 
     async with session_factory() as session, SqlUnitOfWork(session) as importer:
-        seen = await importer.orders.statuses_by_number(["KM-RACE"])
-        assert seen == {"KM-RACE": OrderStatus.PAID}
+        seen = await importer.orders.by_numbers(["KM-RACE"])
+        assert {no: o.status for no, o in seen.items()} == {"KM-RACE": OrderStatus.PAID}
         cancel = asyncio.create_task(
             cancel_order(
                 SqlUnitOfWork(session_factory()),

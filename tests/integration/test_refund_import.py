@@ -25,6 +25,7 @@ from bot.refund_import import (
     parse_line,
 )
 from domain.calendar import WorkdayCalendar
+from domain.incoming import save_order
 from domain.orders import (
     Customer,
     Order,
@@ -38,7 +39,7 @@ from domain.orders import (
 from domain.policy import ShopRules
 from domain.ports import FixedClock, RefundEvent
 from domain.refunds import RefundAction, RefundOutcome, change_refund
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from domain.shopper import CancelOutcome, cancel_order
 from handlers.i18n import Translations, Translator
 from storage.tables import AuditRow, OutboxRow, RefundEventRow

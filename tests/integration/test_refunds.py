@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.calendar import WorkdayCalendar
+from domain.incoming import save_order
 from domain.orders import (
     Customer,
     Order,
@@ -30,7 +31,7 @@ from domain.refunds import (
     change_refund_in,
 )
 from domain.review import ApplyOutcome, ReviewOutcome, Verdict, file_ticket, review_ticket
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from domain.shopper import cancel_order
 from domain.tickets import TicketReason
 from storage.repositories import SqlRefundRepository

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.incoming import save_order
 from domain.orders import (
     Coupon,
     Customer,
@@ -23,7 +24,7 @@ from domain.orders import (
     ProductKind,
 )
 from domain.ports import AuditEntry
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from storage.db import create_engine, create_session_factory
 from storage.migrate import current_revision, upgrade
 from storage.repositories import _rows
@@ -215,7 +216,7 @@ async def test_binding_telegram_moves_the_link_from_another_customer(
         assert released is not None and released.telegram_id is None
 
 
-async def test_statuses_by_number_reads_known_orders_in_chunks(
+async def test_orders_by_number_are_read_in_chunks(
     factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await save(
@@ -226,10 +227,11 @@ async def test_statuses_by_number_reads_known_orders_in_chunks(
     )
     monkeypatch.setattr(_rows, "IN_CHUNK", 2)
     async with factory() as session:
-        found = await SqlUnitOfWork(session).orders.statuses_by_number(
+        orders = await SqlUnitOfWork(session).orders.by_numbers(
             ["KM-1", "KM-2", "KM-1", "NOPE", "KM-3"]
         )
-        none = await SqlUnitOfWork(session).orders.statuses_by_number([])
+        none = await SqlUnitOfWork(session).orders.by_numbers([])
+    found = {no: order.status for no, order in orders.items()}
     assert found == {
         "KM-1": OrderStatus.PAID,
         "KM-2": OrderStatus.PENDING_PAYMENT,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.calendar import WorkdayCalendar
+from domain.incoming import save_order
 from domain.orders import Customer, Order, OrderStatus, PaymentChannel, Product, ProductKind
 from domain.policy import ShopRules
 from domain.review import (
@@ -25,7 +26,7 @@ from domain.review import (
     staff_ticket_view,
     withdraw_ticket,
 )
-from domain.services import OrderRecord, save_order
+from domain.services import OrderRecord
 from domain.tickets import Evidence, RejectReason, TicketKind, TicketReason, TicketStatus
 from storage.tables import AuditRow, OutboxRow, RefundRow
 from storage.uow import SqlUnitOfWork

@@ -78,6 +78,7 @@ confirm-kept = OK, order {$order_no} stays as it is.
 cancel-done = ✅ Order {$order_no} is cancelled.
 cancel-done-coupon-returned = 🎟 The coupon “{$title}” is back in your account.
 cancel-ask-reason = Would you tell us why? (optional)
+shop-cancelled = ℹ️ The shop has cancelled your order {$order_no} ({$product}).
 cancel-already = ℹ️ Order {$order_no} is already cancelled; nothing more to do.
 cancel-not-allowed = ℹ️ Order {$order_no} is now “{$status}” and can no longer be cancelled directly.
 cancel-reason-duplicate = Ordered twice

@@ -26,6 +26,9 @@ MAX_STAFF_MESSAGES_PER_MINUTE = 20
 MAX_OUTBOX_WAKE_SECONDS = 300
 #: Telegram allows a bot about 30 messages a second across all chats; stay a little under it.
 MAX_GLOBAL_MESSAGES_PER_SECOND = 30
+SHOP_MODES = ("embedded", "http")
+#: A shared secret shorter than this is guessable; the shop's side should generate it.
+MIN_SHOP_SECRET_CHARS = 16
 
 
 class ConfigError(Exception):
@@ -56,9 +59,21 @@ class Settings(BaseSettings):
     outbox_wake_seconds: int = 5
     #: Local time (HH:MM) of the staff group's daily digest, or "off".
     daily_digest_at: str = "09:00"
+    #: "embedded": the bot's database is the order system; "http": the shop's, over its API.
+    shop_mode: str = "embedded"
+    shop_api_url: str | None = None
+    shop_api_secret: SecretStr | None = None
+    #: How long one request to the shop may take before it is retried with the same key.
+    shop_timeout_seconds: float = 3.0
 
     @field_validator(
-        "bot_token", "telegram_api_url", "calendar_file", "staff_chat_id", mode="before"
+        "bot_token",
+        "telegram_api_url",
+        "calendar_file",
+        "staff_chat_id",
+        "shop_api_url",
+        "shop_api_secret",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -138,22 +153,40 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None) -> str | None:
         # The token is appended to this base in every request URL, so a malformed base
         # must be refused here rather than end up in an error message with the token in it.
+        if value is not None and (value := _base_url(value)) is None:
+            raise ValueError("config-api-url")
+        return value
+
+    @field_validator("shop_api_url")
+    @classmethod
+    def _shop_url(cls, value: str | None) -> str | None:
+        if value is not None and (value := _base_url(value)) is None:
+            raise ValueError("config-shop-api-url")
+        return value
+
+    @field_validator("shop_mode")
+    @classmethod
+    def _shop_mode(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in SHOP_MODES:
+            raise ValueError("config-shop-mode")
+        return value
+
+    @field_validator("shop_api_secret")
+    @classmethod
+    def _shop_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
             return None
-        value = value.strip().rstrip("/")
-        parts = urlsplit(value)
-        if (
-            parts.scheme not in ("http", "https")
-            or not parts.hostname
-            or parts.query
-            or parts.fragment
-            or any(ch.isspace() for ch in value)
-        ):
-            raise ValueError("config-api-url")
-        try:
-            parts.port  # noqa: B018 - reading it validates it
-        except ValueError:
-            raise ValueError("config-api-url") from None
+        secret = value.get_secret_value().strip()
+        if len(secret) < MIN_SHOP_SECRET_CHARS:
+            raise ValueError("config-shop-secret")
+        return SecretStr(secret)
+
+    @field_validator("shop_timeout_seconds")
+    @classmethod
+    def _shop_timeout(cls, value: float) -> float:
+        if not 0.5 <= value <= 30:
+            raise ValueError("config-shop-timeout")
         return value
 
     @field_validator("log_level")
@@ -202,6 +235,35 @@ class Settings(BaseSettings):
             raise ConfigError("BOT_TOKEN", "config-token-missing")
         return self.bot_token.get_secret_value()
 
+    def require_shop(self) -> tuple[str, str] | None:
+        """The shop's API base URL and secret in ``http`` mode; ``None`` when embedded."""
+        if self.shop_mode == "embedded":
+            return None
+        if self.shop_api_url is None:
+            raise ConfigError("SHOP_API_URL", "config-shop-api-url-missing")
+        if self.shop_api_secret is None:
+            raise ConfigError("SHOP_API_SECRET", "config-shop-secret-missing")
+        return self.shop_api_url, self.shop_api_secret.get_secret_value()
+
+
+def _base_url(value: str) -> str | None:
+    """An http(s) base URL without query or fragment, without its trailing slash; else None."""
+    value = value.strip().rstrip("/")
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or any(ch.isspace() for ch in value)
+    ):
+        return None
+    try:
+        parts.port  # noqa: B018 - reading it validates it
+    except ValueError:
+        return None
+    return value
+
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:
     """Read settings, turning pydantic's report into one ConfigError for the first bad key."""
@@ -217,7 +279,7 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
             problem = "config-invalid-value"
         # The value is echoed back to help the operator, except secrets: the token, and a
         # database URL, which may carry a password.
-        secret = key in ("BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_URL")
+        secret = key in ("BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_URL", "SHOP_API_SECRET")
         value = "" if secret else str(first.get("input", ""))[:80]
         raise ConfigError(key, problem, value) from None
 

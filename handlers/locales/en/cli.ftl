@@ -27,5 +27,11 @@ interrupted = Interrupted.
 config-env-encoding = is not UTF-8 encoded. Save .env again as UTF-8.
 config-database-memory = is an in-memory database: every order and refund would be lost when the bot stops. Use a file, e.g. sqlite+aiosqlite:///./data/shop.db.
 config-postgres-driver = needs the PostgreSQL driver: run pip install -e '.[postgres]'.
+config-shop-mode = must be embedded (the bot's database is the order system) or http (the shop's own system, over its API).
+config-shop-api-url = must start with http(s)://, e.g. SHOP_API_URL=https://shop.example.com/bot-api.
+config-shop-api-url-missing = is needed with SHOP_MODE=http: put the base URL of the shop's API in .env (see docs/shop-api.md), or set SHOP_MODE=embedded.
+config-shop-secret = is too short: use at least 16 characters, e.g. the output of python -c "import secrets; print(secrets.token_hex(32))".
+config-shop-secret-missing = is needed with SHOP_MODE=http: put the secret shared with the shop in .env (see docs/shop-api.md).
+config-shop-timeout = must be between 0.5 and 30 seconds.
 telegram-api-error = The Telegram Bot API ({$url}) answered with an error: {$problem}. Check TELEGRAM_API_URL and BOT_TOKEN.
 import-file-unreadable = Cannot read {$path}: {$problem}.

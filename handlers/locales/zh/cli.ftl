@@ -27,5 +27,11 @@ interrupted = 已中断。
 config-env-encoding = 文件不是 UTF-8 编码。请用 UTF-8 重新保存 .env。
 config-database-memory = 是内存数据库,机器人停止后订单和退款会全部丢失。请使用文件,例如 sqlite+aiosqlite:///./data/shop.db。
 config-postgres-driver = 需要 PostgreSQL 驱动:请执行 pip install -e '.[postgres]'。
+config-shop-mode = 只能是 embedded(以机器人自己的数据库为订单系统)或 http(通过接口连接商城自己的订单系统)。
+config-shop-api-url = 必须以 http(s):// 开头,例如 SHOP_API_URL=https://shop.example.com/bot-api。
+config-shop-api-url-missing = 在 SHOP_MODE=http 时必须设置:请在 .env 中填写商城接口的地址(见 docs/shop-api.md),或设置 SHOP_MODE=embedded。
+config-shop-secret = 太短:请至少使用 16 个字符,例如 python -c "import secrets; print(secrets.token_hex(32))" 的输出。
+config-shop-secret-missing = 在 SHOP_MODE=http 时必须设置:请在 .env 中填写与商城共享的密钥(见 docs/shop-api.md)。
+config-shop-timeout = 必须在 0.5 到 30 秒之间。
 telegram-api-error = Telegram Bot API({$url})返回了错误:{$problem}。请检查 TELEGRAM_API_URL 与 BOT_TOKEN。
 import-file-unreadable = 无法读取文件 {$path}:{$problem}。

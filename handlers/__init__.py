@@ -16,7 +16,6 @@ from handlers import (
     refunds,
     settings,
     staff,
-    staff_refunds,
     start,
 )
 from handlers.filters import in_private_chat, in_staff_chat
@@ -35,8 +34,9 @@ def create_staff_router() -> Router:
     parent.message.filter(in_staff_chat)
     parent.callback_query.filter(in_staff_chat)
     with_context(parent)
-    # In the staff group its commands, buttons and typed reasons win.
-    parent.include_routers(staff.create_router(), staff_refunds.create_router())
+    # In the staff group its commands, buttons and typed reasons win. Tickets come first:
+    # a reply that answers no ticket prompt goes on to the refunds' failure reasons.
+    parent.include_routers(staff.create_ticket_router(), staff.create_refund_router())
     return parent
 
 

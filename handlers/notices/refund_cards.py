@@ -21,11 +21,11 @@ from domain.orders import RefundStatus
 from domain.refund_desk import RefundCard, load_card
 from handlers.i18n import Translator
 from handlers.notices.base import Letter, Outlet, Sent, Skip
-from handlers.staff_refunds import (
-    card_names,
-    card_view,
+from handlers.staff.chat import refund_card_names
+from handlers.staff.refund_views import (
     failed_text,
     followup_text,
+    refund_card_view,
     refund_keyboard,
 )
 
@@ -39,8 +39,8 @@ async def _card(out: Outlet, news: RefundNews) -> RefundCard:
 
 
 async def _post(out: Outlet, chat_id: int, t: Translator, card: RefundCard) -> Sent:
-    names = await card_names(out.bot, chat_id, card)
-    text, markup = card_view(t, card, out.rules.tz, names)
+    names = await refund_card_names(out.bot, chat_id, card)
+    text, markup = refund_card_view(t, card, out.rules.tz, names)
     return Sent(await out.send_text(chat_id, text, reply_markup=markup))
 
 
@@ -56,8 +56,8 @@ async def refund_updated(out: Outlet, letter: Letter[RefundUpdated]) -> Sent:
     card_id = card.message_id
     if card_id is None:
         return await _post(out, chat_id, t, card)
-    names = await card_names(out.bot, chat_id, card)
-    text, markup = card_view(t, card, out.rules.tz, names)
+    names = await refund_card_names(out.bot, chat_id, card)
+    text, markup = refund_card_view(t, card, out.rules.tz, names)
     try:
         await out.call(
             chat_id,

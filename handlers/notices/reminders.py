@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain.notifications import DeadLetter, Digest, TicketAlert, TicketOverdue, TicketReminder
 from domain.staff import DAY_END, open_ticket_card
 from handlers.notices.base import Letter, Outlet, Sent, Skip
-from handlers.staff_keyboards import left_text
+from handlers.staff.ticket_views import left_text
 
 
 async def _open_card(out: Outlet, alert: TicketAlert) -> int | None:

@@ -10,8 +10,8 @@ from domain.review import StaffTicketView, evidence_notice
 from domain.staff import ticket_with_card
 from domain.tickets import Evidence, TicketStatus
 from handlers.notices.base import Letter, NotReady, Outlet, Sent, Skip
-from handlers.staff import edit_card, staff_name
-from handlers.staff_keyboards import card_view, decided_text
+from handlers.staff.chat import edit_card, staff_name
+from handlers.staff.ticket_views import decided_text, ticket_card_view
 
 
 async def _view(out: Outlet, ticket_id: int) -> tuple[StaffTicketView, int | None]:
@@ -27,7 +27,7 @@ async def ticket_card(out: Outlet, letter: Letter[TicketNew]) -> Sent:
     chat_id, t = letter.chat_id, letter.t
     view, _ = await _view(out, letter.payload.ticket_id)
     who = await staff_name(out.bot, chat_id, view.ticket.decided_by)
-    text, markup = card_view(t, view, out.rules, out.clock.now(), who)
+    text, markup = ticket_card_view(t, view, out.rules, out.clock.now(), who)
     message_id = await out.send_text(chat_id, text, reply_markup=markup)
     now = out.clock.now()
     follow_ups = [
@@ -65,7 +65,7 @@ async def withdrawn(out: Outlet, letter: Letter[TicketWithdrawn]) -> Sent:
     chat_id, t, ticket_id = letter.chat_id, letter.t, letter.payload.ticket_id
     view, card_id = await _view(out, ticket_id)
     if card_id is not None and view.ticket.status is TicketStatus.WITHDRAWN:
-        text, markup = card_view(t, view, out.rules, out.clock.now())
+        text, markup = ticket_card_view(t, view, out.rules, out.clock.now())
         await out.call(chat_id, lambda: edit_card(out.bot, chat_id, card_id, text, markup))
     notice = t("staff-withdrawn-notice", id=ticket_id, order_no=view.ticket.order_no)
     return Sent(await out.send_text(chat_id, notice, reply_to=card_id))

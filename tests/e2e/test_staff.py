@@ -24,7 +24,7 @@ from domain.orders import OrderStatus, PaymentChannel, ProductKind
 from domain.ports import FixedClock
 from domain.review import ApplyOutcome, file_ticket
 from domain.tickets import Evidence, RejectReason, TicketReason, TicketStatus
-from handlers.staff_keyboards import StaffTicketAction, StaffTicketCb
+from handlers.staff.callbacks import StaffTicketAction, StaffTicketCb
 from storage.tables import AuditRow, OutboxRow, RefundRow, TicketRow
 from tests.e2e.conftest import NOW, HandlerFailures, Shop, make_settings
 from tests.fakebot import Actor, FakeGroup, FakeTelegram, FakeUser, StoredMessage

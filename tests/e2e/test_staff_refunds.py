@@ -27,13 +27,9 @@ from domain.refunds import FollowUp, ask_staff_to_reinitiate, change_refund
 from domain.refunds import RefundAction as ChangeAction
 from handlers.callbacks import RefundButton, StaffRefundCb
 from handlers.i18n import Translations
-from handlers.staff_refunds import (
-    card_view,
-    failed_text,
-    followup_text,
-    parse_refund_args,
-    refund_verbs,
-)
+from handlers.staff.refund_views import failed_text, followup_text
+from handlers.staff.refund_views import refund_card_view as card_view
+from handlers.staff.refunds import parse_refund_args, refund_verbs
 from storage.tables import AuditRow, OutboxRow, RefundEventRow, RefundRow
 from tests.e2e.conftest import NOW, HandlerFailures, Shop, make_settings
 from tests.e2e.test_staff import STAFF_CHAT, _virtual

@@ -1,4 +1,5 @@
-"""The staff group's buttons and pure rendering: ticket cards, queue, timelines, notices.
+"""Tickets as the staff group sees them: cards, their buttons, /queue, /order timelines, the
+presser's answer to a decision, and the shopper's news of it.
 
 Text comes from ``staff.ftl``; nothing here talks to Telegram or the database.
 """
@@ -7,46 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from pydantic import Field
 
 from domain.orders import ProductKind
 from domain.policy import ShopRules
 from domain.ports import AuditEntry
-from domain.review import StaffTicketView
-from domain.staff import OrderTimeline, hours_left
+from domain.review import ReviewOutcome, StaffTicketView
+from domain.shopper import OrderCard
+from domain.staff import CardAccess, OrderTimeline, StaffDecision, hours_left
 from domain.tickets import RejectReason, Ticket, TicketStatus
 from handlers.i18n import Translator, money
+from handlers.staff.callbacks import RejectCb, StaffTicketAction, StaffTicketCb
 from handlers.views import refund_line, status_label
 
-#: Ticket ids as the database can hold them; forged data outside fails to parse.
-TicketId = Annotated[int, Field(ge=1, le=2**31 - 1)]
-
-
-class StaffTicketAction(StrEnum):
-    OPEN = "o"  # post the card (from /queue)
-    APPROVE = "a"
-    REJECT = "r"  # show the reject reasons
-    EXCHANGE = "x"
-    BACK = "b"  # from the reasons back to the decisions
-
-
-class StaffTicketCb(CallbackData, prefix="st"):
-    action: StaffTicketAction
-    ticket_id: TicketId
-
-
-class RejectCb(CallbackData, prefix="tr"):
-    ticket_id: TicketId
-    reason: RejectReason
-
-
 Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+#: Why a press on a card is refused, when it is.
+CARD_REFUSALS = {
+    CardAccess.NOT_STAFF: "staff-alert-not-staff",
+    CardAccess.NOT_FOUND: "staff-alert-not-found",
+}
 
 
 # --------------------------------------------------------------------------- pieces
@@ -58,7 +42,7 @@ def left_text(t: Translator, deadline: date, rules: ShopRules, now: datetime) ->
     return t("staff-left-hours" if hours >= 0 else "staff-left-overdue", hours=shown)
 
 
-def outcome_text(t: Translator, ticket: Ticket, who: str, tz: tzinfo) -> str:
+def ticket_outcome_text(t: Translator, ticket: Ticket, who: str, tz: tzinfo) -> str:
     """What happened to a closed ticket, by whom and when."""
     at = t.datetime(ticket.decided_at, tz) if ticket.decided_at else ""
     if ticket.status is TicketStatus.REJECTED:
@@ -73,29 +57,17 @@ def _key_line(t: Translator, activated: bool | None) -> str:
     return t("staff-card-key-true" if activated else "staff-card-key-false")
 
 
-def card_text(
-    t: Translator, view: StaffTicketView, rules: ShopRules, now: datetime, who: str = ""
-) -> str:
-    ticket, order, history = view.ticket, view.card.order, view.history
-    lines = [t("staff-card-title", id=ticket.id, kind=t(f"staff-kind-{ticket.kind}"))]
-    if not ticket.status.closed:
-        left = left_text(t, ticket.deadline, rules, now)
-        lines.append(t("staff-card-deadline", deadline=t.date(ticket.deadline), left=left))
-    lines += [
-        t(
-            "staff-card-customer",
-            name=view.customer_name,
-            orders=history.orders,
-            cancelled=history.cancelled,
-            tickets=history.tickets,
-        ),
+def _order_lines(t: Translator, card: OrderCard) -> list[str]:
+    """The order's facts, as both the ticket card and /order show them."""
+    order = card.order
+    lines = [
         t(
             "staff-card-order",
             order_no=order.order_no,
             product=order.product_name,
             kind=t(f"kind-{order.product_kind}"),
             quantity=str(order.quantity),
-        ),
+        )
     ]
     if order.payment_channel is not None and order.paid_at is not None:
         channel = t(f"channel-{order.payment_channel}")
@@ -105,15 +77,39 @@ def card_text(
     lines.append(t("staff-card-status", status=status_label(t, order)))
     if order.product_kind is ProductKind.CARD_KEY:
         lines.append(_key_line(t, order.card_key_activated))
-    if view.card.refund is not None:
-        lines.append(refund_line(t, view.card.refund))
+    if card.refund is not None:
+        lines.append(refund_line(t, card.refund))
+    return lines
+
+
+# --------------------------------------------------------------------------- the card
+
+
+def ticket_card_text(
+    t: Translator, view: StaffTicketView, rules: ShopRules, now: datetime, who: str = ""
+) -> str:
+    ticket, history = view.ticket, view.history
+    lines = [t("staff-card-title", id=ticket.id, kind=t(f"staff-kind-{ticket.kind}"))]
+    if not ticket.status.closed:
+        left = left_text(t, ticket.deadline, rules, now)
+        lines.append(t("staff-card-deadline", deadline=t.date(ticket.deadline), left=left))
+    lines.append(
+        t(
+            "staff-card-customer",
+            name=view.customer_name,
+            orders=history.orders,
+            cancelled=history.cancelled,
+            tickets=history.tickets,
+        )
+    )
+    lines += _order_lines(t, view.card)
     lines.append(t("staff-card-reason", reason=t(f"staff-reason-{ticket.reason}")))
     if ticket.reason_text:
         lines.append(t("staff-card-text", text=ticket.reason_text))
     count = len(ticket.evidence)
     lines.append(t("staff-card-evidence", count=count) if count else t("staff-card-no-evidence"))
     if ticket.status.closed:
-        lines += ["", outcome_text(t, ticket, who, rules.tz)]
+        lines += ["", ticket_outcome_text(t, ticket, who, rules.tz)]
     return "\n".join(lines)
 
 
@@ -154,10 +150,31 @@ def reject_keyboard(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def card_view(
+def ticket_card_view(
     t: Translator, view: StaffTicketView, rules: ShopRules, now: datetime, who: str = ""
 ) -> Rendered:
-    return card_text(t, view, rules, now, who), decision_keyboard(t, view)
+    return ticket_card_text(t, view, rules, now, who), decision_keyboard(t, view)
+
+
+def decision_reply(
+    t: Translator, decision: StaffDecision, who: str, tz: tzinfo
+) -> tuple[str, bool]:
+    """What the presser is told about the decision, and whether it is an alert."""
+    if decision.outcome is ReviewOutcome.NOT_STAFF:
+        return t("staff-alert-not-staff"), True
+    view = decision.view
+    if decision.outcome is ReviewOutcome.NOT_FOUND or view is None:
+        return t("staff-alert-not-found"), True
+    if decision.outcome is ReviewOutcome.ORDER_CHANGED:
+        return t("staff-alert-order-changed"), True
+    ticket = view.ticket
+    outcome = ticket_outcome_text(t, ticket, who, tz)
+    if decision.outcome is ReviewOutcome.DECIDED:
+        return t("staff-toast-done", outcome=outcome), False
+    at = t.datetime(ticket.decided_at, tz) if ticket.decided_at else ""
+    if ticket.status is TicketStatus.WITHDRAWN:
+        return t("staff-alert-withdrawn", time=at), True
+    return t("staff-alert-already", who=who, time=at, outcome=outcome), True
 
 
 # --------------------------------------------------------------------------- commands
@@ -193,27 +210,8 @@ def _action(t: Translator, entry: AuditEntry) -> str:
     return t(key) if t.has(key) else entry.action
 
 
-def timeline_text(t: Translator, timeline: OrderTimeline, tz: tzinfo) -> str:
-    order = timeline.card.order
-    lines = [
-        t(
-            "staff-card-order",
-            order_no=order.order_no,
-            product=order.product_name,
-            kind=t(f"kind-{order.product_kind}"),
-            quantity=str(order.quantity),
-        )
-    ]
-    if order.payment_channel is not None and order.paid_at is not None:
-        channel = t(f"channel-{order.payment_channel}")
-        lines.append(t("staff-card-paid", amount=money(order.amount_paid_fen), channel=channel))
-    else:
-        lines.append(t("staff-card-unpaid", amount=money(order.amount_paid_fen)))
-    lines.append(t("staff-card-status", status=status_label(t, order)))
-    if order.product_kind is ProductKind.CARD_KEY:
-        lines.append(_key_line(t, order.card_key_activated))
-    if timeline.card.refund is not None:
-        lines.append(refund_line(t, timeline.card.refund))
+def order_timeline_text(t: Translator, timeline: OrderTimeline, tz: tzinfo) -> str:
+    lines = _order_lines(t, timeline.card)
     if timeline.open_ticket is not None:
         lines.append(t("staff-order-open-ticket", id=timeline.open_ticket.id))
     lines.append("")

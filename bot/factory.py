@@ -63,10 +63,6 @@ def create_dispatcher(
 ) -> Dispatcher:
     dp = Dispatcher(
         storage=MemoryStorage(),
-        settings=settings,
-        clock=clock,
-        rules=rules,
-        translations=translations,
         deps=Deps(
             rules=rules,
             clock=clock,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -30,12 +28,6 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
             return
     if query.bot is not None and query.from_user is not None:
         await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
-async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
-    """Answer a press at once; a press older than Telegram's window cannot be answered."""
-    with contextlib.suppress(TelegramBadRequest):
-        await query.answer(text, show_alert=alert)
 
 
 async def on_unlinked_press(query: CallbackQuery, ctx: Ctx) -> None:

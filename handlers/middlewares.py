@@ -40,9 +40,6 @@ class UpdateContext(BaseMiddleware):
             press=press,
         )
         result = await handler(event, data)
-        # TRANSITION: handlers not yet taking ctx still answer their own presses.
-        if "ctx" not in data["handler"].params:
-            return result
         if isinstance(event, CallbackQuery) and press is not None and not press.disabled:
             with contextlib.suppress(TelegramBadRequest):
                 await event.answer(press.text, show_alert=press.show_alert)

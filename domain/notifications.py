@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from domain.orders import PaymentChannel, RefundAction, RefundStatus
+from domain.orders import OrderStatus, PaymentChannel, RefundAction, RefundStatus
 from domain.policy import CouponOutcome
 from domain.tickets import RejectReason, Verdict
 
@@ -39,6 +39,9 @@ class Kind(StrEnum):
     CUSTOMER_REFUND_FAILED = "customer.refund_failed"
     CUSTOMER_REFUND_ARRIVAL_CHECK = "customer.refund_arrival_check"
     CUSTOMER_ORDER_CANCELLED = "customer.order_cancelled"
+    CUSTOMER_CANCEL_SETTLED = "customer.cancel_settled"
+    CUSTOMER_CANCEL_DELAYED = "customer.cancel_delayed"
+    STAFF_SHOP_SILENT = "staff.shop_silent"
 
 
 class FollowUp(StrEnum):
@@ -110,6 +113,34 @@ class OrderCancelled:
     order_id: int
     order_no: str
     coupon: CouponOutcome = CouponOutcome.NO_COUPON
+
+
+@dataclass(frozen=True, slots=True)
+class CancelSettled:
+    """The shop's answer to a cancel the shopper stopped waiting for in the chat."""
+
+    request_id: int
+    order_id: int
+    order_no: str
+    accepted: bool
+    coupon: CouponOutcome = CouponOutcome.NO_COUPON
+    #: On refusal, the order's state in the shop (e.g. delivered meanwhile).
+    shop_status: OrderStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShopSilent:
+    """The shop's order system has not answered a cancel request for a while."""
+
+    request_id: int
+    order_id: int
+    order_no: str
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CancelDelayed(ShopSilent):
+    """The shopper's side of the same silence: it takes longer, nothing is lost."""
 
 
 # --------------------------------------------------------------------------- the staff chat
@@ -193,6 +224,9 @@ class ArrivalCheck(RefundNews):
 
 Payload = (
     OrderCancelled
+    | CancelSettled
+    | ShopSilent
+    | CancelDelayed
     | TicketNew
     | TicketEvidence
     | TicketWithdrawn
@@ -230,6 +264,9 @@ PAYLOADS: Mapping[Kind, type[Payload]] = {
     Kind.CUSTOMER_REFUND_FAILED: RefundFailed,
     Kind.CUSTOMER_REFUND_ARRIVAL_CHECK: ArrivalCheck,
     Kind.CUSTOMER_ORDER_CANCELLED: OrderCancelled,
+    Kind.CUSTOMER_CANCEL_SETTLED: CancelSettled,
+    Kind.CUSTOMER_CANCEL_DELAYED: CancelDelayed,
+    Kind.STAFF_SHOP_SILENT: ShopSilent,
 }
 
 

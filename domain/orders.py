@@ -114,6 +114,8 @@ class Order:
     card_key_activated: bool | None = None
     product_sku: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    #: Set while the bot's cancel waits for the shop's word; ``status`` stays the shop's.
+    cancelling_since: datetime | None = None
 
     @property
     def total_fen(self) -> int:

@@ -48,6 +48,7 @@ class Reason(StrEnum):
     PHYSICAL_DELIVERED = "physical_delivered"
     COMPLETED = "completed"
     ALREADY_CANCELLED = "already_cancelled"
+    AWAITING_SHOP = "awaiting_shop"  # a cancel is with the shop's order system for its word
 
 
 class NextStep(StrEnum):
@@ -174,6 +175,9 @@ def decide_cancel(  # noqa: PLR0911
     step, plus — when money or a coupon is involved — what would happen to them.
     """
     status, kind = order.status, order.product_kind
+    if order.cancelling_since is not None and status is not OrderStatus.CANCELLED:
+        # Asked once already: a second request could only race the first.
+        return CancelDecision(Decision.NOTHING, Reason.AWAITING_SHOP, NextStep.NONE)
 
     def money(decision: Decision, reason: Reason, step: NextStep) -> CancelDecision:
         review = REVIEW_WORKDAYS if decision is Decision.APPLY else 0

@@ -199,6 +199,10 @@ class OrderRepository(Protocol):
     async def set_cancel_reason(self, order_id: int, reason: CancelReason) -> bool: ...
     async def return_coupon(self, coupon_id: int) -> bool: ...
     async def record_key_activated(self, order_id: int, now: datetime) -> bool: ...
+    async def mark_cancelling(
+        self, order_id: int, *, expected: OrderStatus, now: datetime
+    ) -> bool: ...
+    async def clear_cancelling(self, order_id: int, now: datetime) -> bool: ...
 
 
 class RefundRepository(Protocol):
@@ -303,6 +307,60 @@ class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
 
 
+class CancelState(StrEnum):
+    PENDING = "pending"  # asked, or to be asked again: no answer that counts yet
+    ACCEPTED = "accepted"  # the shop cancelled; the bot's cancel is written
+    REFUSED = "refused"  # the shop would not: the order had moved on there
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRequest:
+    """One request to the shop's order system to cancel an order."""
+
+    id: int
+    order_id: int
+    idempotency_key: str
+    expected_status: OrderStatus
+    actor: str
+    state: CancelState
+    requested_at: datetime
+    attempts: int
+    next_try_at: datetime
+    ticket_id: int | None = None
+    last_error: str | None = None
+    settled_at: datetime | None = None
+    shop_status: OrderStatus | None = None
+    refund_ref: str | None = None
+    alerted_at: datetime | None = None
+
+
+class CancelRequestRepository(Protocol):
+    async def add(
+        self,
+        order_id: int,
+        *,
+        key: str,
+        expected: OrderStatus,
+        actor: str,
+        now: datetime,
+        ticket_id: int | None = None,
+    ) -> CancelRequest: ...
+    async def get(self, request_id: int) -> CancelRequest | None: ...
+    async def claim(self, request_id: int, *, now: datetime, until: datetime) -> bool: ...
+    async def due(self, now: datetime, *, limit: int = 50) -> list[int]: ...
+    async def settle(
+        self,
+        request_id: int,
+        state: CancelState,
+        *,
+        now: datetime,
+        shop_status: OrderStatus | None = None,
+        refund_ref: str | None = None,
+    ) -> bool: ...
+    async def retry_later(self, request_id: int, *, next_try_at: datetime, error: str) -> None: ...
+    async def mark_alerted(self, request_id: int, now: datetime) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only members, so an implementation may hold any class that keeps the contract.
     @property
@@ -321,6 +379,8 @@ class UnitOfWork(Protocol):
     def prefs(self) -> PreferenceRepository: ...
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def cancels(self) -> CancelRequestRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

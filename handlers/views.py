@@ -53,6 +53,8 @@ def order_line(t: Translator, summary: OrderSummary) -> str:
 
 def status_label(t: Translator, order: Order) -> str:
     """The status in words that fit the goods: a parcel is "received", a top-up "credited"."""
+    if order.cancelling_since is not None and order.status is not OrderStatus.CANCELLED:
+        return t("status-cancelling")
     specific = f"status-{order.status}-{order.product_kind}"
     return t(specific) if t.has(specific) else t(f"status-{order.status}")
 
@@ -369,6 +371,21 @@ def not_cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rende
     else:
         head = t("cancel-not-allowed", order_no=order.order_no, status=status_label(t, order))
     return f"{head}\n\n{card_text(t, result.card, tz)}", card_keyboard(t, result.card)
+
+
+def shop_confirmed_text(
+    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome
+) -> str:
+    """A cancel the shop confirmed after the shopper stopped waiting in the chat."""
+    head = t("cancel-shop-confirmed", order_no=order.order_no)
+    return "\n".join([head, *cancel_facts(t, order, refund, coupon)])
+
+
+def shop_refused_view(t: Translator, card: OrderCard, tz: tzinfo) -> Rendered:
+    """The shop would not cancel (it delivered meanwhile): why, and what can still be done."""
+    order = card.order
+    head = t("cancel-shop-refused", order_no=order.order_no, status=status_label(t, order))
+    return f"{head}\n\n{card_text(t, card, tz)}", card_keyboard(t, card)
 
 
 def refunds_text(t: Translator, refunds: list[Refund]) -> str:

@@ -128,6 +128,9 @@ class OrderRow(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     card_key_activated: Mapped[bool | None] = mapped_column(Boolean)
     cancel_reason: Mapped[str | None] = mapped_column(String(20))
+    #: Set while a cancel waits for the shop's word (SHOP_MODE=http); the status stays the
+    #: shop's until it answers.
+    cancelling_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -215,6 +218,39 @@ class RefundEventRow(Base):
     #: The provider's reference the action came with (kept after a re-initiation clears it).
     provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CancelRequestRow(Base):
+    """One request to the shop's order system to cancel an order, and its answer.
+
+    The idempotency key goes with every try, so the shop cancels at most once however
+    often a lost answer makes the bot ask again.
+    """
+
+    __tablename__ = "cancel_requests"
+    __table_args__ = (Index("ix_cancel_requests_state_next", "state", "next_try_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The status the bot saw when the request was made; the shop cancels only from it.
+    expected_status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(64))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    #: pending, accepted or refused.
+    state: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: A sender holds the request until then; another may take it only afterwards.
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: On refusal: the order's state in the shop.
+    shop_status: Mapped[str | None] = mapped_column(String(20))
+    refund_ref: Mapped[str | None] = mapped_column(String(64))
+    #: When staff were told the shop does not answer (once per request).
+    alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class WalletEntryRow(Base):

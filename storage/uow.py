@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
     SqlAuditLog,
+    SqlCancelRequests,
     SqlCustomerRepository,
     SqlLinkTokens,
     SqlOrderRepository,
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.link_tokens = SqlLinkTokens(session)
         self.prefs = SqlPreferences(session)
         self.audit = SqlAuditLog(session)
+        self.cancels = SqlCancelRequests(session)
 
     async def __aenter__(self) -> Self:
         return self

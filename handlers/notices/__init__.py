@@ -26,6 +26,9 @@ RENDERERS: Mapping[Kind, Renderer] = {
     Kind.CUSTOMER_REFUND_FAILED: refunds.refund_failed,
     Kind.CUSTOMER_REFUND_ARRIVAL_CHECK: refunds.refund_arrival_check,
     Kind.CUSTOMER_ORDER_CANCELLED: orders.order_cancelled,
+    Kind.CUSTOMER_CANCEL_SETTLED: orders.cancel_settled,
+    Kind.CUSTOMER_CANCEL_DELAYED: orders.cancel_delayed,
+    Kind.STAFF_SHOP_SILENT: orders.shop_silent,
 }
 
 

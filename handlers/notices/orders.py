@@ -1,19 +1,54 @@
-"""The shopper's news of their order: the shop cancelled it on its own side."""
+"""The shopper's news of their order (the shop cancelled it; the shop answered a cancel
+the shopper stopped waiting for; the shop is slow to answer), and the staff's alert that
+the shop's order system is silent."""
 
 from __future__ import annotations
 
-from domain.notifications import OrderCancelled
+from domain.notifications import CancelDelayed, CancelSettled, OrderCancelled, ShopSilent
+from domain.orders import Order, Refund
+from domain.shopper import OrderCard
 from handlers.notices.base import Letter, Outlet, Sent, Skip, send
-from handlers.views import shop_cancelled_push
+from handlers.views import shop_cancelled_push, shop_confirmed_text, shop_refused_view
+
+
+async def _now(out: Outlet, order_id: int) -> tuple[Order, Refund | None]:
+    """The order and its refund as they are when the push goes out."""
+    async with out.uows() as uow:
+        order = await uow.orders.get(order_id)
+        refund = await uow.refunds.for_order(order_id)
+    if order is None:
+        raise Skip(f"order {order_id} not found")
+    return order, refund
 
 
 async def order_cancelled(out: Outlet, letter: Letter[OrderCancelled]) -> Sent:
-    """Read the order and its refund as they are now: the push says where the money stands."""
-    async with out.uows() as uow:
-        order = await uow.orders.get(letter.payload.order_id)
-        refund = await uow.refunds.for_order(letter.payload.order_id)
-    if order is None:
-        raise Skip(f"order {letter.payload.order_id} not found")
+    order, refund = await _now(out, letter.payload.order_id)
     return await send(
         out, letter, shop_cancelled_push(letter.t, order, refund, letter.payload.coupon)
     )
+
+
+async def cancel_settled(out: Outlet, letter: Letter[CancelSettled]) -> Sent:
+    news = letter.payload
+    order, refund = await _now(out, news.order_id)
+    if news.accepted:
+        text = shop_confirmed_text(letter.t, order, refund, news.coupon)
+        return Sent(await out.send_text(letter.chat_id, text))
+    card = OrderCard(order, out.rules.decide(order, out.clock.now()), refund)
+    return await send(out, letter, shop_refused_view(letter.t, card, out.rules.tz))
+
+
+async def cancel_delayed(out: Outlet, letter: Letter[CancelDelayed]) -> Sent:
+    order, _ = await _now(out, letter.payload.order_id)
+    if order.cancelling_since is None:
+        raise Skip(f"order {order.order_no} is no longer waiting for the shop")
+    return Sent(
+        await out.send_text(letter.chat_id, letter.t("cancel-delayed", order_no=order.order_no))
+    )
+
+
+async def shop_silent(out: Outlet, letter: Letter[ShopSilent]) -> Sent:
+    news = letter.payload
+    since = letter.t.datetime(news.since, out.rules.tz)
+    text = letter.t("staff-shop-silent", order_no=news.order_no, id=news.request_id, since=since)
+    return Sent(await out.send_text(letter.chat_id, text))

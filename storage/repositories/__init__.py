@@ -4,6 +4,7 @@ They never commit: the use case decides, through the unit of work.
 """
 
 from storage.repositories.audit import SqlAuditLog
+from storage.repositories.cancels import SqlCancelRequests
 from storage.repositories.customers import SqlCustomerRepository, SqlLinkTokens, SqlPreferences
 from storage.repositories.imports import upsert_many
 from storage.repositories.orders import SqlOrderRepository
@@ -13,6 +14,7 @@ from storage.repositories.tickets import SqlTicketRepository
 
 __all__ = [
     "SqlAuditLog",
+    "SqlCancelRequests",
     "SqlCustomerRepository",
     "SqlLinkTokens",
     "SqlOrderRepository",

@@ -96,6 +96,7 @@ def _order(row: OrderRow, coupon: CouponRow | None, sku: str | None = None) -> O
         completed_at=row.completed_at,
         cancelled_at=row.cancelled_at,
         card_key_activated=row.card_key_activated,
+        cancelling_since=row.cancelling_since,
     )
 
 

@@ -235,10 +235,34 @@ class SqlOrderRepository:
         """
         values: dict[str, object] = {"status": new.value, "updated_at": at}
         if new is OrderStatus.CANCELLED:
-            values["cancelled_at"] = at
+            # Cancelled is final: a cancel that was waiting for the shop is over too.
+            values |= {"cancelled_at": at, "cancelling_since": None}
         result = await self.session.execute(
             update(OrderRow)
             .where(OrderRow.id == order_id, OrderRow.status == expected.value)
             .values(**values)
+        )
+        return _rowcount(result) == 1
+
+    async def mark_cancelling(
+        self, order_id: int, *, expected: OrderStatus, now: datetime
+    ) -> bool:
+        """Mark a cancel as sent to the shop, once: only from ``expected`` and unmarked."""
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(
+                OrderRow.id == order_id,
+                OrderRow.status == expected.value,
+                OrderRow.cancelling_since.is_(None),
+            )
+            .values(cancelling_since=now, updated_at=now)
+        )
+        return _rowcount(result) == 1
+
+    async def clear_cancelling(self, order_id: int, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.cancelling_since.is_not(None))
+            .values(cancelling_since=None, updated_at=now)
         )
         return _rowcount(result) == 1

@@ -55,3 +55,4 @@ command-refunds = Refund progress
 command-lang = Language / 切换语言
 command-unlink = Unlink my account
 command-help = Help
+status-cancelling = Cancelling (awaiting the shop)

@@ -51,6 +51,7 @@ reason-shipped_physical = ⛔ Cannot be cancelled: the parcel has been shipped. 
 reason-physical_delivered = ⛔ Cannot be cancelled: the item was delivered. Ask for a return and refund if needed.
 reason-completed = ⛔ This order is completed; there is nothing to cancel. Contact after-sales if something is wrong.
 reason-already_cancelled = ⛔ This order is cancelled.
+reason-awaiting_shop = ⏳ Confirming the cancellation with the shop… We will tell you as soon as it answers; no need to press again.
 
 money-refund = 💰 If cancelled, {$amount} goes back to your {$channel}, expected between {$earliest} and {$latest} (working days).
 money-refund-instant = 💰 If cancelled, {$amount} goes back to your {$channel} at once.
@@ -100,3 +101,6 @@ wrong-chat = Please use this in a private chat with me.
 refunds-empty = 💰 You have no refunds. After you cancel a paid order, its refund shows up here.
 refunds-header = 💰 Your recent refunds ({$count}):
 refunds-order = Order {$order_no}
+cancel-shop-confirmed = ✅ The shop confirmed: order {$order_no} is cancelled.
+cancel-shop-refused = ℹ️ Order {$order_no} could not be cancelled: the shop shows it as “{$status}”. If you still want to cancel, you can apply for a cancellation, reviewed by staff.
+cancel-delayed = ⏳ The shop has not confirmed the cancellation of order {$order_no} yet. We keep asking and will tell you as soon as it answers; meanwhile nothing is charged or refunded twice.

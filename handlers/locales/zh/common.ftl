@@ -42,3 +42,4 @@ command-refunds = 退款进度
 command-lang = 切换语言 / Language
 command-unlink = 解除账号关联
 command-help = 帮助
+status-cancelling = 取消确认中

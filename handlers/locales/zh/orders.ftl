@@ -51,6 +51,7 @@ reason-shipped_physical = ⛔ 无法取消:包裹已发出。收到后可以申�
 reason-physical_delivered = ⛔ 无法取消:商品已送达。如需退货,请申请退货退款。
 reason-completed = ⛔ 订单已完成,无需取消。如有问题请联系售后。
 reason-already_cancelled = ⛔ 订单已取消。
+reason-awaiting_shop = ⏳ 正在向商城确认取消…确认后会立即通知您,期间无需重复操作。
 
 money-refund = 💰 取消后 {$amount} 原路退回{$channel},预计 {$earliest} 至 {$latest} 到账(按工作日计算)。
 money-refund-instant = 💰 取消后 {$amount} 立即退回您的{$channel}。
@@ -100,3 +101,6 @@ wrong-chat = 请在与我的私聊中使用这个功能。
 refunds-empty = 💰 您目前没有退款记录。取消已支付的订单后,退款进度会显示在这里。
 refunds-header = 💰 您最近的退款({$count} 笔):
 refunds-order = 订单 {$order_no}
+cancel-shop-confirmed = ✅ 商城已确认:订单 {$order_no} 已取消。
+cancel-shop-refused = ℹ️ 订单 {$order_no} 未能取消:商城显示该订单「{$status}」。如仍需取消,可以申请取消,由客服审核。
+cancel-delayed = ⏳ 商城暂时还没有确认订单 {$order_no} 的取消。我们会继续向商城确认,结果出来会第一时间通知您;在此期间订单不会被重复扣款或退款。

@@ -1,0 +1,330 @@
+"""Cancels the shop's own order system must confirm (SHOP_MODE=http): two phases.
+
+1. ``request_cancel``: one guarded write marks the order as cancelling (only from
+   the status the shopper saw, only once) and records the request with its
+   idempotency key, in one transaction with its audit row. Nothing is refunded.
+2. ``settle_cancel``: the request goes to the shop outside any transaction; its
+   answer is written in one transaction: accepted, the cancel exactly as a direct
+   cancel writes it (refund record, coupon, audit); refused, the mark is lifted
+   and the order takes the shop's state; no answer, a later try with the same key.
+
+So the bot never records a refund the shop has not agreed to, and however often a
+lost answer makes it ask again, the shop cancels at most once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.notifications import CancelDelayed, CancelSettled, Kind, ShopSilent
+from domain.orders import Order, OrderStatus, import_may_set
+from domain.policy import CouponOutcome, ShopRules, coupon_outcome, refund_plan
+from domain.ports import (
+    AuditEntry,
+    CancelRequest,
+    CancelState,
+    Notification,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from domain.shop import CancelAccepted, CancelRefused, ShopSystem, ShopUnavailable, cancel_key
+from domain.shopper import OrderCard, refuse_press, write_cancel
+
+#: How long one try may hold a request before another sender may take it.
+LEASE = timedelta(minutes=2)
+#: Waits before the next try after no answer, by attempt; the last repeats.
+BACKOFF = (
+    timedelta(seconds=15),
+    timedelta(seconds=30),
+    timedelta(minutes=1),
+    timedelta(minutes=2),
+    timedelta(minutes=5),
+)
+
+
+class RequestOutcome(StrEnum):
+    REQUESTED = "requested"
+    NOT_FOUND = "not_found"  # not the presser's order (or none at all)
+    NOT_NOW = "not_now"  # the order moved on, or a cancel is already with the shop
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRequested:
+    outcome: RequestOutcome
+    card: OrderCard | None = None
+    request_id: int | None = None
+
+
+class Settled(StrEnum):
+    CANCELLED = "cancelled"
+    REFUSED = "refused"
+    PENDING = "pending"  # no answer that counts yet: tried again later
+
+
+@dataclass(frozen=True, slots=True)
+class SettleResult:
+    outcome: Settled
+    card: OrderCard | None = None
+    coupon: CouponOutcome = CouponOutcome.NO_COUPON
+    #: On refusal, the order's state in the shop.
+    shop_status: OrderStatus | None = None
+
+
+async def request_cancel(
+    uow: UnitOfWork,
+    *,
+    customer_id: int,
+    order_id: int,
+    actor: str,
+    rules: ShopRules,
+    now: datetime,
+) -> CancelRequested:
+    """Phase one of a shopper's direct cancel: mark it cancelling and record the request."""
+    async with uow:
+        order = await uow.orders.for_customer(customer_id, order_id)
+        if order is None:
+            await refuse_press(uow, "cancel_not_owned", now)
+            return CancelRequested(RequestOutcome.NOT_FOUND)
+        if rules.decide(order, now).can_cancel_now and await uow.orders.mark_cancelling(
+            order.id, expected=order.status, now=now
+        ):
+            request = await uow.cancels.add(
+                order.id,
+                key=cancel_key(order.id, now),
+                expected=order.status,
+                actor=actor,
+                now=now,
+            )
+            uow.audit.add(
+                AuditEntry(
+                    "order.cancel_requested",
+                    actor,
+                    now,
+                    order_id=order.id,
+                    detail={"from": order.status.value, "request": request.id},
+                )
+            )
+            await uow.commit()
+            return CancelRequested(
+                RequestOutcome.REQUESTED, await _card(uow, order.id, rules, now), request.id
+            )
+        await uow.rollback()
+        return CancelRequested(RequestOutcome.NOT_NOW, await _card(uow, order.id, rules, now))
+
+
+async def settle_cancel(
+    uows: UnitOfWorkFactory,
+    shop: ShopSystem,
+    request_id: int,
+    *,
+    rules: ShopRules,
+    now: datetime,
+    tell_shopper: bool,
+    alert_after: timedelta,
+) -> SettleResult:
+    """Phase two: ask the shop, then write its answer. ``tell_shopper`` queues the
+    shopper's push of the outcome (no one is waiting for it in the chat)."""
+    async with uows() as uow:
+        request = await uow.cancels.get(request_id)
+        if request is None or request.state is not CancelState.PENDING:
+            return await _as_settled(uow, request, rules, now)
+        if not await uow.cancels.claim(request_id, now=now, until=now + LEASE):
+            return SettleResult(Settled.PENDING)  # another sender is asking right now
+        order = await uow.orders.get(request.order_id)
+        await uow.commit()
+    assert order is not None  # requests reference orders; orders are kept
+    reply = await shop.request_cancel(order, request.expected_status, request.idempotency_key)
+    async with uows() as uow:
+        if isinstance(reply, CancelAccepted) or (
+            isinstance(reply, CancelRefused) and reply.status is OrderStatus.CANCELLED
+        ):
+            # Refused as "already cancelled" is the shop's own cancel: cancelled all the same.
+            at = reply.cancelled_at if isinstance(reply, CancelAccepted) else None
+            ref = reply.refund_ref if isinstance(reply, CancelAccepted) else None
+            result = await _accepted(uow, request, at, ref, rules=rules, now=now)
+        elif isinstance(reply, CancelRefused):
+            result = await _refused(uow, request, reply, rules, now)
+        else:
+            result = await _no_answer(uow, request, reply, now, alert_after)
+        if tell_shopper and result.outcome is not Settled.PENDING:
+            await uow.outbox.add(_settled_notice(request, order, result, now), now)
+        await uow.commit()
+    return result
+
+
+async def _accepted(
+    uow: UnitOfWork,
+    request: CancelRequest,
+    cancelled_at: datetime | None,
+    refund_ref: str | None,
+    *,
+    rules: ShopRules,
+    now: datetime,
+) -> SettleResult:
+    order = await uow.orders.get(request.order_id)
+    assert order is not None
+    coupon = coupon_outcome(order.coupon, now)
+    if order.status is not OrderStatus.CANCELLED:
+        await write_cancel(
+            uow,
+            order,
+            plan=refund_plan(order, now, rules.calendar, rules.tz),
+            coupon=coupon,
+            actor=request.actor,
+            now=now,
+            cancelled_at=cancelled_at,
+        )
+    await uow.cancels.settle(request.id, CancelState.ACCEPTED, now=now, refund_ref=refund_ref)
+    card = await _card(uow, order.id, rules, now)
+    return SettleResult(Settled.CANCELLED, card, coupon)
+
+
+async def _refused(
+    uow: UnitOfWork, request: CancelRequest, reply: CancelRefused, rules: ShopRules, now: datetime
+) -> SettleResult:
+    order = await uow.orders.get(request.order_id)
+    assert order is not None
+    await uow.orders.clear_cancelling(order.id, now)
+    if reply.status is not order.status and import_may_set(order.status, reply.status):
+        # The shop is the record: it delivered meanwhile, so the order is delivered here too.
+        await uow.orders.transition(order.id, expected=order.status, new=reply.status, at=now)
+    await uow.cancels.settle(request.id, CancelState.REFUSED, now=now, shop_status=reply.status)
+    uow.audit.add(
+        AuditEntry(
+            "order.cancel_refused",
+            "shop",
+            now,
+            order_id=order.id,
+            detail={"request": request.id, "shop_status": reply.status.value, "why": reply.reason},
+        )
+    )
+    card = await _card(uow, order.id, rules, now)
+    return SettleResult(Settled.REFUSED, card, shop_status=reply.status)
+
+
+async def _no_answer(
+    uow: UnitOfWork,
+    request: CancelRequest,
+    reply: ShopUnavailable,
+    now: datetime,
+    alert_after: timedelta,
+) -> SettleResult:
+    wait = BACKOFF[min(request.attempts, len(BACKOFF) - 1)]
+    await uow.cancels.retry_later(request.id, next_try_at=now + wait, error=reply.why)
+    if now - request.requested_at >= alert_after and await uow.cancels.mark_alerted(
+        request.id, now
+    ):
+        order = await uow.orders.get(request.order_id)
+        assert order is not None
+        for notice in _silence_notices(request, order, now):
+            await uow.outbox.add(notice, now)
+    return SettleResult(Settled.PENDING)
+
+
+async def settle_due(
+    uows: UnitOfWorkFactory,
+    shop: ShopSystem,
+    *,
+    rules: ShopRules,
+    now: datetime,
+    alert_after: timedelta,
+    limit: int = 50,
+) -> int:
+    """Ask the shop again about every request whose next try is due; returns how many
+    were settled. Nobody waits in a chat for these, so each outcome is pushed."""
+    async with uows() as uow:
+        due = await uow.cancels.due(now, limit=limit)
+    settled = 0
+    for request_id in due:
+        result = await settle_cancel(
+            uows,
+            shop,
+            request_id,
+            rules=rules,
+            now=now,
+            tell_shopper=True,
+            alert_after=alert_after,
+        )
+        settled += result.outcome is not Settled.PENDING
+    return settled
+
+
+async def tell_outcome(uows: UnitOfWorkFactory, request_id: int, now: datetime) -> bool:
+    """Queue the shopper's push of a settled request nobody saw in the chat (the wait for
+    the shop's answer ran out first). Once per request, however often it is called."""
+    async with uows() as uow:
+        request = await uow.cancels.get(request_id)
+        if request is None or request.state is CancelState.PENDING:
+            return False
+        order = await uow.orders.get(request.order_id)
+        assert order is not None
+        coupon = coupon_outcome(order.coupon, request.settled_at or now)
+        outcome = Settled.CANCELLED if request.state is CancelState.ACCEPTED else Settled.REFUSED
+        result = SettleResult(outcome, coupon=coupon, shop_status=request.shop_status)
+        queued = await uow.outbox.add(_settled_notice(request, order, result, now), now)
+        await uow.commit()
+    return queued
+
+
+async def _as_settled(
+    uow: UnitOfWork, request: CancelRequest | None, rules: ShopRules, now: datetime
+) -> SettleResult:
+    if request is None or request.state is CancelState.PENDING:
+        return SettleResult(Settled.PENDING)
+    card = await _card(uow, request.order_id, rules, now)
+    if request.state is CancelState.ACCEPTED:
+        order = card.order if card else None
+        coupon = coupon_outcome(order.coupon, now) if order else CouponOutcome.NO_COUPON
+        return SettleResult(Settled.CANCELLED, card, coupon)
+    return SettleResult(Settled.REFUSED, card, shop_status=request.shop_status)
+
+
+async def _card(uow: UnitOfWork, order_id: int, rules: ShopRules, now: datetime) -> OrderCard:
+    order = await uow.orders.get(order_id)
+    assert order is not None
+    refund = await uow.refunds.for_order(order_id)
+    return OrderCard(order, rules.decide(order, now), refund)
+
+
+def _settled_notice(
+    request: CancelRequest, order: Order, result: SettleResult, now: datetime
+) -> Notification:
+    return Notification(
+        Kind.CUSTOMER_CANCEL_SETTLED,
+        "customer",
+        f"cancel-settled:{request.id}",
+        now,
+        customer_id=order.customer_id,
+        payload=CancelSettled(
+            request_id=request.id,
+            order_id=order.id,
+            order_no=order.order_no,
+            accepted=result.outcome is Settled.CANCELLED,
+            coupon=result.coupon,
+            shop_status=result.shop_status,
+        ),
+    )
+
+
+def _silence_notices(request: CancelRequest, order: Order, now: datetime) -> list[Notification]:
+    """Staff are told the shop does not answer; the shopper that it takes longer."""
+    facts = (request.id, order.id, order.order_no, request.requested_at)
+    return [
+        Notification(
+            Kind.STAFF_SHOP_SILENT,
+            "staff",
+            f"shop-silent:{request.id}",
+            now,
+            payload=ShopSilent(*facts),
+        ),
+        Notification(
+            Kind.CUSTOMER_CANCEL_DELAYED,
+            "customer",
+            f"cancel-delayed:{request.id}",
+            now,
+            customer_id=order.customer_id,
+            payload=CancelDelayed(*facts),
+        ),
+    ]

@@ -5,20 +5,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
-from bot.factory import create_bot, create_dispatcher, create_rules, set_menu
+from bot.factory import create_bot, create_dispatcher, create_rules, create_shop, set_menu
 from bot.notifier import Notifier, Sleep, WakeNotifier
 from bot.planner import Planner
 from bot.scheduler import create_scheduler
 from domain.ports import Clock, SystemClock
+from domain.shop_cancels import CancelDesk
 from handlers.i18n import Translations
 from handlers.notices import RENDERERS, check_renderers
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +41,6 @@ class Runtime:
         self.session_factory = create_session_factory(self.engine)
         self.bot: Bot = create_bot(settings, self.clock, sleep)
         self.rules = create_rules(settings)
-        self.dispatcher: Dispatcher = create_dispatcher(
-            settings,
-            self.session_factory,
-            self.clock,
-            self.rules,
-            self.translations,
-        )
         self.notifier = Notifier(
             self.bot,
             self.session_factory,
@@ -53,6 +49,27 @@ class Runtime:
             rules=self.rules,
             clock=self.clock,
             sleep=sleep or asyncio.sleep,
+        )
+        self.shop = create_shop(settings)
+        self.desk = (
+            CancelDesk(
+                SqlUnitOfWorkFactory(self.session_factory),
+                self.shop,
+                rules=self.rules,
+                clock=self.clock,
+                alert_after=timedelta(minutes=settings.shop_alert_after_minutes),
+                on_queued=self.notifier.wake,
+            )
+            if self.shop is not None
+            else None
+        )
+        self.dispatcher: Dispatcher = create_dispatcher(
+            settings,
+            self.session_factory,
+            self.clock,
+            self.rules,
+            self.translations,
+            desk=self.desk,
         )
         # After each update's use case has committed, whatever it queued goes out at once.
         self.dispatcher.update.outer_middleware(WakeNotifier(self.notifier))
@@ -79,6 +96,7 @@ class Runtime:
                 self.notifier,
                 every_seconds=self.settings.outbox_wake_seconds,
                 planner=self.planner,
+                desk=self.desk,
             )
             self.scheduler.start()
 
@@ -86,6 +104,8 @@ class Runtime:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
+        if self.desk is not None:
+            await self.desk.close()
         await self.notifier.stop()
 
     async def poll(self, *, handle_signals: bool = True) -> None:
@@ -107,5 +127,7 @@ class Runtime:
 
     async def close(self) -> None:
         await self.stop_background()
+        if self.shop is not None:
+            await self.shop.close()
         await self.bot.session.close()
         await self.engine.dispose()

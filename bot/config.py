@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     shop_api_secret: SecretStr | None = None
     #: How long one request to the shop may take before it is retried with the same key.
     shop_timeout_seconds: float = 3.0
+    #: Staff are alerted when the shop has not answered a cancel for this long.
+    shop_alert_after_minutes: int = 10
 
     @field_validator(
         "bot_token",
@@ -181,6 +183,13 @@ class Settings(BaseSettings):
         if len(secret) < MIN_SHOP_SECRET_CHARS:
             raise ValueError("config-shop-secret")
         return SecretStr(secret)
+
+    @field_validator("shop_alert_after_minutes")
+    @classmethod
+    def _shop_alert(cls, value: int) -> int:
+        if not 1 <= value <= 1440:
+            raise ValueError("config-shop-alert")
+        return value
 
     @field_validator("shop_timeout_seconds")
     @classmethod

@@ -15,9 +15,11 @@ from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 from bot.config import Settings
 from bot.flood import FloodGate, Sleep
 from bot.middlewares import DatabaseMiddleware, LocaleMiddleware
+from bot.shop_http import HttpShop
 from domain.calendar import CalendarOverrides, WorkdayCalendar
 from domain.policy import ShopRules
 from domain.ports import Clock, SystemClock
+from domain.shop_cancels import CancelDesk
 from handlers import get_routers
 from handlers.deps import Deps
 from handlers.i18n import LOCALES, Translations
@@ -54,12 +56,24 @@ def create_rules(settings: Settings) -> ShopRules:
     return ShopRules(calendar=WorkdayCalendar(overrides), tz=settings.tz)
 
 
+def create_shop(settings: Settings) -> HttpShop | None:
+    """The shop's order system over HTTP, or None when the bot's database is it."""
+    connection = settings.require_shop()
+    if connection is None:
+        return None
+    url, secret = connection
+    # Signatures carry real time: the shop checks them against its own clock.
+    return HttpShop(url, secret, SystemClock(), timeout=settings.shop_timeout_seconds)
+
+
 def create_dispatcher(
     settings: Settings,
     session_factory: SessionFactory,
     clock: Clock,
     rules: ShopRules,
     translations: Translations,
+    *,
+    desk: CancelDesk | None = None,
 ) -> Dispatcher:
     dp = Dispatcher(
         storage=MemoryStorage(),
@@ -69,6 +83,7 @@ def create_dispatcher(
             translations=translations,
             staff_chat_id=settings.staff_chat_id,
             staff_ids=settings.staff_ids,
+            desk=desk,
         ),
     )
     dp.update.outer_middleware(DatabaseMiddleware(session_factory))

@@ -16,8 +16,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.notifier import Notifier
 from bot.planner import Planner
+from domain.shop_cancels import CancelDesk
 
 WAKE_JOB_ID = "outbox-wake"
+CANCEL_JOB_ID = "shop-cancels"
 PLAN_JOB_ID = "plan-due"
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ def create_scheduler(
     every_seconds: int,
     planner: Planner | None = None,
     plan_every_seconds: int = 60,
+    desk: CancelDesk | None = None,
+    retry_every_seconds: int = 15,
 ) -> AsyncIOScheduler:
     """A scheduler (not started) with the outbox wake-up job; start it inside the event loop."""
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -67,5 +71,22 @@ def create_scheduler(
             replace_existing=True,
             # First run at once: whatever came due while the bot was down is written now.
             next_run_time=datetime.now(UTC),
+        )
+    if desk is not None:
+
+        async def ask_shop_again() -> None:
+            try:
+                await desk.retry_due()
+            except Exception:  # the shop or the database may be briefly away: next tick
+                log.exception("asking the shop again about pending cancels failed")
+
+        scheduler.add_job(
+            ask_shop_again,
+            "interval",
+            seconds=retry_every_seconds,
+            id=CANCEL_JOB_ID,
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
         )
     return scheduler

@@ -14,9 +14,13 @@ lost answer makes it ask again, the shop cancels at most once.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from domain.notifications import CancelDelayed, CancelSettled, Kind, ShopSilent
 from domain.orders import Order, OrderStatus, import_may_set
@@ -25,12 +29,16 @@ from domain.ports import (
     AuditEntry,
     CancelRequest,
     CancelState,
+    Clock,
     Notification,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from domain.shop import CancelAccepted, CancelRefused, ShopSystem, ShopUnavailable, cancel_key
 from domain.shopper import OrderCard, refuse_press, write_cancel
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: How long one try may hold a request before another sender may take it.
 LEASE = timedelta(minutes=2)
@@ -328,3 +336,88 @@ def _silence_notices(request: CancelRequest, order: Order, now: datetime) -> lis
             payload=CancelDelayed(*facts),
         ),
     ]
+
+
+class CancelDesk:
+    """Where cancels meet the shop: asks at once for the shopper who waits in the chat,
+    and again later for every request still without an answer.
+
+    The shopper waits ``wait`` seconds at most; a slower answer is still written when
+    it comes, and then pushed to them instead (``tell_outcome``).
+    """
+
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        shop: ShopSystem,
+        *,
+        rules: ShopRules,
+        clock: Clock,
+        wait: float = 3.0,
+        alert_after: timedelta = timedelta(minutes=10),
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.uows, self.shop, self.rules, self.clock = uows, shop, rules, clock
+        self.wait, self.alert_after, self.on_queued = wait, alert_after, on_queued
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def confirm(self, request_id: int) -> SettleResult | None:
+        """The shop's answer if it comes within the wait; None while there is none (it
+        will be pushed when it comes)."""
+        task = self._spawn(self._settle(request_id, tell_shopper=False))
+        try:
+            result = await asyncio.wait_for(asyncio.shield(task), self.wait)
+        except TimeoutError:
+            self._spawn(self._tell_when_done(request_id, task))
+            return None
+        return result if result.outcome is not Settled.PENDING else None
+
+    async def retry_due(self) -> int:
+        """Ask again about every request whose next try is due (the scheduler's job)."""
+        settled = await settle_due(
+            self.uows,
+            self.shop,
+            rules=self.rules,
+            now=self.clock.now(),
+            alert_after=self.alert_after,
+        )
+        self.on_queued()
+        return settled
+
+    async def close(self, grace: float = 10.0) -> None:
+        """Let answers already on their way be written (for ``grace`` seconds at most); a
+        request cut short stays pending and is asked again, with the same key, after its
+        lease."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in set(self._tasks):
+            task.cancel()
+
+    async def _settle(self, request_id: int, *, tell_shopper: bool) -> SettleResult:
+        result = await settle_cancel(
+            self.uows,
+            self.shop,
+            request_id,
+            rules=self.rules,
+            now=self.clock.now(),
+            tell_shopper=tell_shopper,
+            alert_after=self.alert_after,
+        )
+        self.on_queued()
+        return result
+
+    async def _tell_when_done(self, request_id: int, task: asyncio.Task[SettleResult]) -> None:
+        try:
+            result = await task
+        except Exception:  # the request stays pending: the next retry asks and pushes
+            log.exception("cancel request %s: settling failed", request_id)
+            return
+        if result.outcome is not Settled.PENDING:
+            await tell_outcome(self.uows, request_id, self.clock.now())
+            self.on_queued()
+
+    def _spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task

@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 
 from domain.policy import ShopRules
 from domain.ports import Clock
+from domain.shop_cancels import CancelDesk
 from handlers.i18n import Translations, Translator
 
 
@@ -23,6 +24,9 @@ class Deps:
     staff_chat_id: int | None = None
     #: Telegram user ids allowed to decide in the staff group.
     staff_ids: frozenset[int] = field(default_factory=frozenset)
+    #: Where cancels meet the shop's own order system (SHOP_MODE=http); ``None`` when the
+    #: bot's database is the order system and a cancel is written at once.
+    desk: CancelDesk | None = None
 
     @property
     def tz(self) -> tzinfo:

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from domain.orders import OrderTab
 from domain.policy import NextStep
+from domain.shop_cancels import CancelDesk, request_cancel
 from domain.shopper import (
     MAX_QUERY,
     CancelOutcome,
@@ -30,6 +31,7 @@ from handlers.views import (
     list_view,
     not_cancelled_view,
     search_view,
+    settled_view,
 )
 
 SEARCH_QUERY = "search_query"  # FSM data key: the last search, for its page buttons
@@ -164,6 +166,9 @@ async def on_card_press(query: CallbackQuery, callback_data: OrderCb, ctx: Ctx) 
 
 
 async def on_confirm(query: CallbackQuery, callback_data: OrderCb, ctx: Ctx) -> None:
+    if ctx.deps.desk is not None:
+        await _confirm_with_shop(query, callback_data.order_id, ctx, ctx.deps.desk)
+        return
     result = await cancel_order(
         ctx.uow,
         customer_id=ctx.customer.id,
@@ -177,6 +182,28 @@ async def on_confirm(query: CallbackQuery, callback_data: OrderCb, ctx: Ctx) -> 
         return
     view = cancelled_view if result.outcome is CancelOutcome.CANCELLED else not_cancelled_view
     await show(query, *view(ctx.t, result, ctx.tz))
+
+
+async def _confirm_with_shop(
+    query: CallbackQuery, order_id: int, ctx: Ctx, desk: CancelDesk
+) -> None:
+    """The shop's order system decides: mark the order cancelling, ask, and show its answer
+    in this message if it comes within a few seconds (else it is pushed when it comes)."""
+    asked = await request_cancel(
+        ctx.uow,
+        customer_id=ctx.customer.id,
+        order_id=order_id,
+        actor=shopper(ctx.user_id),
+        rules=ctx.rules,
+        now=ctx.now(),
+    )
+    if asked.card is None:
+        ctx.alert(ctx.t("press-not-yours"))
+        return
+    await show(query, *card_view(ctx.t, asked.card, ctx.tz))  # "正在向商城确认取消…"
+    await ctx.answer_now(query)
+    if asked.request_id is not None and (settled := await desk.confirm(asked.request_id)):
+        await show(query, *settled_view(ctx.t, settled, ctx.tz))
 
 
 async def on_reason(query: CallbackQuery, callback_data: ReasonCb, ctx: Ctx) -> None:

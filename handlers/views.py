@@ -27,7 +27,8 @@ from domain.policy import (
     RefundPlan,
 )
 from domain.services import Home, OrderSummary
-from domain.shopper import CancelResult, OrderCard, OrderList
+from domain.shop_cancels import Settled, SettleResult
+from domain.shopper import CancelOutcome, CancelResult, OrderCard, OrderList
 from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
 from handlers.i18n import Translator, money
 
@@ -386,6 +387,15 @@ def shop_refused_view(t: Translator, card: OrderCard, tz: tzinfo) -> Rendered:
     order = card.order
     head = t("cancel-shop-refused", order_no=order.order_no, status=status_label(t, order))
     return f"{head}\n\n{card_text(t, card, tz)}", card_keyboard(t, card)
+
+
+def settled_view(t: Translator, settled: SettleResult, tz: tzinfo) -> Rendered:
+    """The shop's answer to a cancel, in the message the shopper pressed."""
+    card = settled.card
+    assert card is not None  # a settled answer always carries the order as it is now
+    if settled.outcome is Settled.CANCELLED:
+        return cancelled_view(t, CancelResult(CancelOutcome.CANCELLED, card, settled.coupon), tz)
+    return shop_refused_view(t, card, tz)
 
 
 def refunds_text(t: Translator, refunds: list[Refund]) -> str:

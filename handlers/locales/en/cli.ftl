@@ -33,5 +33,6 @@ config-shop-api-url-missing = is needed with SHOP_MODE=http: put the base URL of
 config-shop-secret = is too short: use at least 16 characters, e.g. the output of python -c "import secrets; print(secrets.token_hex(32))".
 config-shop-secret-missing = is needed with SHOP_MODE=http: put the secret shared with the shop in .env (see docs/shop-api.md).
 config-shop-timeout = must be between 0.5 and 30 seconds.
+config-shop-alert = must be between 1 and 1440 minutes.
 telegram-api-error = The Telegram Bot API ({$url}) answered with an error: {$problem}. Check TELEGRAM_API_URL and BOT_TOKEN.
 import-file-unreadable = Cannot read {$path}: {$problem}.

@@ -340,14 +340,21 @@ def _from_json(hint: Any, raw: Any) -> Any:
         if raw is None:
             return None
         (hint,) = (arg for arg in get_args(hint) if arg is not type(None))
-    if hint is datetime:
-        return datetime.fromisoformat(str(raw))
-    if hint is date:
-        return date.fromisoformat(str(raw))
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint(raw)
-    if hint is int:
-        return int(raw)
-    if hint is str:
-        return str(raw)
-    raise TypeError(f"no JSON form for {hint!r}")
+    if hint is bool and not isinstance(raw, bool):
+        raise TypeError(f"not a JSON boolean: {raw!r}")
+    reader = _READERS.get(hint)
+    if reader is None:
+        raise TypeError(f"no JSON form for {hint!r}")
+    return reader(raw)
+
+
+#: How a stored JSON value becomes each plain field type.
+_READERS: dict[Any, Any] = {
+    datetime: lambda raw: datetime.fromisoformat(str(raw)),
+    date: lambda raw: date.fromisoformat(str(raw)),
+    bool: lambda raw: raw,
+    int: int,
+    str: str,
+}

@@ -156,12 +156,15 @@ class HandlerFailures(logging.Handler):
         self.records.append(record)
 
 
-@pytest.fixture
-async def shop(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Shop]:
+@contextlib.asynccontextmanager
+async def running_shop(
+    tg: FakeTelegram, tmp_path: Path, **overrides: object
+) -> AsyncIterator[Shop]:
+    """The real runtime polling the fake Bot API, with ``overrides`` to its settings."""
     failures = HandlerFailures()
     logging.getLogger("bot.factory").addHandler(failures)
     clock = FixedClock(NOW)
-    runtime = Runtime(make_settings(tg, tmp_path), clock=clock)
+    runtime = Runtime(make_settings(tg, tmp_path, **overrides), clock=clock)
     # Lets the fake know when each update is fully handled, and surfaces handler crashes.
     tg.track(runtime.dispatcher)
     await runtime.prepare()
@@ -175,3 +178,9 @@ async def shop(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Shop]:
         logging.getLogger("bot.factory").removeHandler(failures)
     crashes = [r.exc_info[1] for r in failures.records if r.exc_info]
     assert not crashes, f"a handler crashed: {crashes!r}"
+
+
+@pytest.fixture
+async def shop(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Shop]:
+    async with running_shop(tg, tmp_path) as running:
+        yield running

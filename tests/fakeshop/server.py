@@ -46,7 +46,7 @@ class Request:
 
 @dataclass
 class FakeShop:
-    secret: str = "shop-secret"
+    secret: str = "shop-secret-for-tests-0123"
     #: What the next requests meet, one per request; ``ANSWER`` once they run out.
     script: list[Behaviour] = field(default_factory=list)
     delay: float = 1.0

@@ -8,6 +8,8 @@ import pytest
 
 from domain.notifications import (
     PAYLOADS,
+    CancelDelayed,
+    CancelSettled,
     DeadLetter,
     Digest,
     FollowUp,
@@ -18,7 +20,8 @@ from domain.notifications import (
     decode,
     encode,
 )
-from domain.orders import PaymentChannel, RefundStatus
+from domain.orders import OrderStatus, PaymentChannel, RefundStatus
+from domain.policy import CouponOutcome
 from domain.ports import Notification
 from domain.tickets import Verdict
 from handlers.notices import RENDERERS, MissingRenderer, check_renderers
@@ -82,3 +85,14 @@ def test_an_unknown_kind_and_a_payload_of_another_kind_are_refused() -> None:
             NOW,
             payload=DeadLetter(1, Kind.STAFF_DIGEST, "boom"),
         )
+
+
+def test_a_shops_answer_round_trips_with_its_yes_or_no() -> None:
+    refused = CancelSettled(4, 7, "KM-7", False, CouponOutcome.NO_COUPON, OrderStatus.DELIVERED)
+    accepted = CancelSettled(5, 8, "KM-8", True, CouponOutcome.RETURNED)
+    delayed = CancelDelayed(4, 7, "KM-7", datetime(2026, 12, 2, 6, 0, tzinfo=UTC))
+
+    assert decode(Kind.CUSTOMER_CANCEL_SETTLED, encode(refused)) == refused
+    assert decode(Kind.CUSTOMER_CANCEL_SETTLED, encode(accepted)) == accepted
+    assert decode(Kind.CUSTOMER_CANCEL_DELAYED, encode(delayed)) == delayed
+    assert encode(accepted)["accepted"] is True

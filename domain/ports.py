@@ -327,6 +327,7 @@ class CancelRequest:
     attempts: int
     next_try_at: datetime
     ticket_id: int | None = None
+    reviewer_id: int | None = None
     last_error: str | None = None
     settled_at: datetime | None = None
     shop_status: OrderStatus | None = None
@@ -344,6 +345,7 @@ class CancelRequestRepository(Protocol):
         actor: str,
         now: datetime,
         ticket_id: int | None = None,
+        reviewer_id: int | None = None,
     ) -> CancelRequest: ...
     async def get(self, request_id: int) -> CancelRequest | None: ...
     async def claim(self, request_id: int, *, now: datetime, until: datetime) -> bool: ...

@@ -253,6 +253,7 @@ class ReviewOutcome(StrEnum):
     NOT_STAFF = "not_staff"
     NOT_FOUND = "not_found"
     ORDER_CHANGED = "order_changed"  # approve lost a race with the order's own change
+    AWAITING_SHOP = "awaiting_shop"  # approved; the shop's order system has yet to confirm
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,8 +34,10 @@ from domain.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from domain.review import review_ticket, staff
 from domain.shop import CancelAccepted, CancelRefused, ShopSystem, ShopUnavailable, cancel_key
 from domain.shopper import OrderCard, refuse_press, write_cancel
+from domain.tickets import Verdict
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -122,6 +124,53 @@ async def request_cancel(
         return CancelRequested(RequestOutcome.NOT_NOW, await _card(uow, order.id, rules, now))
 
 
+@dataclass(frozen=True, slots=True)
+class ShopApproval:
+    """An approval sent to the shop: the request to settle, or ``None`` when one is
+    already with the shop (``awaiting``) or there is nothing to ask (closed, cancelled)."""
+
+    request_id: int | None = None
+    awaiting: bool = False
+
+
+async def send_approval_to_shop(
+    uow: UnitOfWork, *, ticket_id: int, reviewer_id: int, now: datetime
+) -> ShopApproval:
+    """Phase one of staff approving an application: the order is marked cancelling and
+    the shop asked before anything is refunded; the ticket closes once the shop agrees."""
+    async with uow:
+        ticket = await uow.tickets.get(ticket_id)
+        if ticket is None or ticket.status.closed:
+            return ShopApproval()  # the review itself says why
+        order = await uow.orders.get(ticket.order_id)
+        assert order is not None
+        if order.status is OrderStatus.CANCELLED:
+            return ShopApproval()  # cancelled meanwhile: the review closes it as approved
+        if not await uow.orders.mark_cancelling(order.id, expected=order.status, now=now):
+            return ShopApproval(awaiting=True)
+        actor = staff(reviewer_id)
+        request = await uow.cancels.add(
+            order.id,
+            key=cancel_key(order.id, now),
+            expected=order.status,
+            actor=actor,
+            now=now,
+            ticket_id=ticket.id,
+            reviewer_id=reviewer_id,
+        )
+        uow.audit.add(
+            AuditEntry(
+                "ticket.approval_sent",
+                actor,
+                now,
+                order_id=order.id,
+                detail={"ticket": ticket.id, "request": request.id},
+            )
+        )
+        await uow.commit()
+    return ShopApproval(request.id)
+
+
 async def settle_cancel(
     uows: UnitOfWorkFactory,
     shop: ShopSystem,
@@ -156,10 +205,31 @@ async def settle_cancel(
             result = await _refused(uow, request, reply, rules, now)
         else:
             result = await _no_answer(uow, request, reply, now, alert_after)
-        if tell_shopper and result.outcome is not Settled.PENDING:
+        if tell_shopper and request.ticket_id is None and result.outcome is not Settled.PENDING:
             await uow.outbox.add(_settled_notice(request, order, result, now), now)
         await uow.commit()
+    if tell_shopper and result.outcome is Settled.CANCELLED:
+        await _close_approved(uows, request, rules, now)
     return result
+
+
+async def _close_approved(
+    uows: UnitOfWorkFactory, request: CancelRequest, rules: ShopRules, now: datetime
+) -> None:
+    """The application the shop's cancel answers closes as approved, with the refund the
+    cancel started; its decision tells the shopper (no second push)."""
+    if request.ticket_id is None or request.reviewer_id is None:
+        return
+    async with uows() as uow:
+        await review_ticket(
+            uow,
+            ticket_id=request.ticket_id,
+            reviewer_id=request.reviewer_id,
+            is_staff=True,
+            verdict=Verdict.APPROVE,
+            rules=rules,
+            now=now,
+        )
 
 
 async def _accepted(
@@ -259,13 +329,19 @@ async def settle_due(
     return settled
 
 
-async def tell_outcome(uows: UnitOfWorkFactory, request_id: int, now: datetime) -> bool:
+async def tell_outcome(
+    uows: UnitOfWorkFactory, request_id: int, rules: ShopRules, now: datetime
+) -> bool:
     """Queue the shopper's push of a settled request nobody saw in the chat (the wait for
     the shop's answer ran out first). Once per request, however often it is called."""
     async with uows() as uow:
         request = await uow.cancels.get(request_id)
         if request is None or request.state is CancelState.PENDING:
             return False
+        if request.ticket_id is not None:
+            if request.state is CancelState.ACCEPTED:
+                await _close_approved(uows, request, rules, now)
+            return True
         order = await uow.orders.get(request.order_id)
         assert order is not None
         coupon = coupon_outcome(order.coupon, request.settled_at or now)
@@ -413,7 +489,7 @@ class CancelDesk:
             log.exception("cancel request %s: settling failed", request_id)
             return
         if result.outcome is not Settled.PENDING:
-            await tell_outcome(self.uows, request_id, self.clock.now())
+            await tell_outcome(self.uows, request_id, self.rules, self.clock.now())
             self.on_queued()
 
     def _spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:

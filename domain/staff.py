@@ -17,6 +17,7 @@ from domain.review import (
     review_ticket,
     staff_ticket_view,
 )
+from domain.shop_cancels import CancelDesk, Settled, send_approval_to_shop
 from domain.shopper import OrderCard, typed_text
 from domain.tickets import RejectReason, Ticket, TicketStatus, Verdict
 
@@ -70,16 +71,22 @@ async def decide_ticket(
     now: datetime,
     reject_reason: RejectReason | None = None,
     note: str | None = None,
+    desk: CancelDesk | None = None,
 ) -> StaffDecision:
     """Decide (first decision wins), then read back the card to show everyone the outcome.
 
     An exchange is only offered for card keys: a forged press for other goods
-    is treated like a press for a ticket that does not exist.
+    is treated like a press for a ticket that does not exist. With a ``desk`` (the
+    shop's own order system decides cancels), an approval is asked of the shop first.
     """
     if verdict is Verdict.EXCHANGE and is_staff:
         view = await staff_ticket_view(uow, ticket_id, rules, now)
         if view is None or view.card.order.product_kind is not ProductKind.CARD_KEY:
             return StaffDecision(ReviewResult(ReviewOutcome.NOT_FOUND))
+    if verdict is Verdict.APPROVE and is_staff and desk is not None:
+        held = await _ask_shop(uow, desk, ticket_id, reviewer_id, now)
+        if held is not None:
+            return await _with_card(uow, ReviewResult(held), ticket_id, rules, now)
     result = await review_ticket(
         uow,
         ticket_id=ticket_id,
@@ -94,6 +101,22 @@ async def decide_ticket(
     if result.outcome in (ReviewOutcome.NOT_STAFF, ReviewOutcome.NOT_FOUND):
         return StaffDecision(result)
     return await _with_card(uow, result, ticket_id, rules, now)
+
+
+async def _ask_shop(
+    uow: UnitOfWork, desk: CancelDesk, ticket_id: int, reviewer_id: int, now: datetime
+) -> ReviewOutcome | None:
+    """Send the approval to the shop and wait a few seconds for its answer. None: the shop
+    cancelled (or nothing needs asking), so the review itself closes the ticket."""
+    sent = await send_approval_to_shop(uow, ticket_id=ticket_id, reviewer_id=reviewer_id, now=now)
+    if sent.awaiting:
+        return ReviewOutcome.AWAITING_SHOP
+    if sent.request_id is None:
+        return None
+    settled = await desk.confirm(sent.request_id)
+    if settled is None:
+        return ReviewOutcome.AWAITING_SHOP
+    return ReviewOutcome.ORDER_CHANGED if settled.outcome is Settled.REFUSED else None
 
 
 class CardAccess(StrEnum):

@@ -236,7 +236,9 @@ class CancelRequestRow(Base):
     #: The status the bot saw when the request was made; the shop cancels only from it.
     expected_status: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str] = mapped_column(String(64))
+    #: For an approved application: its ticket, and the staff member who approved it.
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(BigInteger)
     #: pending, accepted or refused.
     state: Mapped[str] = mapped_column(String(16))
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime())

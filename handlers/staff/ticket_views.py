@@ -156,17 +156,23 @@ def ticket_card_view(
     return ticket_card_text(t, view, rules, now, who), decision_keyboard(t, view)
 
 
+#: Outcomes told the same way whatever the ticket: (text, whether it is an alert).
+_PLAIN_REPLIES = {
+    ReviewOutcome.NOT_STAFF: ("staff-alert-not-staff", True),
+    ReviewOutcome.NOT_FOUND: ("staff-alert-not-found", True),
+    ReviewOutcome.ORDER_CHANGED: ("staff-alert-order-changed", True),
+    ReviewOutcome.AWAITING_SHOP: ("staff-toast-awaiting-shop", False),
+}
+
+
 def decision_reply(
     t: Translator, decision: StaffDecision, who: str, tz: tzinfo
 ) -> tuple[str, bool]:
     """What the presser is told about the decision, and whether it is an alert."""
-    if decision.outcome is ReviewOutcome.NOT_STAFF:
-        return t("staff-alert-not-staff"), True
     view = decision.view
-    if decision.outcome is ReviewOutcome.NOT_FOUND or view is None:
-        return t("staff-alert-not-found"), True
-    if decision.outcome is ReviewOutcome.ORDER_CHANGED:
-        return t("staff-alert-order-changed"), True
+    if decision.outcome in _PLAIN_REPLIES or view is None:
+        key, alert = _PLAIN_REPLIES.get(decision.outcome, ("staff-alert-not-found", True))
+        return t(key, id=view.ticket.id if view else 0), alert
     ticket = view.ticket
     outcome = ticket_outcome_text(t, ticket, who, tz)
     if decision.outcome is ReviewOutcome.DECIDED:

@@ -188,6 +188,7 @@ async def _decision(
         now=ctx.now(),
         reject_reason=reject_reason,
         note=note,
+        desk=ctx.deps.desk,
     )
 
 

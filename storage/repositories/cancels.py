@@ -25,6 +25,7 @@ def _request(row: CancelRequestRow) -> CancelRequest:
         attempts=row.attempts,
         next_try_at=row.next_try_at,
         ticket_id=row.ticket_id,
+        reviewer_id=row.reviewer_id,
         last_error=row.last_error,
         settled_at=row.settled_at,
         shop_status=OrderStatus(row.shop_status) if row.shop_status else None,
@@ -46,6 +47,7 @@ class SqlCancelRequests:
         actor: str,
         now: datetime,
         ticket_id: int | None = None,
+        reviewer_id: int | None = None,
     ) -> CancelRequest:
         row = CancelRequestRow(
             order_id=order_id,
@@ -53,6 +55,7 @@ class SqlCancelRequests:
             expected_status=expected.value,
             actor=actor,
             ticket_id=ticket_id,
+            reviewer_id=reviewer_id,
             state=CancelState.PENDING.value,
             requested_at=now,
             attempts=0,

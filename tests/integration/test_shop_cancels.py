@@ -15,6 +15,7 @@ from bot.shop_http import HttpShop
 from domain.orders import Order, OrderStatus
 from domain.policy import Decision, Reason
 from domain.ports import CancelState, FixedClock
+from domain.review import ReviewOutcome, file_ticket
 from domain.shop_cancels import (
     CancelDesk,
     RequestOutcome,
@@ -23,6 +24,8 @@ from domain.shop_cancels import (
     settle_cancel,
     settle_due,
 )
+from domain.staff import decide_ticket
+from domain.tickets import TicketReason, TicketStatus, Verdict
 from storage.tables import AuditRow, OutboxRow, RefundRow
 from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.fakeshop import Behaviour, FakeShop
@@ -298,3 +301,110 @@ async def test_a_quick_answer_is_shown_in_the_chat_and_not_pushed(
     assert result is not None and result.outcome is Settled.CANCELLED
     assert result.card is not None and result.card.refund is not None
     assert "customer.cancel_settled" not in await outbox_kinds(session_factory)
+
+
+# --------------------------------------------------------------------------- staff approvals
+
+
+async def filed_ticket(factory: Factory, tmp_path: Path, shop: FakeShop, no: str = "KM-T") -> int:
+    """An application for an instant top-up already in delivery (only staff may cancel it)."""
+    await run(factory, write(tmp_path / f"{no}.jsonl", topup(no, "delivering")))
+    shop.add(no, "delivering")
+    found = await order(factory, no)
+    assert found is not None
+    async with factory() as session:
+        filed = await file_ticket(
+            SqlUnitOfWork(session),
+            customer_id=found.customer_id,
+            order_id=found.id,
+            reason=TicketReason.DUPLICATE,
+            reason_text="",
+            evidence=(),
+            actor="tg:1001",
+            rules=RULES,
+            now=NOW,
+        )
+    assert filed.ticket is not None
+    return filed.ticket.id
+
+
+def desk_for(factory: Factory, client: HttpShop, wait: float = 2.0) -> CancelDesk:
+    return CancelDesk(
+        SqlUnitOfWorkFactory(factory), client, rules=RULES, clock=FixedClock(NOW), wait=wait
+    )
+
+
+async def approve(factory: Factory, ticket_id: int, desk: CancelDesk) -> ReviewOutcome:
+    async with factory() as session:
+        decision = await decide_ticket(
+            SqlUnitOfWork(session),
+            ticket_id=ticket_id,
+            reviewer_id=9001,
+            is_staff=True,
+            verdict=Verdict.APPROVE,
+            rules=RULES,
+            now=NOW,
+            desk=desk,
+        )
+    return decision.outcome
+
+
+async def ticket_status(factory: Factory, ticket_id: int) -> TicketStatus:
+    async with factory() as session:
+        found = await SqlUnitOfWork(session).tickets.get(ticket_id)
+    assert found is not None
+    return found.status
+
+
+async def test_an_approval_the_shop_confirms_closes_the_ticket_with_its_refund(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    ticket_id = await filed_ticket(session_factory, tmp_path, fake_shop)
+
+    outcome = await approve(session_factory, ticket_id, desk_for(session_factory, adapter))
+
+    assert outcome is ReviewOutcome.DECIDED
+    assert await ticket_status(session_factory, ticket_id) is TicketStatus.APPROVED
+    after = await order(session_factory, "KM-T")
+    assert after is not None and after.status is OrderStatus.CANCELLED
+    assert await count(session_factory, RefundRow) == 1
+    assert fake_shop.orders["KM-T"].cancels == 1
+    kinds = await outbox_kinds(session_factory)
+    assert kinds.count("customer.ticket_decided") == 1
+    assert "customer.cancel_settled" not in kinds
+
+
+async def test_an_approval_the_shop_refuses_leaves_the_ticket_open_and_refunds_nothing(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    ticket_id = await filed_ticket(session_factory, tmp_path, fake_shop)
+    fake_shop.orders["KM-T"].status = "delivered"
+
+    outcome = await approve(session_factory, ticket_id, desk_for(session_factory, adapter))
+
+    assert outcome is ReviewOutcome.ORDER_CHANGED
+    assert await ticket_status(session_factory, ticket_id) is TicketStatus.OPEN
+    after = await order(session_factory, "KM-T")
+    assert after is not None and after.status is OrderStatus.DELIVERED
+    assert await count(session_factory, RefundRow) == 0
+
+
+async def test_a_slow_shop_approves_the_ticket_when_it_answers_and_once_only(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop
+) -> None:
+    ticket_id = await filed_ticket(session_factory, tmp_path, fake_shop)
+    fake_shop.script, fake_shop.delay = [Behaviour.SLOW], 0.6
+    client = HttpShop(fake_shop.url, fake_shop.secret, WallClock(), timeout=2.0)
+    desk = desk_for(session_factory, client, wait=0.2)
+    try:
+        first = await approve(session_factory, ticket_id, desk)
+        second = await approve(session_factory, ticket_id, desk)  # pressed again meanwhile
+        await desk.close()
+    finally:
+        await client.close()
+
+    assert (first, second) == (ReviewOutcome.AWAITING_SHOP, ReviewOutcome.AWAITING_SHOP)
+    assert await ticket_status(session_factory, ticket_id) is TicketStatus.APPROVED
+    assert await count(session_factory, RefundRow) == 1
+    assert len(fake_shop.requests) == 1
+    assert (await outbox_kinds(session_factory)).count("customer.ticket_decided") == 1

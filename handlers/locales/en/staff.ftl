@@ -93,3 +93,4 @@ config-outbox-wake = must be a whole number of seconds from 1 to 300, e.g. OUTBO
 config-global-pace = must be a whole number from 1 to 30 (Telegram allows a bot about 30 messages a second), e.g. GLOBAL_MESSAGES_PER_SECOND=25.
 staff-dead-letter = ☠️ A notification could not be sent after repeated tries and was given up: #{$id} ({$kind}). Last error: {$error}
 staff-shop-silent = ⚠️ The shop's order system has not answered the cancel request for order {$order_no} (#{$id}) since {$since}. The bot keeps retrying with the same request; please check the shop's API.
+staff-toast-awaiting-shop = Asked the shop to cancel the order of ticket #{$id}; once it confirms, the ticket is approved and the shopper told.

@@ -93,3 +93,4 @@ config-outbox-wake = 应为 1 到 300 之间的整数(秒),例如 OUTBOX_WAKE_SE
 config-global-pace = 应为 1 到 30 之间的整数(Telegram 限制机器人每秒约 30 条),例如 GLOBAL_MESSAGES_PER_SECOND=25。
 staff-dead-letter = ☠️ 一条通知多次发送失败,已放弃:#{$id}({$kind})。最后的错误:{$error}
 staff-shop-silent = ⚠️ 商城订单系统自 {$since} 起没有回应订单 {$order_no} 的取消请求(#{$id})。机器人会继续用同一请求重试;请检查商城接口是否可用。
+staff-toast-awaiting-shop = 已请商城取消工单 #{$id} 的订单;商城确认后工单自动通过,并通知顾客。

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("expected_status", sa.String(length=20), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("ticket_id", sa.Integer(), nullable=True),
+        sa.Column("reviewer_id", sa.BigInteger(), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),

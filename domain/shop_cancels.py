@@ -100,22 +100,7 @@ async def request_cancel(
         if rules.decide(order, now).can_cancel_now and await uow.orders.mark_cancelling(
             order.id, expected=order.status, now=now
         ):
-            request = await uow.cancels.add(
-                order.id,
-                key=cancel_key(order.id, now),
-                expected=order.status,
-                actor=actor,
-                now=now,
-            )
-            uow.audit.add(
-                AuditEntry(
-                    "order.cancel_requested",
-                    actor,
-                    now,
-                    order_id=order.id,
-                    detail={"from": order.status.value, "request": request.id},
-                )
-            )
+            request = await _open_request(uow, order, actor, now)
             await uow.commit()
             return CancelRequested(
                 RequestOutcome.REQUESTED, await _card(uow, order.id, rules, now), request.id
@@ -148,27 +133,37 @@ async def send_approval_to_shop(
             return ShopApproval()  # cancelled meanwhile: the review closes it as approved
         if not await uow.orders.mark_cancelling(order.id, expected=order.status, now=now):
             return ShopApproval(awaiting=True)
-        actor = staff(reviewer_id)
-        request = await uow.cancels.add(
-            order.id,
-            key=cancel_key(order.id, now),
-            expected=order.status,
-            actor=actor,
-            now=now,
-            ticket_id=ticket.id,
-            reviewer_id=reviewer_id,
-        )
-        uow.audit.add(
-            AuditEntry(
-                "ticket.approval_sent",
-                actor,
-                now,
-                order_id=order.id,
-                detail={"ticket": ticket.id, "request": request.id},
-            )
+        request = await _open_request(
+            uow, order, staff(reviewer_id), now, ticket_id=ticket.id, reviewer_id=reviewer_id
         )
         await uow.commit()
     return ShopApproval(request.id)
+
+
+async def _open_request(
+    uow: UnitOfWork,
+    order: Order,
+    actor: str,
+    now: datetime,
+    *,
+    ticket_id: int | None = None,
+    reviewer_id: int | None = None,
+) -> CancelRequest:
+    """The request, keyed for its retries, and its audit row; the order is marked already."""
+    request = await uow.cancels.add(
+        order.id,
+        key=cancel_key(order.id, now),
+        expected=order.status,
+        actor=actor,
+        now=now,
+        ticket_id=ticket_id,
+        reviewer_id=reviewer_id,
+    )
+    detail = {"from": order.status.value, "request": request.id, "ticket": ticket_id}
+    uow.audit.add(
+        AuditEntry("order.cancel_requested", actor, now, order_id=order.id, detail=detail)
+    )
+    return request
 
 
 async def settle_cancel(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot.shop_signing import (
     SIGNATURE_HEADER,
@@ -58,3 +60,14 @@ def test_missing_or_garbled_headers_are_refused() -> None:
     assert check_signature("s3cret", {**headers, SIGNATURE_HEADER: "x"}, BODY, NOW) is (
         SignatureProblem.BAD
     )
+
+
+def test_the_worked_example_in_the_docs_signs_as_the_bot_does() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "shop-api.md").read_text(encoding="utf-8")
+    body = re.search(r"```json\n(.+?)\n```", doc, re.S)
+    given = re.search(r"X-Shop-Signature: (sha256=[0-9a-f]{64})", doc)
+    assert body is not None and given is not None
+    raw = body.group(1).encode()
+
+    assert f"({len(raw)} bytes" in doc
+    assert signature("0123456789abcdef0123456789abcdef", "1796205600", raw) == given.group(1)

@@ -94,3 +94,19 @@ def test_a_bad_digest_time_is_one_line_naming_the_fix(tmp_path: Path, value: str
 def test_the_digest_time_is_a_clock_time_or_off(value: str, hour: tuple[int, int] | None) -> None:
     settings = Settings(_env_file=None, daily_digest_at=value)  # type: ignore[call-arg]
     assert settings.digest_time == (time(*hour) if hour else None)
+
+
+def test_http_shop_mode_without_its_secret_is_one_line_naming_the_key(tmp_path: Path) -> None:
+    result = bot_cli(
+        tmp_path, "run", BOT_TOKEN=TOKEN, SHOP_MODE="http", SHOP_API_URL="http://127.0.0.1:9"
+    )
+    assert result.returncode == 2
+    line = one_line(result.stderr)
+    assert "SHOP_API_SECRET" in line and "docs/shop-api.md" in line
+
+
+def test_a_short_shop_secret_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    result = bot_cli(tmp_path, "migrate", SHOP_API_SECRET="tooshort")
+    assert result.returncode == 2
+    line = one_line(result.stderr)
+    assert "SHOP_API_SECRET" in line and "tooshort" not in result.stderr

@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
+from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
@@ -15,6 +16,7 @@ from bot.factory import create_bot, create_dispatcher, create_rules, create_shop
 from bot.notifier import Notifier, Sleep, WakeNotifier
 from bot.planner import Planner
 from bot.scheduler import create_scheduler
+from bot.shop_events import EventDesk, create_app
 from domain.ports import Clock, SystemClock
 from domain.shop_cancels import CancelDesk
 from handlers.i18n import Translations
@@ -80,6 +82,8 @@ class Runtime:
             digest_at=settings.digest_time,
         )
         self.scheduler: AsyncIOScheduler | None = None
+        self.events: web.AppRunner | None = None
+        self.events_port: int | None = None
 
     async def prepare(self) -> str:
         """Migrate the database, check the token, set the menu. Returns the bot's username."""
@@ -87,6 +91,27 @@ class Runtime:
         me = await self.bot.get_me()
         await set_menu(self.bot, self.translations)
         return me.username or str(me.id)
+
+    async def start_events(self) -> None:
+        """Listen for the shop's signed order events, once a shared secret is set."""
+        secret = self.settings.shop_api_secret
+        if secret is None or self.events is not None:
+            return
+        desk = EventDesk(
+            SqlUnitOfWorkFactory(self.session_factory),
+            secret=secret.get_secret_value(),
+            rules=self.rules,
+            clock=self.clock,
+            t=self.translations.get(None),
+        )
+        self.events = web.AppRunner(create_app(desk), access_log=None)
+        await self.events.setup()
+        site = web.TCPSite(
+            self.events, self.settings.shop_events_host, self.settings.shop_events_port
+        )
+        await site.start()
+        self.events_port = self.events.addresses[0][1]
+        log.info("shop events on %s:%s", self.settings.shop_events_host, self.events_port)
 
     def start_background(self) -> None:
         """The outbox notifier and the scheduler that wakes it; idempotent."""
@@ -106,9 +131,13 @@ class Runtime:
             self.scheduler = None
         if self.desk is not None:
             await self.desk.close()
+        if self.events is not None:
+            await self.events.cleanup()
+            self.events = None
         await self.notifier.stop()
 
     async def poll(self, *, handle_signals: bool = True) -> None:
+        await self.start_events()
         self.start_background()
         try:
             # aiogram stops polling on SIGINT/SIGTERM and lets running handlers finish.

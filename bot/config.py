@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     shop_timeout_seconds: float = 3.0
     #: Staff are alerted when the shop has not answered a cancel for this long.
     shop_alert_after_minutes: int = 10
+    #: Where the shop's order events are received (with SHOP_API_SECRET set).
+    shop_events_host: str = "127.0.0.1"
+    shop_events_port: int = 8088
 
     @field_validator(
         "bot_token",
@@ -183,6 +186,13 @@ class Settings(BaseSettings):
         if len(secret) < MIN_SHOP_SECRET_CHARS:
             raise ValueError("config-shop-secret")
         return SecretStr(secret)
+
+    @field_validator("shop_events_port")
+    @classmethod
+    def _events_port(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError("config-shop-events-port")
+        return value
 
     @field_validator("shop_alert_after_minutes")
     @classmethod

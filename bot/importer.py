@@ -13,7 +13,7 @@ import errno
 import math
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -435,6 +435,13 @@ def parse_line(raw: bytes) -> OrderRecord:
         data = read_object(raw)
     except LineProblem as problem:
         raise RowError([Problem(problem.key, dict(problem.params))]) from None
+    return parse_object(data)
+
+
+def parse_object(data: object) -> OrderRecord:
+    """One order line's JSON object (from a file or a shop's event) → a checked record."""
+    if not isinstance(data, dict):
+        raise RowError([Problem("not-object")])
     try:
         row = OrderLine.model_validate(data)
     except ValidationError as error:
@@ -632,3 +639,43 @@ async def import_orders(
     await writer.flush()
     report.errors.sort(key=lambda item: item[0])
     return report
+
+
+@dataclass(slots=True)
+class LineResults:
+    """What became of each line of a batch: refused lines by index, with their reasons."""
+
+    report: ImportReport
+    refused: dict[int, str] = field(default_factory=dict)
+    problems: dict[int, list[Problem]] = field(default_factory=dict)
+
+
+async def import_objects(
+    uows: SqlUnitOfWorkFactory,
+    objects: Sequence[object],
+    *,
+    clock: Clock,
+    rules: ShopRules,
+    t: Translator,
+    batch_size: int = 500,
+) -> LineResults:
+    """Import order lines that came as JSON objects (a shop's event), by the same path as
+    a file: the same checks, batches, ownership rules and shop cancels."""
+    results = LineResults(ImportReport())
+
+    def fail(index: int, problems: list[Problem]) -> None:
+        results.report.failed += 1
+        results.refused[index] = reason_text(t, problems)
+        results.problems[index] = problems
+
+    writer = _Writer(uows, clock, rules, results.report, fail)
+    for index, data in enumerate(objects):
+        results.report.total += 1
+        try:
+            writer.pending.append((index, parse_object(data)))
+        except RowError as error:
+            fail(index, error.problems)
+        if len(writer.pending) >= batch_size:
+            await writer.flush()
+    await writer.flush()
+    return results

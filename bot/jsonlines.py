@@ -49,6 +49,15 @@ def _no_constants(name: str) -> Any:
 def read_object(raw: bytes) -> dict[str, Any]:
     """The line's JSON object, or :class:`LineProblem` with ``bad-encoding``,
     ``duplicate-key`` (field), ``bad-json`` (column) or ``not-object``."""
+    data = read_document(raw)
+    if not isinstance(data, dict):
+        raise LineProblem("not-object")
+    return data
+
+
+def read_document(raw: bytes) -> Any:
+    """Any JSON value read as strictly as a line: exact decimals, no repeated keys, no
+    NaN; :class:`LineProblem` with ``bad-encoding``, ``duplicate-key`` or ``bad-json``."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -66,8 +75,6 @@ def read_object(raw: bytes) -> dict[str, Any]:
         raise LineProblem("bad-json", column=error.colno) from None
     except (ValueError, RecursionError):  # NaN/Infinity, or absurdly deep nesting
         raise LineProblem("bad-json", column=1) from None
-    if not isinstance(data, dict):
-        raise LineProblem("not-object")
     return data
 
 

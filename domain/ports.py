@@ -363,6 +363,15 @@ class CancelRequestRepository(Protocol):
     async def mark_alerted(self, request_id: int, now: datetime) -> bool: ...
 
 
+class ShopEventLog(Protocol):
+    """The events the shop's system sent, by id, with the answer each got."""
+
+    async def answer(self, event_id: str) -> dict[str, Any] | None: ...
+    async def record(
+        self, event_id: str, *, kind: str, answer: dict[str, Any], now: datetime
+    ) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only members, so an implementation may hold any class that keeps the contract.
     @property
@@ -383,6 +392,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def cancels(self) -> CancelRequestRepository: ...
+    @property
+    def shop_events(self) -> ShopEventLog: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

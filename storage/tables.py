@@ -255,6 +255,19 @@ class CancelRequestRow(Base):
     alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class ShopEventRow(Base):
+    """An event the shop's system sent, kept by its id with the answer it got, so a
+    retried delivery gets the same answer and changes nothing twice."""
+
+    __tablename__ = "shop_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 class WalletEntryRow(Base):
     """The shop balance ledger: a refund to balance is a credit row, one per refund."""
 

@@ -18,6 +18,7 @@ from storage.repositories import (
     SqlOutbox,
     SqlPreferences,
     SqlRefundRepository,
+    SqlShopEvents,
     SqlTicketRepository,
 )
 
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.prefs = SqlPreferences(session)
         self.audit = SqlAuditLog(session)
         self.cancels = SqlCancelRequests(session)
+        self.shop_events = SqlShopEvents(session)
 
     async def __aenter__(self) -> Self:
         return self

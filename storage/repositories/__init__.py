@@ -6,6 +6,7 @@ They never commit: the use case decides, through the unit of work.
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.cancels import SqlCancelRequests
 from storage.repositories.customers import SqlCustomerRepository, SqlLinkTokens, SqlPreferences
+from storage.repositories.events import SqlShopEvents
 from storage.repositories.imports import upsert_many
 from storage.repositories.orders import SqlOrderRepository
 from storage.repositories.outbox import SqlOutbox
@@ -21,6 +22,7 @@ __all__ = [
     "SqlOutbox",
     "SqlPreferences",
     "SqlRefundRepository",
+    "SqlShopEvents",
     "SqlTicketRepository",
     "upsert_many",
 ]

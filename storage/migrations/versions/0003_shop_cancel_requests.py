@@ -1,4 +1,5 @@
-"""cancels confirmed by the shop's order system: the cancelling mark and the requests
+"""the shop's order system: cancels it confirms (the cancelling mark, the requests) and
+the events it sends
 
 Revision ID: 0003
 Revises: 0002
@@ -58,8 +59,20 @@ def upgrade() -> None:
         unique=False,
     )
 
+    op.create_table(
+        "shop_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.String(length=100), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answer", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shop_events")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_shop_events_event_id")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("shop_events")
     op.drop_index("ix_cancel_requests_state_next", table_name="cancel_requests")
     op.drop_index(op.f("ix_cancel_requests_order_id"), table_name="cancel_requests")
     op.drop_table("cancel_requests")

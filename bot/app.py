@@ -59,6 +59,7 @@ class Runtime:
                 self.shop,
                 rules=self.rules,
                 clock=self.clock,
+                wait=settings.shop_confirm_wait_seconds,
                 alert_after=timedelta(minutes=settings.shop_alert_after_minutes),
                 on_queued=self.notifier.wake,
             )

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     shop_timeout_seconds: float = 3.0
     #: Staff are alerted when the shop has not answered a cancel for this long.
     shop_alert_after_minutes: int = 10
+    #: How long a shopper's confirm waits in the chat for the shop's answer before it is
+    #: pushed instead.
+    shop_confirm_wait_seconds: float = 3.0
     #: Where the shop's order events are received (with SHOP_API_SECRET set).
     shop_events_host: str = "127.0.0.1"
     shop_events_port: int = 8088
@@ -186,6 +189,13 @@ class Settings(BaseSettings):
         if len(secret) < MIN_SHOP_SECRET_CHARS:
             raise ValueError("config-shop-secret")
         return SecretStr(secret)
+
+    @field_validator("shop_confirm_wait_seconds")
+    @classmethod
+    def _confirm_wait(cls, value: float) -> float:
+        if not 0.5 <= value <= 15:
+            raise ValueError("config-shop-confirm-wait")
+        return value
 
     @field_validator("shop_events_port")
     @classmethod

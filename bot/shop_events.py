@@ -105,13 +105,13 @@ def _batch(body: bytes) -> tuple[str, list[Any]] | web.Response:
     if not isinstance(data, dict):
         return _refuse(400, "not-object", 'the body is {"event_id": ..., "orders": [...]}')
     event_id, orders = data.get("event_id"), data.get("orders")
-    if not isinstance(event_id, str) or not 1 <= len(event_id.strip()) <= MAX_EVENT_ID:
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= MAX_EVENT_ID:
         return _refuse(400, "bad-event-id", f"a string of 1 to {MAX_EVENT_ID} characters")
     if not isinstance(orders, list) or not orders:
         return _refuse(400, "no-orders", "orders is a list of one order line or more")
     if len(orders) > MAX_LINES:
         return _refuse(400, "too-many-lines", f"at most {MAX_LINES} lines an event")
-    return event_id.strip(), orders
+    return event_id, orders
 
 
 def _answer(event_id: str, orders: list[Any], results: LineResults) -> dict[str, Any]:

@@ -5,13 +5,17 @@ stands; nothing is cancelled or refunded twice."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.shop_signing import signed_headers
 from domain.orders import OrderStatus, ProductKind
 from storage.tables import RefundRow
 from tests.e2e.conftest import Shop, running_shop
@@ -26,10 +30,12 @@ async def fake_shop() -> AsyncIterator[FakeShop]:
 
 
 def http_mode(fake_shop: FakeShop, **overrides: object) -> dict[str, object]:
+    # A busy machine may take seconds to answer; the quick path is what these tests show.
     return {
         "shop_mode": "http",
         "shop_api_url": fake_shop.url,
         "shop_api_secret": fake_shop.secret,
+        "shop_confirm_wait_seconds": 15,
     } | overrides
 
 
@@ -100,7 +106,7 @@ async def test_a_slow_shop_says_confirming_then_pushes_the_answer(
     tg: FakeTelegram, tmp_path: Path, fake_shop: FakeShop
 ) -> None:
     fake_shop.script, fake_shop.delay = [Behaviour.SLOW], 4.5
-    settings = http_mode(fake_shop, shop_timeout_seconds=10)
+    settings = http_mode(fake_shop, shop_timeout_seconds=10, shop_confirm_wait_seconds=3)
     async with running_shop(tg, tmp_path, **settings) as shop:
         await paid(shop, fake_shop)
         user = tg.user(1001)
@@ -140,3 +146,44 @@ async def test_pressing_again_while_the_shop_decides_cancels_and_refunds_once(
         assert await refunds(shop) == 1
         assert fake_shop.orders["KM-1"].cancels == 1
         assert len({r.key for r in fake_shop.requests}) == 1
+
+
+async def test_an_order_the_shop_cancels_reaches_the_shopper_as_it_happens(
+    tg: FakeTelegram, tmp_path: Path, fake_shop: FakeShop
+) -> None:
+    async with running_shop(tg, tmp_path, **http_mode(fake_shop, shop_events_port=0)) as shop:
+        await paid(shop, fake_shop)
+        order = await shop.order("KM-1")
+        line = {
+            "order_no": "KM-1",
+            "customer": {"code": "C0001", "name": "张三"},
+            "product": {
+                "sku": "SKU-王者荣耀 60点券",
+                "name": "王者荣耀 60点券",
+                "kind": "card_key",
+            },
+            "quantity": 1,
+            "unit_price": "30.00",
+            "amount_paid": "30.00",
+            "status": "cancelled",
+            "payment_channel": "wechat",
+            "placed_at": order.placed_at.isoformat(),
+            "paid_at": order.placed_at.isoformat(),
+            "cancelled_at": (order.placed_at + timedelta(minutes=5)).isoformat(),
+        }
+        body = json.dumps({"event_id": "evt-77", "orders": [line]}, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json"}
+        headers |= signed_headers(fake_shop.secret, body, datetime.now(UTC))
+        url = f"http://127.0.0.1:{shop.runtime.events_port}/shop/v1/orders"
+
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(url, data=body, headers=headers) as r,
+        ):
+            answer = await r.json()
+
+        assert r.status == 200 and answer["accepted"] == 1, answer
+        pushed = await until_text(tg, tg.user(1001), "已由商城取消")
+        assert "KM-1" in pushed and "¥30.00" in pushed
+        assert (await shop.order("KM-1")).status is OrderStatus.CANCELLED
+        assert await refunds(shop) == 1

@@ -34,6 +34,7 @@ config-shop-secret = is too short: use at least 16 characters, e.g. the output o
 config-shop-secret-missing = is needed with SHOP_MODE=http: put the secret shared with the shop in .env (see docs/shop-api.md).
 config-shop-timeout = must be between 0.5 and 30 seconds.
 config-shop-alert = must be between 1 and 1440 minutes.
+config-shop-confirm-wait = must be between 0.5 and 15 seconds.
 config-shop-events-port = must be a TCP port, 1 to 65535 (0 picks a free one).
 telegram-api-error = The Telegram Bot API ({$url}) answered with an error: {$problem}. Check TELEGRAM_API_URL and BOT_TOKEN.
 import-file-unreadable = Cannot read {$path}: {$problem}.

@@ -34,6 +34,7 @@ config-shop-secret = 太短:请至少使用 16 个字符,例如 python -c "impor
 config-shop-secret-missing = 在 SHOP_MODE=http 时必须设置:请在 .env 中填写与商城共享的密钥(见 docs/shop-api.md)。
 config-shop-timeout = 必须在 0.5 到 30 秒之间。
 config-shop-alert = 必须在 1 到 1440 分钟之间。
+config-shop-confirm-wait = 必须在 0.5 到 15 秒之间。
 config-shop-events-port = 必须是 1 到 65535 之间的 TCP 端口(0 表示自动选择空闲端口)。
 telegram-api-error = Telegram Bot API({$url})返回了错误:{$problem}。请检查 TELEGRAM_API_URL 与 BOT_TOKEN。
 import-file-unreadable = 无法读取文件 {$path}:{$problem}。

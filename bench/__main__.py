@@ -10,6 +10,7 @@ import asyncio
 import bisect
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -18,20 +19,38 @@ import time
 from datetime import UTC, datetime
 from datetime import time as dt_time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import aiohttp
 
 from bot.app import Runtime
 from bot.config import Settings
+from bot.importer import parse_object
+from bot.shop_http import HttpShop
+from bot.shop_signing import signed_headers
+from domain.calendar import WorkdayCalendar
+from domain.incoming import save_order
 from domain.notifications import Kind, RefundSubmitted
-from domain.orders import Customer, PaymentChannel
-from domain.ports import Notification
-from storage.uow import SqlUnitOfWork
+from domain.orders import Customer, Order, PaymentChannel
+from domain.policy import ShopRules
+from domain.ports import Notification, SystemClock
+from domain.shop_cancels import CancelDesk, request_cancel
+from domain.shopper import cancel_order
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.fakebot import DEFAULT_TOKEN, FakeTelegram
+from tests.fakeshop import FakeShop
 
 ROOT = Path(__file__).resolve().parents[1]
 START_REQUESTS = 60
 IMPORT_ROWS = 10_000
 PUSHES = 250
+EVENT_LINES = 10_000
+EVENT_BATCH = 500
+EVENT_SECRET = "bench-secret-0123456789"
+CANCELS = 40
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -54,31 +73,96 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def order_line(i: int, status: str = "paid") -> dict[str, object]:
+    delivered = {"delivered_at": "2026-11-20T10:01:05+08:00"} if status == "delivered" else {}
+    return delivered | {
+        "order_no": f"BENCH-{i:06d}",
+        "customer": {"code": f"B{i % 500:04d}", "name": "顾客"},
+        "product": {"sku": f"SKU-{i % 20}", "name": "王者荣耀 60点券", "kind": "card_key"},
+        "quantity": 1,
+        "unit_price": "6.00",
+        "amount_paid": "6.00",
+        "status": status,
+        "payment_channel": "wechat",
+        "placed_at": "2026-11-20T10:00:00+08:00",
+        "paid_at": "2026-11-20T10:01:00+08:00",
+    }
+
+
 def import_file(path: Path, rows: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         for i in range(rows):
-            out.write(
-                json.dumps(
-                    {
-                        "order_no": f"BENCH-{i:06d}",
-                        "customer": {"code": f"B{i % 500:04d}", "name": "顾客"},
-                        "product": {
-                            "sku": f"SKU-{i % 20}",
-                            "name": "王者荣耀 60点券",
-                            "kind": "card_key",
-                        },
-                        "quantity": 1,
-                        "unit_price": "6.00",
-                        "amount_paid": "6.00",
-                        "status": "paid",
-                        "payment_channel": "wechat",
-                        "placed_at": "2026-11-20T10:00:00+08:00",
-                        "paid_at": "2026-11-20T10:01:00+08:00",
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+            out.write(json.dumps(order_line(i), ensure_ascii=False) + "\n")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def events_rate(port: int) -> float:
+    """EVENT_LINES order lines posted to the running bot's endpoint, EVENT_BATCH a request,
+    each new order sent twice (placed, then delivered); lines per second."""
+    url = f"http://127.0.0.1:{port}/shop/v1/orders"
+    half = EVENT_BATCH // 2
+    batches = [
+        [order_line(i, s) for i in range(start, start + half) for s in ("paid", "delivered")]
+        for start in range(100_000, 100_000 + EVENT_LINES // 2, half)
+    ]
+    async with aiohttp.ClientSession() as http:
+        began = time.perf_counter()
+        for number, lines in enumerate(batches):
+            body = json.dumps({"event_id": f"bench-{number}", "orders": lines}).encode()
+            headers = {"Content-Type": "application/json"}
+            headers |= signed_headers(EVENT_SECRET, body, datetime.now(UTC))
+            async with http.post(url, data=body, headers=headers) as response:
+                answer = await response.json()
+                assert answer["refused"] == 0, answer["lines"][0]
+        return EVENT_LINES / (time.perf_counter() - began)
+
+
+def who(order: Order) -> dict[str, Any]:
+    return {"customer_id": order.customer_id, "order_id": order.id, "actor": "bench"}
+
+
+async def cancel_round_trips(work: Path) -> tuple[float, float]:
+    """p50 of a confirmed cancel, in ms: written at once (embedded), and asked of a shop on
+    127.0.0.1 first (http: the request, its signature, the answer, then the writes)."""
+    engine = create_engine(f"sqlite+aiosqlite:///{work}/cancels.db")
+    await upgrade(engine)
+    factory = create_session_factory(engine)
+    uows = SqlUnitOfWorkFactory(factory)
+    rules = ShopRules(WorkdayCalendar(), SHANGHAI)
+    clock = SystemClock()
+    records = [parse_object(order_line(200_000 + i)) for i in range(2 * CANCELS)]
+    async with uows() as uow:
+        for record in records:
+            await save_order(uow, record, clock.now(), rules=rules)
+        await uow.commit()
+        orders = [await uow.orders.by_number(r.order.order_no) for r in records]
+    embedded, http = [], []
+    async with FakeShop() as shop:
+        client = HttpShop(shop.url, shop.secret, clock)
+        desk = CancelDesk(uows, client, rules=rules, clock=clock, wait=10)
+        for n, order in enumerate(orders):
+            assert order is not None
+            shop.add(order.order_no, "paid")
+            began = time.perf_counter()
+            if n % 2:
+                async with uows() as uow:
+                    asked = await request_cancel(uow, **who(order), rules=rules, now=clock.now())
+                assert asked.request_id is not None
+                assert await desk.confirm(asked.request_id) is not None
+                http.append((time.perf_counter() - began) * 1000)
+            else:
+                async with uows() as uow:
+                    await cancel_order(uow, **who(order), rules=rules, now=clock.now())
+                embedded.append((time.perf_counter() - began) * 1000)
+        await desk.close()
+        await client.close()
+    await engine.dispose()
+    return statistics.median(embedded), statistics.median(http)
 
 
 class DaytimeClock:
@@ -155,9 +239,11 @@ async def main() -> None:
 
         async with FakeTelegram() as tg:
             began = time.perf_counter()
+            port = free_port()
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", cwd=work,
-                env=env(BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=tg.base_url),
+                env=env(BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=tg.base_url,
+                        SHOP_API_SECRET=EVENT_SECRET, SHOP_EVENTS_PORT=str(port)),
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             while not tg.calls("getUpdates"):
@@ -181,6 +267,9 @@ async def main() -> None:
             rows.append(
                 ("bot process memory after that (RSS)", f"{rss_mib(process.pid):.0f} MiB", "")
             )
+            rate = await events_rate(port)
+            rows.append((f"shop events: {EVENT_LINES:,} lines, {EVENT_BATCH} a request",
+                         f"{rate:,.0f} lines/s", "signed, through the running bot"))  # fmt: skip
             process.terminate()
             await process.wait()
 
@@ -188,12 +277,17 @@ async def main() -> None:
         rows.append((f"outbox: {PUSHES} pushes to {PUSHES} shoppers", f"{spent:.1f} s",
                      f"{sent} sent, {sent / spent:.1f}/s on average"))  # fmt: skip
         rows.append(("outbox: most sent in any 1 s (limit 25)", f"{busiest}", ""))
+        embedded, http = await cancel_round_trips(work)
+        rows.append((f"confirmed cancel, p50 of {CANCELS} (embedded)", f"{embedded:.0f} ms", ""))
+        rows.append((f"confirmed cancel, p50 of {CANCELS} (http shop)", f"{http:.0f} ms",
+                     f"+{http - embedded:.0f} ms for asking the shop"))  # fmt: skip
 
     width = max(len(r[0]) for r in rows)
-    print(f"{'measure'.ljust(width)} | value       | note")
-    print(f"{'-' * width}-|-------------|-----------------")
+    values = max(len(r[1]) for r in rows)
+    print(f"{'measure'.ljust(width)} | {'value'.ljust(values)} | note")
+    print(f"{'-' * width}-|-{'-' * values}-|-----------------")
     for name, value, note in rows:
-        print(f"{name.ljust(width)} | {value.ljust(11)} | {note}")
+        print(f"{name.ljust(width)} | {value.ljust(values)} | {note}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import errno
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -218,7 +218,13 @@ def _decode(raw: bytes) -> dict[str, Any]:
 
 def parse_line(number: int, raw: bytes) -> StatusLine:
     """One non-blank line → a checked StatusLine, or RowError naming the first problem."""
-    data = _decode(raw)
+    return parse_status(number, _decode(raw))
+
+
+def parse_status(number: int, data: object) -> StatusLine:
+    """One status line's JSON object (from a file or a shop's event) → a StatusLine."""
+    if not isinstance(data, dict):
+        raise RowError(Problem("not-object"))
     for name in data:
         if name not in FIELDS:
             # A misspelt "amount_fne" would otherwise skip the amount check silently.
@@ -684,3 +690,30 @@ async def import_refund_statuses(
     await flush()
     tally.finish()
     return report
+
+
+async def apply_status_objects(
+    uows: SqlUnitOfWorkFactory,
+    objects: Sequence[object],
+    *,
+    clock: Clock,
+    rules: ShopRules,
+    source: str,
+    batch_size: int = 100,
+) -> list[RowResult]:
+    """Refund statuses that came as JSON objects (a shop's or provider's event), applied by
+    the same path as a file; one result per object, numbered from 0, in order."""
+    applier = _Applier(uows, clock=clock, rules=rules, file_name=source)
+    results: list[RowResult] = []
+    pending: list[StatusLine] = []
+    for index, data in enumerate(objects):
+        try:
+            pending.append(parse_status(index, data))
+        except RowError as error:
+            results.append(RowResult(index, "bad", error.problem))
+        if len(pending) >= batch_size:
+            results += await applier.batch(pending)
+            pending = []
+    if pending:
+        results += await applier.batch(pending)
+    return sorted(results, key=lambda r: r.line)

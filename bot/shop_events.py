@@ -5,13 +5,15 @@ behind the shop's reverse proxy). Every request is signed like the bot's own req
 to the shop (``bot.shop_signing``); a batch of order lines in the schema of
 ``import-orders`` is imported by the very same path as a file, and answered line by
 line. An event id makes a retried delivery harmless: it gets the first answer again.
-The contract is docs/shop-api.md and docs/shop-api.yaml.
+Refund updates (the schema of ``refund-status``) come the same way. The contract is
+docs/shop-api.md and docs/shop-api.yaml.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,9 @@ from aiohttp import web
 
 from bot.importer import LineResults, import_objects
 from bot.jsonlines import LineProblem, read_document
+from bot.refund_import import apply_status_objects
+from bot.refund_import import reason_text as refund_reason
+from bot.refund_import import skip_text as refund_skip
 from bot.shop_signing import check_signature
 from domain.policy import ShopRules
 from domain.ports import Clock, SystemClock
@@ -59,6 +64,7 @@ def create_app(desk: EventDesk) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[STATE] = desk
     app.router.add_post("/shop/v1/orders", post_orders)
+    app.router.add_post("/shop/v1/refunds", post_refunds)
     app.router.add_get("/shop/v1/openapi.yaml", get_spec)
     return app
 
@@ -72,6 +78,19 @@ async def get_spec(_: web.Request) -> web.Response:
 
 
 async def post_orders(request: web.Request) -> web.Response:
+    return await _event(request, "orders", _order_answer)
+
+
+async def post_refunds(request: web.Request) -> web.Response:
+    return await _event(request, "refunds", _refund_answer)
+
+
+Answer = Callable[[EventDesk, str, list[Any]], Awaitable[dict[str, Any]]]
+
+
+async def _event(request: web.Request, kind: str, answer: Answer) -> web.Response:
+    """Signed, well-formed, not seen before: then ``answer`` applies the lines. A repeated
+    event id gets the first answer and changes nothing."""
     desk = request.app[STATE]
     try:
         body = await request.read()
@@ -80,35 +99,69 @@ async def post_orders(request: web.Request) -> web.Response:
     problem = check_signature(desk.secret, request.headers, body, desk.wall.now())
     if problem is not None:
         return _refuse(401, f"signature-{problem}", "see docs/shop-api.md, Signing")
-    parsed = _batch(body)
+    parsed = _batch(body, kind)
     if isinstance(parsed, web.Response):
         return parsed
-    event_id, orders = parsed
+    event_id, lines = parsed
     async with desk.uows() as uow:
         earlier = await uow.shop_events.answer(event_id)
     if earlier is not None:
         return web.json_response(earlier)
-    results = await import_objects(desk.uows, orders, clock=desk.clock, rules=desk.rules, t=desk.t)
-    answer = _answer(event_id, orders, results)
+    result = await answer(desk, event_id, lines)
     async with desk.uows() as uow:
-        await uow.shop_events.record(event_id, kind="orders", answer=answer, now=desk.clock.now())
+        await uow.shop_events.record(event_id, kind=kind, answer=result, now=desk.clock.now())
         await uow.commit()
-    return web.json_response(answer)
+    return web.json_response(result)
 
 
-def _batch(body: bytes) -> tuple[str, list[Any]] | web.Response:
-    """The event id and its order lines, or the 400 that says what is wrong."""
+async def _order_answer(desk: EventDesk, event_id: str, orders: list[Any]) -> dict[str, Any]:
+    results = await import_objects(desk.uows, orders, clock=desk.clock, rules=desk.rules, t=desk.t)
+    return _answer(event_id, orders, results)
+
+
+async def _refund_answer(desk: EventDesk, event_id: str, lines: list[Any]) -> dict[str, Any]:
+    source = f"event:{event_id}"
+    results = await apply_status_objects(
+        desk.uows, lines, clock=desk.clock, rules=desk.rules, source=source
+    )
+    entries: list[dict[str, Any]] = []
+    for result in results:
+        entry: dict[str, Any] = {"index": result.line, "result": REFUND_RESULTS[result.outcome]}
+        if result.problem is not None:
+            reason = refund_reason if result.outcome == "bad" else refund_skip
+            entry |= {"reason": reason(desk.t, result.problem), "problem": result.problem.key}
+        entries.append(entry)
+    refused = sum(1 for r in results if r.outcome == "bad")
+    return {
+        "event_id": event_id,
+        "accepted": len(results) - refused,
+        "refused": refused,
+        "lines": entries,
+    }
+
+
+#: The refund-status import's words for a line, as the event's answer says them.
+REFUND_RESULTS = {
+    "changed": "changed",
+    "unchanged": "unchanged",
+    "skipped": "skipped",
+    "bad": "refused",
+}
+
+
+def _batch(body: bytes, kind: str) -> tuple[str, list[Any]] | web.Response:
+    """The event id and its lines (under ``kind``), or the 400 that says what is wrong."""
     try:
         data = read_document(body)
     except LineProblem as problem:
         return _refuse(400, problem.key, json.dumps(dict(problem.params), default=str))
     if not isinstance(data, dict):
-        return _refuse(400, "not-object", 'the body is {"event_id": ..., "orders": [...]}')
-    event_id, orders = data.get("event_id"), data.get("orders")
+        return _refuse(400, "not-object", f'the body is {{"event_id": ..., "{kind}": [...]}}')
+    event_id, orders = data.get("event_id"), data.get(kind)
     if not isinstance(event_id, str) or not 1 <= len(event_id) <= MAX_EVENT_ID:
         return _refuse(400, "bad-event-id", f"a string of 1 to {MAX_EVENT_ID} characters")
     if not isinstance(orders, list) or not orders:
-        return _refuse(400, "no-orders", "orders is a list of one order line or more")
+        return _refuse(400, f"no-{kind}", f"{kind} is a list of one line or more")
     if len(orders) > MAX_LINES:
         return _refuse(400, "too-many-lines", f"at most {MAX_LINES} lines an event")
     return event_id, orders

@@ -133,7 +133,7 @@ FUZZ = settings(
 )
 
 
-@schema.include(path="/shop/v1/orders").parametrize()
+@schema.include(method="POST").parametrize()
 @FUZZ
 def test_any_signed_event_is_answered_as_the_contract_says(case: Any, base_url: str) -> None:
     body = raw_body(case)
@@ -144,7 +144,7 @@ def test_any_signed_event_is_answered_as_the_contract_says(case: Any, base_url: 
     case.validate_response(response, checks=CONFORMANCE)
 
 
-@schema.include(path="/shop/v1/orders").parametrize()
+@schema.include(method="POST").parametrize()
 @FUZZ
 def test_unsigned_and_replayed_events_are_refused_with_401(case: Any, base_url: str) -> None:
     if case.method != "POST":

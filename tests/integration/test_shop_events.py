@@ -21,7 +21,17 @@ from domain.orders import OrderStatus
 from domain.ports import FixedClock
 from storage.tables import OrderRow, OutboxRow, RefundRow
 from storage.uow import SqlUnitOfWorkFactory
-from tests.integration.test_import import EN, NOW, RULES, Factory, order, pending, row, topup
+from tests.integration.test_import import (
+    EN,
+    NOW,
+    RULES,
+    Factory,
+    order,
+    pending,
+    row,
+    shopper_cancels,
+    topup,
+)
 
 SECRET = "events-secret-0123456789"
 
@@ -186,3 +196,47 @@ async def test_the_contract_is_served(endpoint: Endpoint) -> None:
 
     assert response.status == 200
     assert text.startswith("openapi: 3.1.0")
+
+
+async def post_refunds(endpoint: Endpoint, payload: Any) -> tuple[int, dict[str, Any]]:
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json"}
+    headers |= signed_headers(SECRET, body, datetime.now(UTC))
+    url = f"{endpoint.url}/shop/v1/refunds"
+    async with endpoint.http.post(url, data=io.BytesIO(body), headers=headers) as response:
+        return response.status, await response.json()
+
+
+async def test_refund_updates_come_by_event_like_the_refund_status_file(
+    session_factory: Factory, endpoint: Endpoint
+) -> None:
+    await endpoint.post({"event_id": "evt-r0", "orders": [topup("KM-R1", "paid")]})
+    await shopper_cancels(session_factory, "KM-R1")
+    lines = [
+        {"order_no": "KM-R1", "status": "processing", "amount_fen": 9950},
+        {"order_no": "KM-R1", "status": "succeeded", "amount_fen": 9950},
+        {"order_no": "KM-NONE", "status": "succeeded"},
+        "not an object",
+    ]
+
+    status, answer = await post_refunds(endpoint, {"event_id": "evt-r1", "refunds": lines})
+    again = await post_refunds(endpoint, {"event_id": "evt-r1", "refunds": lines[:1]})
+
+    assert status == 200, answer
+    assert [line["result"] for line in answer["lines"]] == [
+        "changed",
+        "changed",
+        "refused",
+        "refused",
+    ]
+    assert answer["lines"][3]["problem"] == "not-object"
+    assert (answer["accepted"], answer["refused"]) == (2, 2)
+    assert again == (200, answer)
+    async with session_factory() as session:
+        refund_status = await session.scalar(select(RefundRow.status))
+        pushed = await session.scalar(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.kind == "customer.refund_succeeded")
+        )
+    assert (refund_status, pushed) == ("succeeded", 1)

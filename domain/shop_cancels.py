@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from domain.notifications import CancelDelayed, CancelSettled, Kind, ShopSilent
-from domain.orders import Order, OrderStatus, import_may_set
+from domain.orders import Order, OrderStatus, RefundAction, RefundStatus, import_may_set
 from domain.policy import CouponOutcome, ShopRules, coupon_outcome, refund_plan
 from domain.ports import (
     AuditEntry,
@@ -34,6 +34,7 @@ from domain.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from domain.refunds import change_refund_in
 from domain.review import review_ticket, staff
 from domain.shop import CancelAccepted, CancelRefused, ShopSystem, ShopUnavailable, cancel_key
 from domain.shopper import OrderCard, refuse_press, write_cancel
@@ -240,7 +241,7 @@ async def _accepted(
     assert order is not None
     coupon = coupon_outcome(order.coupon, now)
     if order.status is not OrderStatus.CANCELLED:
-        await write_cancel(
+        _, refund = await write_cancel(
             uow,
             order,
             plan=refund_plan(order, now, rules.calendar, rules.tz),
@@ -249,6 +250,18 @@ async def _accepted(
             now=now,
             cancelled_at=cancelled_at,
         )
+        if refund_ref and refund is not None and refund.status is RefundStatus.REQUESTED:
+            # The shop refunds the payment itself: the refund is on its way under the
+            # shop's reference, so staff are never asked to push it out a second time.
+            await change_refund_in(
+                uow,
+                refund,
+                RefundAction.SUBMIT,
+                actor="shop",
+                rules=rules,
+                now=now,
+                provider_ref=refund_ref,
+            )
     await uow.cancels.settle(request.id, CancelState.ACCEPTED, now=now, refund_ref=refund_ref)
     card = await _card(uow, order.id, rules, now)
     return SettleResult(Settled.CANCELLED, card, coupon)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.shop_http import HttpShop
-from domain.orders import Order, OrderStatus
+from domain.orders import Order, OrderStatus, RefundStatus
 from domain.policy import Decision, Reason
 from domain.ports import CancelState, FixedClock
 from domain.review import ReviewOutcome, file_ticket
@@ -408,3 +408,20 @@ async def test_a_slow_shop_approves_the_ticket_when_it_answers_and_once_only(
     assert await count(session_factory, RefundRow) == 1
     assert len(fake_shop.requests) == 1
     assert (await outbox_kinds(session_factory)).count("customer.ticket_decided") == 1
+
+
+async def test_a_shop_that_refunds_itself_leaves_staff_nothing_to_push_out(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    found = await paid_order(session_factory, tmp_path, fake_shop)
+    fake_shop.refund_ref = "ALI-REFUND-0099"
+    request_id = await ask(session_factory, found)
+
+    assert await settle(session_factory, adapter, request_id) is Settled.CANCELLED
+
+    async with session_factory() as session:
+        refund = await SqlUnitOfWork(session).refunds.for_order(found.id)
+    assert refund is not None
+    assert refund.status is RefundStatus.SUBMITTED
+    assert refund.provider_ref == "ALI-REFUND-0099"
+    assert await count(session_factory, RefundRow) == 1

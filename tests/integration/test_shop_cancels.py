@@ -422,6 +422,6 @@ async def test_a_shop_that_refunds_itself_leaves_staff_nothing_to_push_out(
     async with session_factory() as session:
         refund = await SqlUnitOfWork(session).refunds.for_order(found.id)
     assert refund is not None
-    assert refund.status is RefundStatus.SUBMITTED
+    assert refund.status is RefundStatus.PROCESSING
     assert refund.provider_ref == "ALI-REFUND-0099"
     assert await count(session_factory, RefundRow) == 1

@@ -9,6 +9,7 @@ the clock instead of taking real time, so paced bursts run in a moment.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -120,12 +121,14 @@ def _virtual(clock: FixedClock) -> Callable[[float], Awaitable[None]]:
     return sleep
 
 
-@pytest.fixture
-async def desk(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Desk]:
+@contextlib.asynccontextmanager
+async def open_desk(tg: FakeTelegram, tmp_path: Path, **overrides: object) -> AsyncIterator[Desk]:
+    """The running bot with its staff group; ``overrides`` change its settings."""
     failures = HandlerFailures()
     logging.getLogger("bot.factory").addHandler(failures)
     clock = FixedClock(NOW)
-    runtime = Runtime(make_settings(tg, tmp_path), clock=clock, sleep=_virtual(clock))
+    settings = make_settings(tg, tmp_path, **overrides)
+    runtime = Runtime(settings, clock=clock, sleep=_virtual(clock))
     requests: list[tuple[str, Any, datetime]] = []
 
     async def record(make_request: Any, bot: Any, method: Any) -> Any:
@@ -162,6 +165,12 @@ async def desk(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Desk]:
         logging.getLogger("bot.factory").removeHandler(failures)
     crashes = [r.exc_info[1] for r in failures.records if r.exc_info]
     assert not crashes, f"a handler crashed: {crashes!r}"
+
+
+@pytest.fixture
+async def desk(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Desk]:
+    async with open_desk(tg, tmp_path) as opened:
+        yield opened
 
 
 def photo(tg: FakeTelegram) -> Evidence:

@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -148,42 +149,89 @@ async def test_pressing_again_while_the_shop_decides_cancels_and_refunds_once(
         assert len({r.key for r in fake_shop.requests}) == 1
 
 
+async def post_cancelled_event(shop: Shop, fake_shop: FakeShop, event_id: str) -> dict[str, Any]:
+    """The shop's own signed event: order KM-1 is cancelled on its side."""
+    order = await shop.order("KM-1")
+    product = {"sku": "SKU-王者荣耀 60点券", "name": "王者荣耀 60点券", "kind": "card_key"}
+    line = {
+        "order_no": "KM-1",
+        "customer": {"code": "C0001", "name": "张三"},
+        "product": product,
+        "quantity": 1,
+        "unit_price": "30.00",
+        "amount_paid": "30.00",
+        "status": "cancelled",
+        "payment_channel": "wechat",
+        "placed_at": order.placed_at.isoformat(),
+        "paid_at": order.placed_at.isoformat(),
+        "cancelled_at": (order.placed_at + timedelta(minutes=5)).isoformat(),
+    }
+    body = json.dumps({"event_id": event_id, "orders": [line]}, ensure_ascii=False).encode()
+    headers = {"Content-Type": "application/json"}
+    headers |= signed_headers(fake_shop.secret, body, datetime.now(UTC))
+    url = f"http://127.0.0.1:{shop.runtime.events_port}/shop/v1/orders"
+    async with aiohttp.ClientSession() as http, http.post(url, data=body, headers=headers) as r:
+        assert r.status == 200, await r.text()
+        answer: dict[str, Any] = await r.json()
+    return answer
+
+
 async def test_an_order_the_shop_cancels_reaches_the_shopper_as_it_happens(
     tg: FakeTelegram, tmp_path: Path, fake_shop: FakeShop
 ) -> None:
     async with running_shop(tg, tmp_path, **http_mode(fake_shop, shop_events_port=0)) as shop:
         await paid(shop, fake_shop)
-        order = await shop.order("KM-1")
-        line = {
-            "order_no": "KM-1",
-            "customer": {"code": "C0001", "name": "张三"},
-            "product": {
-                "sku": "SKU-王者荣耀 60点券",
-                "name": "王者荣耀 60点券",
-                "kind": "card_key",
-            },
-            "quantity": 1,
-            "unit_price": "30.00",
-            "amount_paid": "30.00",
-            "status": "cancelled",
-            "payment_channel": "wechat",
-            "placed_at": order.placed_at.isoformat(),
-            "paid_at": order.placed_at.isoformat(),
-            "cancelled_at": (order.placed_at + timedelta(minutes=5)).isoformat(),
-        }
-        body = json.dumps({"event_id": "evt-77", "orders": [line]}, ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json"}
-        headers |= signed_headers(fake_shop.secret, body, datetime.now(UTC))
-        url = f"http://127.0.0.1:{shop.runtime.events_port}/shop/v1/orders"
 
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(url, data=body, headers=headers) as r,
-        ):
-            answer = await r.json()
+        answer = await post_cancelled_event(shop, fake_shop, "evt-77")
 
-        assert r.status == 200 and answer["accepted"] == 1, answer
+        assert answer["accepted"] == 1, answer
         pushed = await until_text(tg, tg.user(1001), "已由商城取消")
         assert "KM-1" in pushed and "¥30.00" in pushed
+        assert (await shop.order("KM-1")).status is OrderStatus.CANCELLED
+        assert await refunds(shop) == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "what"),
+    [
+        (Behaviour.FAIL, "a 500 before doing anything"),
+        (Behaviour.DROP, "cancelled, but the answer was lost"),
+        (Behaviour.SLOW, "cancelled, but the answer came after the timeout"),
+    ],
+)
+async def test_a_shop_fault_is_retried_with_the_same_key_and_cancels_once(
+    tg: FakeTelegram, tmp_path: Path, fake_shop: FakeShop, fault: Behaviour, what: str
+) -> None:
+    fake_shop.script, fake_shop.delay = [fault], 1.5
+    settings = http_mode(fake_shop, shop_timeout_seconds=1)
+    async with running_shop(tg, tmp_path, **settings) as shop:
+        await paid(shop, fake_shop)
+        user = tg.user(1001)
+        await user.send("/cancel KM-1")
+
+        await user.press("确认取消")
+
+        assert "订单 KM-1 已取消" in await until_text(tg, user, "已取消"), what
+        assert (await shop.order("KM-1")).status is OrderStatus.CANCELLED
+        assert await refunds(shop) == 1
+        assert fake_shop.orders["KM-1"].cancels == 1
+        assert len(fake_shop.requests) == 2 and len({r.key for r in fake_shop.requests}) == 1
+
+
+async def test_the_shop_answering_twice_by_event_and_by_api_refunds_once(
+    tg: FakeTelegram, tmp_path: Path, fake_shop: FakeShop
+) -> None:
+    fake_shop.script, fake_shop.delay = [Behaviour.SLOW], 1.0
+    async with running_shop(tg, tmp_path, **http_mode(fake_shop, shop_events_port=0)) as shop:
+        await paid(shop, fake_shop)
+        user = tg.user(1001)
+        await user.send("/cancel KM-1")
+        press = asyncio.create_task(user.press("确认取消"))
+        # While the API's answer is on its way, the shop's own event says cancelled.
+        await fake_shop.asked.wait()
+        await post_cancelled_event(shop, fake_shop, "evt-twice")
+        await press
+
+        await until_text(tg, user, "已取消")
         assert (await shop.order("KM-1")).status is OrderStatus.CANCELLED
         assert await refunds(shop) == 1

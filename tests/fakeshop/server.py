@@ -53,6 +53,8 @@ class FakeShop:
     refund_ref: str | None = None
     orders: dict[str, ShopOrder] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
+    #: Set once the first cancel request arrives.
+    asked: asyncio.Event = field(default_factory=asyncio.Event)
     _answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _port: int | None = None
@@ -93,6 +95,7 @@ class FakeShop:
         body = await request.read()
         seen = Request(dict(request.headers), body, request.headers.get("Idempotency-Key"))
         self.requests.append(seen)
+        self.asked.set()
         problem = check_signature(self.secret, request.headers, body, datetime.now(UTC))
         if problem is not None:
             return self._reply(seen, 401, {"error": f"signature {problem}"})

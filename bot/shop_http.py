@@ -25,6 +25,8 @@ from domain.shop import CancelAccepted, CancelRefused, CancelReply, ShopUnavaila
 log = logging.getLogger(__name__)
 
 CANCEL_PATH = "/orders/cancel"
+#: The refunds table's limit on a provider's reference.
+MAX_REFUND_REF = 64
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -88,10 +90,11 @@ class HttpShop:
         try:
             async with self._session.post(self.url, data=body, headers=headers) as response:
                 status = response.status
-                text = await response.text()
+                raw = await response.read()
         except (aiohttp.ClientError, TimeoutError) as error:
             return ShopUnavailable(f"{type(error).__name__}: {error}".rstrip(": ")), True
-        return _reading(status, text)
+        # A body that is not UTF-8 is no answer, and not a reason to stop asking.
+        return _reading(status, raw.decode("utf-8", errors="replace"))
 
 
 def _reading(status: int, text: str) -> tuple[CancelReply, bool]:
@@ -104,7 +107,9 @@ def _reading(status: int, text: str) -> tuple[CancelReply, bool]:
         at = _when(payload.get("cancelled_at") if payload else None)
         if at is not None:
             ref = payload.get("refund_ref") if payload else None
-            return CancelAccepted(cancelled_at=at, refund_ref=str(ref) if ref else None), False
+            # Kept as long as the refund's own reference can be; the cancel happened either way.
+            kept = str(ref)[:MAX_REFUND_REF] if ref else None
+            return CancelAccepted(cancelled_at=at, refund_ref=kept), False
     if status == 409 and result == "refused" and payload:
         try:
             current = OrderStatus(str(payload.get("status")))

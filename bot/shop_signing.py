@@ -43,11 +43,14 @@ def check_signature(
     timestamp, given = headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER)
     if not timestamp or not given:
         return SignatureProblem.MISSING
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
         return SignatureProblem.STALE
     if abs(now.timestamp() - int(timestamp)) > TOLERANCE.total_seconds():
         return SignatureProblem.STALE
-    # Compare in constant time: a byte-by-byte compare leaks how much of a guess was right.
-    if not hmac.compare_digest(signature(secret, timestamp, body), given):
+    # Compare in constant time (a byte-by-byte compare leaks how much of a guess was right),
+    # as bytes: compare_digest refuses non-ASCII text.
+    expected = signature(secret, timestamp, body).encode()
+    if not hmac.compare_digest(expected, given.encode("utf-8", "surrogateescape")):
         return SignatureProblem.BAD
     return None

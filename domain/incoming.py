@@ -127,6 +127,10 @@ async def settle_shop_cancels(
         order = await uow.orders.by_number(cancel.order_no)
         if order is None or order.status is OrderStatus.CANCELLED:
             continue
+        if order.cancelling_since is not None:
+            # The bot's own request is with the shop: its answer (asked again until it
+            # comes) writes this cancel, with the shop's refund reference if it has one.
+            continue
         coupon = coupon_outcome(order.coupon, now)
         changed, _ = await write_cancel(
             uow,

@@ -42,6 +42,7 @@ class Kind(StrEnum):
     CUSTOMER_CANCEL_SETTLED = "customer.cancel_settled"
     CUSTOMER_CANCEL_DELAYED = "customer.cancel_delayed"
     STAFF_SHOP_SILENT = "staff.shop_silent"
+    STAFF_SHOP_REFUSED = "staff.shop_refused"
 
 
 class FollowUp(StrEnum):
@@ -139,6 +140,16 @@ class ShopSilent:
 
 
 @dataclass(frozen=True, slots=True)
+class ShopRefusedApproval:
+    """An approval the shop refused after staff stopped waiting: the ticket is open again."""
+
+    request_id: int
+    ticket_id: int
+    order_no: str
+    shop_status: OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
 class CancelDelayed(ShopSilent):
     """The shopper's side of the same silence: it takes longer, nothing is lost."""
 
@@ -226,6 +237,7 @@ Payload = (
     OrderCancelled
     | CancelSettled
     | ShopSilent
+    | ShopRefusedApproval
     | CancelDelayed
     | TicketNew
     | TicketEvidence
@@ -267,6 +279,7 @@ PAYLOADS: Mapping[Kind, type[Payload]] = {
     Kind.CUSTOMER_CANCEL_SETTLED: CancelSettled,
     Kind.CUSTOMER_CANCEL_DELAYED: CancelDelayed,
     Kind.STAFF_SHOP_SILENT: ShopSilent,
+    Kind.STAFF_SHOP_REFUSED: ShopRefusedApproval,
 }
 
 

@@ -22,7 +22,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from domain.notifications import CancelDelayed, CancelSettled, Kind, ShopSilent
+from domain.notifications import (
+    CancelDelayed,
+    CancelSettled,
+    Kind,
+    ShopRefusedApproval,
+    ShopSilent,
+)
 from domain.orders import Order, OrderStatus, RefundAction, RefundStatus, import_may_set
 from domain.policy import CouponOutcome, ShopRules, coupon_outcome, refund_plan
 from domain.ports import (
@@ -36,7 +42,14 @@ from domain.ports import (
 )
 from domain.refunds import change_refund_in
 from domain.review import review_ticket, staff
-from domain.shop import CancelAccepted, CancelRefused, ShopSystem, ShopUnavailable, cancel_key
+from domain.shop import (
+    CancelAccepted,
+    CancelRefused,
+    CancelReply,
+    ShopSystem,
+    ShopUnavailable,
+    cancel_key,
+)
 from domain.shopper import OrderCard, refuse_press, write_cancel
 from domain.tickets import Verdict
 
@@ -188,7 +201,7 @@ async def settle_cancel(
         order = await uow.orders.get(request.order_id)
         await uow.commit()
     assert order is not None  # requests reference orders; orders are kept
-    reply = await shop.request_cancel(order, request.expected_status, request.idempotency_key)
+    reply = await _ask(shop, order, request)
     async with uows() as uow:
         if isinstance(reply, CancelAccepted) or (
             isinstance(reply, CancelRefused) and reply.status is OrderStatus.CANCELLED
@@ -201,8 +214,8 @@ async def settle_cancel(
             result = await _refused(uow, request, reply, rules, now)
         else:
             result = await _no_answer(uow, request, reply, now, alert_after)
-        if tell_shopper and request.ticket_id is None and result.outcome is not Settled.PENDING:
-            await uow.outbox.add(_settled_notice(request, order, result, now), now)
+        if tell_shopper and result.outcome is not Settled.PENDING:
+            await _tell(uow, request, order, result, now)
         await uow.commit()
     if tell_shopper and result.outcome is Settled.CANCELLED:
         await _close_approved(uows, request, rules, now)
@@ -228,6 +241,20 @@ async def _close_approved(
         )
 
 
+class OrderMoved(RuntimeError):
+    """The order changed under a locked write: nothing is written; asked again later."""
+
+
+async def _ask(shop: ShopSystem, order: Order, request: CancelRequest) -> CancelReply:
+    """The shop's answer; an adapter that fails in a way of its own is no answer either,
+    so the request backs off, is asked again and alerts staff like any silence."""
+    try:
+        return await shop.request_cancel(order, request.expected_status, request.idempotency_key)
+    except Exception as error:
+        log.exception("cancel request %s: the shop adapter failed", request.id)
+        return ShopUnavailable(f"{type(error).__name__}: {error}")
+
+
 async def _accepted(
     uow: UnitOfWork,
     request: CancelRequest,
@@ -237,11 +264,13 @@ async def _accepted(
     rules: ShopRules,
     now: datetime,
 ) -> SettleResult:
-    order = await uow.orders.get(request.order_id)
+    order = await uow.orders.get_for_update(request.order_id)
     assert order is not None
     coupon = coupon_outcome(order.coupon, now)
-    if order.status is not OrderStatus.CANCELLED:
-        _, refund = await write_cancel(
+    if order.status is OrderStatus.CANCELLED:
+        refund = await uow.refunds.for_order(order.id)
+    else:
+        changed, refund = await write_cancel(
             uow,
             order,
             plan=refund_plan(order, now, rules.calendar, rules.tz),
@@ -249,19 +278,22 @@ async def _accepted(
             actor=request.actor,
             now=now,
             cancelled_at=cancelled_at,
+            shop_refunds=refund_ref is not None,
         )
-        if refund_ref and refund is not None and refund.status is RefundStatus.REQUESTED:
-            # The shop refunds the payment itself: the refund is on its way under the
-            # shop's reference, so staff are never asked to push it out a second time.
-            await change_refund_in(
-                uow,
-                refund,
-                RefundAction.SUBMIT,
-                actor="shop",
-                rules=rules,
-                now=now,
-                provider_ref=refund_ref,
-            )
+        if not changed:  # cannot happen under the lock; never settle a cancel not written
+            raise OrderMoved(f"order {order.order_no} moved while its cancel was written")
+    if refund_ref and refund is not None and refund.status is RefundStatus.REQUESTED:
+        # The shop refunds the payment itself: the refund is on its way under the shop's
+        # reference, so staff are never asked to push it out a second time.
+        await change_refund_in(
+            uow,
+            refund,
+            RefundAction.SUBMIT,
+            actor="shop",
+            rules=rules,
+            now=now,
+            provider_ref=refund_ref,
+        )
     await uow.cancels.settle(request.id, CancelState.ACCEPTED, now=now, refund_ref=refund_ref)
     card = await _card(uow, order.id, rules, now)
     return SettleResult(Settled.CANCELLED, card, coupon)
@@ -270,7 +302,7 @@ async def _accepted(
 async def _refused(
     uow: UnitOfWork, request: CancelRequest, reply: CancelRefused, rules: ShopRules, now: datetime
 ) -> SettleResult:
-    order = await uow.orders.get(request.order_id)
+    order = await uow.orders.get_for_update(request.order_id)
     assert order is not None
     await uow.orders.clear_cancelling(order.id, now)
     if reply.status is not order.status and import_may_set(order.status, reply.status):
@@ -324,15 +356,19 @@ async def settle_due(
         due = await uow.cancels.due(now, limit=limit)
     settled = 0
     for request_id in due:
-        result = await settle_cancel(
-            uows,
-            shop,
-            request_id,
-            rules=rules,
-            now=now,
-            tell_shopper=True,
-            alert_after=alert_after,
-        )
+        try:
+            result = await settle_cancel(
+                uows,
+                shop,
+                request_id,
+                rules=rules,
+                now=now,
+                tell_shopper=True,
+                alert_after=alert_after,
+            )
+        except Exception:  # one request's trouble must not hold up the others
+            log.exception("cancel request %s: settling failed; asked again later", request_id)
+            continue
         settled += result.outcome is not Settled.PENDING
     return settled
 
@@ -346,18 +382,17 @@ async def tell_outcome(
         request = await uow.cancels.get(request_id)
         if request is None or request.state is CancelState.PENDING:
             return False
-        if request.ticket_id is not None:
-            if request.state is CancelState.ACCEPTED:
-                await _close_approved(uows, request, rules, now)
+        if request.ticket_id is not None and request.state is CancelState.ACCEPTED:
+            await _close_approved(uows, request, rules, now)
             return True
         order = await uow.orders.get(request.order_id)
         assert order is not None
         coupon = coupon_outcome(order.coupon, request.settled_at or now)
         outcome = Settled.CANCELLED if request.state is CancelState.ACCEPTED else Settled.REFUSED
         result = SettleResult(outcome, coupon=coupon, shop_status=request.shop_status)
-        queued = await uow.outbox.add(_settled_notice(request, order, result, now), now)
+        await _tell(uow, request, order, result, now)
         await uow.commit()
-    return queued
+    return True
 
 
 async def _as_settled(
@@ -378,6 +413,23 @@ async def _card(uow: UnitOfWork, order_id: int, rules: ShopRules, now: datetime)
     assert order is not None
     refund = await uow.refunds.for_order(order_id)
     return OrderCard(order, rules.decide(order, now), refund)
+
+
+async def _tell(
+    uow: UnitOfWork, request: CancelRequest, order: Order, result: SettleResult, now: datetime
+) -> None:
+    """Who hears of an answer nobody waited for: the shopper of their own cancel; for an
+    approval, staff of a refusal (the ticket's decision tells the shopper of a yes)."""
+    if request.ticket_id is None:
+        await uow.outbox.add(_settled_notice(request, order, result, now), now)
+    elif result.outcome is Settled.REFUSED and result.shop_status is not None:
+        refused = ShopRefusedApproval(
+            request.id, request.ticket_id, order.order_no, result.shop_status
+        )
+        notice = Notification(
+            Kind.STAFF_SHOP_REFUSED, "staff", f"shop-refused:{request.id}", now, payload=refused
+        )
+        await uow.outbox.add(notice, now)
 
 
 def _settled_notice(

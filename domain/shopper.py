@@ -13,6 +13,7 @@ from enum import StrEnum
 from domain.orders import (
     CancelReason,
     Customer,
+    Gateway,
     Order,
     OrderStatus,
     OrderTab,
@@ -246,6 +247,7 @@ async def write_cancel(
     actor: str,
     now: datetime,
     cancelled_at: datetime | None = None,
+    shop_refunds: bool = False,
 ) -> tuple[bool, Refund | None]:
     """The writes of every cancellation, direct, approved by staff or made by the shop;
     the caller commits.
@@ -255,6 +257,8 @@ async def write_cancel(
     row and the staff's refund notice written. False: someone else got there
     first and nothing was written. ``cancelled_at`` is the shop's own cancel time
     when it cancelled; the refund's dates still count from ``now``, when it starts.
+    ``shop_refunds``: the shop refunds the payment itself, so no gateway moves money
+    here (not the wallet, not staff's card); the caller records the shop's reference.
     """
     if not await uow.orders.transition(
         order.id, expected=order.status, new=OrderStatus.CANCELLED, at=cancelled_at or now
@@ -270,7 +274,7 @@ async def write_cancel(
                 channel=plan.channel,
                 expected_earliest=plan.earliest,
                 expected_latest=plan.latest,
-                gateway=gateway_for(plan.channel),
+                gateway=Gateway.MANUAL if shop_refunds else gateway_for(plan.channel),
             ),
             now,
         )
@@ -289,7 +293,7 @@ async def write_cancel(
             },
         )
     )
-    if refund is not None:
+    if refund is not None and not shop_refunds:
         # Balance: credited at once. WeChat/Alipay/bank: staff get a card to push it out.
         refund = await GATEWAYS[refund.gateway].start(uow, refund, actor=actor, now=now)
     return True, refund

@@ -29,6 +29,7 @@ RENDERERS: Mapping[Kind, Renderer] = {
     Kind.CUSTOMER_CANCEL_SETTLED: orders.cancel_settled,
     Kind.CUSTOMER_CANCEL_DELAYED: orders.cancel_delayed,
     Kind.STAFF_SHOP_SILENT: orders.shop_silent,
+    Kind.STAFF_SHOP_REFUSED: orders.shop_refused,
 }
 
 

@@ -4,9 +4,16 @@ the shop's order system is silent."""
 
 from __future__ import annotations
 
-from domain.notifications import CancelDelayed, CancelSettled, OrderCancelled, ShopSilent
+from domain.notifications import (
+    CancelDelayed,
+    CancelSettled,
+    OrderCancelled,
+    ShopRefusedApproval,
+    ShopSilent,
+)
 from domain.orders import Order, Refund
 from domain.shopper import OrderCard
+from domain.staff import open_ticket_card
 from handlers.notices.base import Letter, Outlet, Sent, Skip, send
 from handlers.views import shop_cancelled_push, shop_confirmed_text, shop_refused_view
 
@@ -52,3 +59,13 @@ async def shop_silent(out: Outlet, letter: Letter[ShopSilent]) -> Sent:
     since = letter.t.datetime(news.since, out.rules.tz)
     text = letter.t("staff-shop-silent", order_no=news.order_no, id=news.request_id, since=since)
     return Sent(await out.send_text(letter.chat_id, text))
+
+
+async def shop_refused(out: Outlet, letter: Letter[ShopRefusedApproval]) -> Sent:
+    """Under the ticket's card: the shop said no to the approval, the ticket is open."""
+    news = letter.payload
+    async with out.uows() as uow:
+        _, card_id = await open_ticket_card(uow, news.ticket_id)
+    status = letter.t(f"status-{news.shop_status}")
+    text = letter.t("staff-shop-refused", id=news.ticket_id, order_no=news.order_no, status=status)
+    return Sent(await out.send_text(letter.chat_id, text, reply_to=card_id))

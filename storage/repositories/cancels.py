@@ -122,9 +122,13 @@ class SqlCancelRequests:
         return _rowcount(result) == 1
 
     async def retry_later(self, request_id: int, *, next_try_at: datetime, error: str) -> None:
+        # Only a request still pending: one settled meanwhile by another sender stays so.
         await self.session.execute(
             update(CancelRequestRow)
-            .where(CancelRequestRow.id == request_id)
+            .where(
+                CancelRequestRow.id == request_id,
+                CancelRequestRow.state == CancelState.PENDING.value,
+            )
             .values(next_try_at=next_try_at, lease_until=None, last_error=error[:300])
         )
 

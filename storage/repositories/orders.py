@@ -67,6 +67,17 @@ class SqlOrderRepository:
         ).first()
         return _order(*_cells(result)) if result else None
 
+    async def get_for_update(self, order_id: int) -> Order | None:
+        """The order, locked for the rest of the transaction (on SQLite: the database's
+        write lock), so no import or cancel can move it between this read and a write."""
+        await dialect.hold_write_lock(self.session, OrderRow)
+        result = (
+            await self.session.execute(
+                self._select().where(OrderRow.id == order_id).with_for_update(of=OrderRow)
+            )
+        ).first()
+        return _order(*_cells(result)) if result else None
+
     async def by_number(self, order_no: str) -> Order | None:
         result = (
             await self.session.execute(self._select().where(OrderRow.order_no == order_no))

@@ -9,13 +9,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.shop_http import HttpShop
-from domain.orders import Order, OrderStatus, RefundStatus
+from domain.orders import Order, OrderStatus, ProductKind, RefundStatus
 from domain.policy import Decision, Reason
 from domain.ports import CancelState, FixedClock
 from domain.review import ReviewOutcome, file_ticket
+from domain.shop import CancelReply, ShopUnavailable
 from domain.shop_cancels import (
     CancelDesk,
     RequestOutcome,
@@ -26,10 +28,12 @@ from domain.shop_cancels import (
 )
 from domain.staff import decide_ticket
 from domain.tickets import TicketReason, TicketStatus, Verdict
-from storage.tables import AuditRow, OutboxRow, RefundRow
+from storage.tables import AuditRow, OutboxRow, RefundRow, WalletEntryRow
 from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.fakeshop import Behaviour, FakeShop
+from tests.integration.conftest import Database
 from tests.integration.test_import import NOW, RULES, Factory, order, run, topup, write
+from tests.integration.test_outbox import StubBot, notifier
 from tests.integration.test_shop_http import WallClock
 
 ALERT_AFTER = timedelta(minutes=10)
@@ -425,3 +429,150 @@ async def test_a_shop_that_refunds_itself_leaves_staff_nothing_to_push_out(
     assert refund.status is RefundStatus.PROCESSING
     assert refund.provider_ref == "ALI-REFUND-0099"
     assert await count(session_factory, RefundRow) == 1
+
+
+async def test_the_shops_event_first_then_its_refund_reference_leaves_staff_nothing_to_do(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    found = await paid_order(session_factory, tmp_path, fake_shop)
+    fake_shop.refund_ref = "ALI-REFUND-0100"
+    request_id = await ask(session_factory, found)
+    await run(session_factory, write(tmp_path / "event.jsonl", topup("KM-1", "cancelled")))
+
+    assert await settle(session_factory, adapter, request_id) is Settled.CANCELLED
+
+    async with session_factory() as session:
+        refund = await SqlUnitOfWork(session).refunds.for_order(found.id)
+    assert refund is not None and refund.status is RefundStatus.PROCESSING
+    assert refund.provider_ref == "ALI-REFUND-0100"
+    kinds = await outbox_kinds(session_factory)
+    assert "customer.order_cancelled" not in kinds  # the request's answer tells the shopper
+    assert kinds.count("customer.cancel_settled") == 1
+
+
+async def test_a_balance_order_the_shop_refunds_itself_is_not_credited_again(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    await run(
+        session_factory,
+        write(tmp_path / "b.jsonl", topup("KM-W", "paid", payment_channel="balance")),
+    )
+    fake_shop.add("KM-W", "paid")
+    found = await order(session_factory, "KM-W")
+    assert found is not None
+    fake_shop.refund_ref = "SHOP-WALLET-7"
+    request_id = await ask(session_factory, found)
+
+    assert await settle(session_factory, adapter, request_id) is Settled.CANCELLED
+
+    async with session_factory() as session:
+        refund = await SqlUnitOfWork(session).refunds.for_order(found.id)
+        credits = await session.scalar(select(func.count()).select_from(WalletEntryRow))
+    assert refund is not None and refund.status is RefundStatus.PROCESSING
+    assert credits == 0
+
+
+class BrokenShop:
+    """An adapter that fails in a way of its own."""
+
+    async def request_cancel(self, *_: object) -> CancelReply:
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "not text")
+
+
+async def test_an_adapter_that_breaks_backs_off_and_alerts_like_a_silent_shop(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop
+) -> None:
+    found = await paid_order(session_factory, tmp_path, fake_shop)
+    await ask(session_factory, found)
+    uows = SqlUnitOfWorkFactory(session_factory)
+
+    for minutes in (0, 11):
+        await settle_due(
+            uows,
+            BrokenShop(),
+            rules=RULES,
+            now=NOW + timedelta(minutes=minutes),
+            alert_after=ALERT_AFTER,
+        )
+
+    assert (await outbox_kinds(session_factory)).count("staff.shop_silent") == 1
+    after = await order(session_factory, "KM-1")
+    assert after is not None and after.status is OrderStatus.PAID
+    assert await count(session_factory, RefundRow) == 0
+
+
+async def test_a_reply_that_is_not_text_is_no_answer_and_is_asked_again(
+    fake_shop: FakeShop,
+) -> None:
+    async def not_text(request: web.Request) -> web.Response:
+        return web.Response(body=b"\xff\xfe\x00", status=200, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/orders/cancel", not_text)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    pauses: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+
+    client = HttpShop(url, "s" * 16, WallClock(), timeout=1.0, pauses=(0.1,), sleep=sleep)
+    try:
+        reply = await client.request_cancel(
+            Order(1, "KM-X", 1, "x", ProductKind.CARD_KEY, 1, 1, 1, OrderStatus.PAID, NOW),
+            OrderStatus.PAID,
+            "k",
+        )
+    finally:
+        await client.close()
+        await runner.cleanup()
+
+    assert isinstance(reply, ShopUnavailable)
+    assert pauses == [0.1]
+
+
+async def test_a_slow_refusal_of_an_approval_tells_staff_and_leaves_the_ticket_open(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop
+) -> None:
+    ticket_id = await filed_ticket(session_factory, tmp_path, fake_shop)
+    fake_shop.orders["KM-T"].status = "delivered"
+    fake_shop.script, fake_shop.delay = [Behaviour.SLOW], 0.6
+    client = HttpShop(fake_shop.url, fake_shop.secret, WallClock(), timeout=2.0)
+    desk = desk_for(session_factory, client, wait=0.2)
+    try:
+        assert await approve(session_factory, ticket_id, desk) is ReviewOutcome.AWAITING_SHOP
+        await desk.close()
+    finally:
+        await client.close()
+
+    assert await ticket_status(session_factory, ticket_id) is TicketStatus.OPEN
+    assert await count(session_factory, RefundRow) == 0
+    kinds = await outbox_kinds(session_factory)
+    assert kinds.count("staff.shop_refused") == 1
+    assert "customer.cancel_settled" not in kinds
+    after = await order(session_factory, "KM-T")
+    assert after is not None and after.cancelling_since is None
+
+
+async def test_staff_read_the_shops_refusal_under_the_tickets_card(
+    database: Database, tmp_path: Path, fake_shop: FakeShop
+) -> None:
+    factory = database.session_factory
+    ticket_id = await filed_ticket(factory, tmp_path, fake_shop)
+    fake_shop.orders["KM-T"].status = "delivered"
+    fake_shop.script, fake_shop.delay = [Behaviour.SLOW], 0.6
+    client = HttpShop(fake_shop.url, fake_shop.secret, WallClock(), timeout=2.0)
+    desk = desk_for(factory, client, wait=0.2)
+    try:
+        await approve(factory, ticket_id, desk)
+        await desk.close()
+    finally:
+        await client.close()
+    log: list[tuple[str, int, str]] = []
+
+    await notifier(database, StubBot(log, "bot"), FixedClock(NOW)).deliver_due()
+
+    (refused,) = [text for _, _, text in log if "商城没有同意取消" in text]
+    assert f"工单 #{ticket_id}" in refused and "KM-T" in refused and "已发货" in refused

@@ -71,3 +71,12 @@ def test_the_worked_example_in_the_docs_signs_as_the_bot_does() -> None:
 
     assert f"({len(raw)} bytes" in doc
     assert signature("0123456789abcdef0123456789abcdef", "1796205600", raw) == given.group(1)
+
+
+def test_a_timestamp_of_other_digits_or_a_non_ascii_signature_is_refused_not_a_crash() -> None:
+    headers = signed_headers("s3cret", BODY, NOW)
+
+    superscript = {**headers, TIMESTAMP_HEADER: "²"}
+    assert check_signature("s3cret", superscript, BODY, NOW) is SignatureProblem.STALE
+    chinese = {**headers, SIGNATURE_HEADER: "签名"}
+    assert check_signature("s3cret", chinese, BODY, NOW) is SignatureProblem.BAD

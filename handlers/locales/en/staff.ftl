@@ -96,3 +96,4 @@ config-global-pace = must be a whole number from 1 to 30 (Telegram allows a bot 
 staff-dead-letter = ☠️ A notification could not be sent after repeated tries and was given up: #{$id} ({$kind}). Last error: {$error}
 staff-shop-silent = ⚠️ The shop's order system has not answered the cancel request for order {$order_no} (#{$id}) since {$since}. The bot keeps retrying with the same request; please check the shop's API.
 staff-toast-awaiting-shop = Asked the shop to cancel the order of ticket #{$id}; once it confirms, the ticket is approved and the shopper told.
+staff-shop-refused = ⚠️ The shop did not cancel the order {$order_no} of ticket #{$id}: it shows it as “{$status}”. Nothing was refunded; the ticket is still open — please decide again.

@@ -325,6 +325,22 @@ async def review_ticket(
         return ReviewResult(ReviewOutcome.DECIDED, await uow.tickets.get(ticket_id))
 
 
+async def approve_cancelled(
+    uow: UnitOfWork, *, ticket_id: int, reviewer_id: int, refund: Refund | None, now: datetime
+) -> bool:
+    """Close an application as approved once its order is cancelled (the shop confirmed
+    the approval), inside the caller's transaction; False when it was closed already."""
+    ticket = await uow.tickets.get(ticket_id)
+    if ticket is None or ticket.status.closed:
+        return False
+    decision = _Decision(ticket, Verdict.APPROVE, reviewer_id, None, None)
+    if not await _close(uow, decision, now):
+        return False
+    _audit_decision(uow, decision, now)
+    await uow.outbox.add(_decided_notice(decision, refund, now), now)
+    return True
+
+
 async def _refuse_review(
     uow: UnitOfWork, ticket_id: int, reviewer_id: int, now: datetime
 ) -> ReviewResult:

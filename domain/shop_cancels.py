@@ -41,7 +41,7 @@ from domain.ports import (
     UnitOfWorkFactory,
 )
 from domain.refunds import change_refund_in
-from domain.review import review_ticket, staff
+from domain.review import approve_cancelled, staff
 from domain.shop import (
     CancelAccepted,
     CancelRefused,
@@ -51,7 +51,6 @@ from domain.shop import (
     cancel_key,
 )
 from domain.shopper import OrderCard, refuse_press, write_cancel
-from domain.tickets import Verdict
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -217,28 +216,7 @@ async def settle_cancel(
         if tell_shopper and result.outcome is not Settled.PENDING:
             await _tell(uow, request, order, result, now)
         await uow.commit()
-    if tell_shopper and result.outcome is Settled.CANCELLED:
-        await _close_approved(uows, request, rules, now)
     return result
-
-
-async def _close_approved(
-    uows: UnitOfWorkFactory, request: CancelRequest, rules: ShopRules, now: datetime
-) -> None:
-    """The application the shop's cancel answers closes as approved, with the refund the
-    cancel started; its decision tells the shopper (no second push)."""
-    if request.ticket_id is None or request.reviewer_id is None:
-        return
-    async with uows() as uow:
-        await review_ticket(
-            uow,
-            ticket_id=request.ticket_id,
-            reviewer_id=request.reviewer_id,
-            is_staff=True,
-            verdict=Verdict.APPROVE,
-            rules=rules,
-            now=now,
-        )
 
 
 class OrderMoved(RuntimeError):
@@ -293,6 +271,16 @@ async def _accepted(
             rules=rules,
             now=now,
             provider_ref=refund_ref,
+        )
+    if request.ticket_id is not None and request.reviewer_id is not None:
+        # The approval the shop confirmed closes in the same transaction as its cancel.
+        refund = await uow.refunds.for_order(order.id)
+        await approve_cancelled(
+            uow,
+            ticket_id=request.ticket_id,
+            reviewer_id=request.reviewer_id,
+            refund=refund,
+            now=now,
         )
     await uow.cancels.settle(request.id, CancelState.ACCEPTED, now=now, refund_ref=refund_ref)
     card = await _card(uow, order.id, rules, now)
@@ -383,8 +371,7 @@ async def tell_outcome(
         if request is None or request.state is CancelState.PENDING:
             return False
         if request.ticket_id is not None and request.state is CancelState.ACCEPTED:
-            await _close_approved(uows, request, rules, now)
-            return True
+            return True  # its ticket closed with the cancel; the decision told the shopper
         order = await uow.orders.get(request.order_id)
         assert order is not None
         coupon = coupon_outcome(order.coupon, request.settled_at or now)

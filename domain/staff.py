@@ -106,8 +106,8 @@ async def decide_ticket(
 async def _ask_shop(
     uow: UnitOfWork, desk: CancelDesk, ticket_id: int, reviewer_id: int, now: datetime
 ) -> ReviewOutcome | None:
-    """Send the approval to the shop and wait a few seconds for its answer. None: the shop
-    cancelled (or nothing needs asking), so the review itself closes the ticket."""
+    """Send the approval to the shop and wait a few seconds for its answer. None: nothing
+    needs asking (closed, or cancelled meanwhile), so the review itself decides."""
     sent = await send_approval_to_shop(uow, ticket_id=ticket_id, reviewer_id=reviewer_id, now=now)
     if sent.awaiting:
         return ReviewOutcome.AWAITING_SHOP
@@ -116,7 +116,12 @@ async def _ask_shop(
     settled = await desk.confirm(sent.request_id)
     if settled is None:
         return ReviewOutcome.AWAITING_SHOP
-    return ReviewOutcome.ORDER_CHANGED if settled.outcome is Settled.REFUSED else None
+    # Accepted: the ticket closed as approved with the cancel, by this reviewer.
+    return (
+        ReviewOutcome.ORDER_CHANGED
+        if settled.outcome is Settled.REFUSED
+        else ReviewOutcome.DECIDED
+    )
 
 
 class CardAccess(StrEnum):

@@ -51,6 +51,9 @@ def make_settings(tg: FakeTelegram, tmp_path: Path, **overrides: object) -> Sett
         # The daily digest has tests of its own (test_week.py); on by default it would add
         # a staff-chat message at start to every other test's count.
         "daily_digest_at": "off",
+        # Tests run side by side: the shop event endpoint (when a secret is set) takes any
+        # free port, read back from the runtime.
+        "shop_events_port": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -334,14 +334,16 @@ async def settle_due(
     shop: ShopSystem,
     *,
     rules: ShopRules,
-    now: datetime,
+    clock: Clock,
     alert_after: timedelta,
     limit: int = 50,
 ) -> int:
     """Ask the shop again about every request whose next try is due; returns how many
-    were settled. Nobody waits in a chat for these, so each outcome is pushed."""
+    were settled. Nobody waits in a chat for these, so each outcome is pushed. Each
+    request reads the clock anew: a round against a silent shop takes a while, and a
+    lease counted from a stale time would already have run out."""
     async with uows() as uow:
-        due = await uow.cancels.due(now, limit=limit)
+        due = await uow.cancels.due(clock.now(), limit=limit)
     settled = 0
     for request_id in due:
         try:
@@ -350,7 +352,7 @@ async def settle_due(
                 shop,
                 request_id,
                 rules=rules,
-                now=now,
+                now=clock.now(),
                 tell_shopper=True,
                 alert_after=alert_after,
             )
@@ -498,11 +500,7 @@ class CancelDesk:
     async def retry_due(self) -> int:
         """Ask again about every request whose next try is due (the scheduler's job)."""
         settled = await settle_due(
-            self.uows,
-            self.shop,
-            rules=self.rules,
-            now=self.clock.now(),
-            alert_after=self.alert_after,
+            self.uows, self.shop, rules=self.rules, clock=self.clock, alert_after=self.alert_after
         )
         self.on_queued()
         return settled

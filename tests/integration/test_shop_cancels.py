@@ -193,7 +193,7 @@ async def test_a_lost_answer_is_asked_again_with_the_same_key_and_refunds_once(
         SqlUnitOfWorkFactory(session_factory),
         adapter,
         rules=RULES,
-        now=later,
+        clock=FixedClock(later),
         alert_after=ALERT_AFTER,
     )
 
@@ -218,7 +218,7 @@ async def test_a_silent_shop_alerts_staff_and_tells_the_shopper_once(
             uows,
             adapter,
             rules=RULES,
-            now=NOW + timedelta(minutes=minutes),
+            clock=FixedClock(NOW + timedelta(minutes=minutes)),
             alert_after=ALERT_AFTER,
         )
 
@@ -228,7 +228,11 @@ async def test_a_silent_shop_alerts_staff_and_tells_the_shopper_once(
     assert await count(session_factory, RefundRow) == 0
     # The shop is back: the same request is settled and the shopper told.
     await settle_due(
-        uows, adapter, rules=RULES, now=NOW + timedelta(minutes=20), alert_after=ALERT_AFTER
+        uows,
+        adapter,
+        rules=RULES,
+        clock=FixedClock(NOW + timedelta(minutes=20)),
+        alert_after=ALERT_AFTER,
     )
     after = await order(session_factory, "KM-1")
     assert after is not None and after.status is OrderStatus.CANCELLED
@@ -491,7 +495,7 @@ async def test_an_adapter_that_breaks_backs_off_and_alerts_like_a_silent_shop(
             uows,
             BrokenShop(),
             rules=RULES,
-            now=NOW + timedelta(minutes=minutes),
+            clock=FixedClock(NOW + timedelta(minutes=minutes)),
             alert_after=ALERT_AFTER,
         )
 

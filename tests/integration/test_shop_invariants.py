@@ -105,7 +105,7 @@ async def run(steps: list[str], folder: Path) -> None:
                 shop.script.append(Behaviour(step))
             elif step == "retry":
                 await settle_due(
-                    uows, client, rules=RULES, now=clock.now(), alert_after=timedelta(minutes=10)
+                    uows, client, rules=RULES, clock=clock, alert_after=timedelta(minutes=10)
                 )
             await check_never_both(factory, shop)
         # Every answer in: the shop behaves, the bot asks until nothing is pending.
@@ -114,7 +114,7 @@ async def run(steps: list[str], folder: Path) -> None:
         for _ in range(3):
             clock.at += timedelta(minutes=10)
             await settle_due(
-                uows, client, rules=RULES, now=clock.now(), alert_after=timedelta(minutes=10)
+                uows, client, rules=RULES, clock=clock, alert_after=timedelta(minutes=10)
             )
         await check_never_both(factory, shop)
         await check_agreement(factory, shop)

@@ -580,3 +580,32 @@ async def test_staff_read_the_shops_refusal_under_the_tickets_card(
 
     (refused,) = [text for _, _, text in log if "商城没有同意取消" in text]
     assert f"工单 #{ticket_id}" in refused and "KM-T" in refused and "已发货" in refused
+
+
+async def test_staff_and_the_shopper_read_that_the_shop_is_silent(
+    database: Database, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    factory = database.session_factory
+    found = await paid_order(factory, tmp_path, fake_shop)
+    async with factory() as session, SqlUnitOfWork(session) as uow:
+        await uow.customers.bind_telegram(found.customer_id, 5002)
+        await uow.commit()
+    await ask(factory, found)
+    fake_shop.script = [Behaviour.FAIL] * 6
+    for minutes in (0, 11):
+        await settle_due(
+            SqlUnitOfWorkFactory(factory),
+            adapter,
+            rules=RULES,
+            clock=FixedClock(NOW + timedelta(minutes=minutes)),
+            alert_after=ALERT_AFTER,
+        )
+    log: list[tuple[str, int, str]] = []
+
+    later = FixedClock(NOW + timedelta(minutes=12))
+    await notifier(database, StubBot(log, "bot"), later).deliver_due()
+
+    staff = [text for _, chat, text in log if chat == -1001]
+    shopper = [text for _, chat, text in log if chat == 5002]
+    assert any("商城订单系统自" in text and "KM-1" in text for text in staff), staff
+    assert any("商城暂时还没有确认订单 KM-1 的取消" in text for text in shopper), shopper

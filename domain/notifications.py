@@ -43,6 +43,7 @@ class Kind(StrEnum):
     CUSTOMER_CANCEL_DELAYED = "customer.cancel_delayed"
     STAFF_SHOP_SILENT = "staff.shop_silent"
     STAFF_SHOP_REFUSED = "staff.shop_refused"
+    CUSTOMER_LINK_ATTEMPT = "customer.link_attempt"
 
 
 class FollowUp(StrEnum):
@@ -137,6 +138,13 @@ class ShopSilent:
     order_id: int
     order_no: str
     since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LinkAttempt:
+    """Someone else's Telegram account shared this customer's phone number to link it."""
+
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +246,7 @@ Payload = (
     | CancelSettled
     | ShopSilent
     | ShopRefusedApproval
+    | LinkAttempt
     | CancelDelayed
     | TicketNew
     | TicketEvidence
@@ -280,6 +289,7 @@ PAYLOADS: Mapping[Kind, type[Payload]] = {
     Kind.CUSTOMER_CANCEL_DELAYED: CancelDelayed,
     Kind.STAFF_SHOP_SILENT: ShopSilent,
     Kind.STAFF_SHOP_REFUSED: ShopRefusedApproval,
+    Kind.CUSTOMER_LINK_ATTEMPT: LinkAttempt,
 }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.notifications import Kind, LinkAttempt
 from domain.orders import (
     CancelReason,
     Customer,
@@ -21,7 +22,7 @@ from domain.orders import (
     normalize_phone,
 )
 from domain.policy import CancelDecision, CouponOutcome, RefundPlan, ShopRules
-from domain.ports import AuditEntry, LinkOutcome, RefundDraft, UnitOfWork
+from domain.ports import AuditEntry, LinkOutcome, Notification, RefundDraft, UnitOfWork
 from domain.refunds import GATEWAYS, gateway_for
 from domain.services import OrderSummary
 
@@ -386,6 +387,7 @@ class PhoneLinkOutcome(StrEnum):
     NOT_OWN_CONTACT = "not_own_contact"
     NO_MATCH = "no_match"
     AMBIGUOUS = "ambiguous"  # several customers share the number: a link from the shop is safer
+    TAKEN = "taken"  # another Telegram account holds it: a recycled number must not take over
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,11 +422,40 @@ async def link_with_phone(
             return PhoneLinkResult(PhoneLinkOutcome.NO_MATCH)
         if len(matches) > 1:
             return PhoneLinkResult(PhoneLinkOutcome.AMBIGUOUS)
-        await uow.customers.bind_telegram(matches[0].id, telegram_id)
+        customer = matches[0]
+        if not await uow.customers.claim_telegram(customer.id, telegram_id):
+            return await _refuse_takeover(uow, customer, telegram_id, now)
         await _remember_language(uow, telegram_id, locale, now)
         uow.audit.add(AuditEntry("link.phone", shopper(telegram_id), now))
         await uow.commit()
         return PhoneLinkResult(PhoneLinkOutcome.LINKED, await uow.customers.get(matches[0].id))
+
+
+async def _refuse_takeover(
+    uow: UnitOfWork, customer: Customer, telegram_id: int, now: datetime
+) -> PhoneLinkResult:
+    """A phone number is no proof against the account that already holds it (numbers are
+    recycled): nothing moves, and the linked account is told someone tried."""
+    await uow.rollback()
+    uow.audit.add(
+        AuditEntry(
+            "link.phone_refused",
+            shopper(telegram_id),
+            now,
+            detail={"customer": customer.id, "why": "linked to another account"},
+        )
+    )
+    notice = Notification(
+        Kind.CUSTOMER_LINK_ATTEMPT,
+        "customer",
+        f"link-attempt:{customer.id}:{telegram_id}:{now.date().isoformat()}",
+        now,
+        customer_id=customer.id,
+        payload=LinkAttempt(now),
+    )
+    await uow.outbox.add(notice, now)
+    await uow.commit()
+    return PhoneLinkResult(PhoneLinkOutcome.TAKEN)
 
 
 async def _remember_language(

@@ -28,6 +28,7 @@ PHONE_FAILURE = {
     PhoneLinkOutcome.NOT_OWN_CONTACT: "link-contact-not-own",
     PhoneLinkOutcome.NO_MATCH: "link-contact-no-match",
     PhoneLinkOutcome.AMBIGUOUS: "link-contact-ambiguous",
+    PhoneLinkOutcome.TAKEN: "link-contact-taken",
 }
 
 

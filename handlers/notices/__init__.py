@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.notifications import Kind
-from handlers.notices import orders, refund_cards, refunds, reminders, tickets
+from handlers.notices import accounts, orders, refund_cards, refunds, reminders, tickets
 from handlers.notices.base import Letter, NotReady, Outlet, Renderer, Sent, Skip
 
 RENDERERS: Mapping[Kind, Renderer] = {
@@ -30,6 +30,7 @@ RENDERERS: Mapping[Kind, Renderer] = {
     Kind.CUSTOMER_CANCEL_DELAYED: orders.cancel_delayed,
     Kind.STAFF_SHOP_SILENT: orders.shop_silent,
     Kind.STAFF_SHOP_REFUSED: orders.shop_refused,
+    Kind.CUSTOMER_LINK_ATTEMPT: accounts.link_attempt,
 }
 
 

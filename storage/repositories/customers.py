@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,6 +81,24 @@ class SqlCustomerRepository:
             .where(CustomerRow.id == customer_id)
             .values(telegram_id=telegram_id)
         )
+
+    async def claim_telegram(self, customer_id: int, telegram_id: int) -> bool:
+        """Link a Telegram account to a customer no other account holds; False (nothing
+        written once the caller rolls back) when another account holds it already."""
+        await self.session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.telegram_id == telegram_id, CustomerRow.id != customer_id)
+            .values(telegram_id=None)
+        )
+        result = await self.session.execute(
+            update(CustomerRow)
+            .where(
+                CustomerRow.id == customer_id,
+                or_(CustomerRow.telegram_id.is_(None), CustomerRow.telegram_id == telegram_id),
+            )
+            .values(telegram_id=telegram_id)
+        )
+        return _rowcount(result) == 1
 
     async def mark_unreachable(self, customer_id: int, now: datetime) -> None:
         """Telegram refused a message to them: later pushes fail at once, untried."""

@@ -330,3 +330,24 @@ async def test_linking_remembers_the_shoppers_language_for_pushed_notices(
     await user.share_contact("+86 138 0013 8001")
     async with shop.session() as uow:
         assert await uow.prefs.locale(1001) == "en"
+
+
+async def test_a_phone_linked_to_another_account_is_refused_and_its_owner_told(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await shop.add_order("KM-P1")
+    await set_phone(shop, "C0001", "张三", "13800138001")
+    await shop.link("C0001", 1001)
+    owner = tg.user(1001)
+    await owner.send("/start")
+    newcomer = tg.user(2002)  # someone who got the number after 张三 gave it up
+
+    await newcomer.share_contact("+86 138 0013 8001")
+    await shop.runtime.notifier.deliver_due()
+
+    assert "已关联另一个 Telegram 账号" in said(newcomer)
+    assert "KM-P1" not in said(newcomer)
+    linked = await linked_to(shop, 1001)
+    assert linked is not None and linked.code == "C0001"
+    assert await linked_to(shop, 2002) is None
+    assert any("尝试用您的手机号关联" in text for text in owner.texts())

@@ -24,3 +24,5 @@ lang-unknown = That language is not available; please pick one of the buttons.
 link-cli-issued = Link for customer {$name} ({$code}), valid until {$expires} ({$timezone}), usable once. Send this link to the customer:
 link-cli-unknown-customer = No customer with code {$code}. Check the code (it is case-sensitive), or import that customer's orders first with import-orders.
 config-link-token-ttl = must be a whole number of hours from 1 to 720, e.g. LINK_TOKEN_TTL_HOURS=72.
+link-contact-taken = This phone number is already linked to another Telegram account, so it cannot link this one. Please use the personal link the shop sent you, or contact staff.
+link-takeover-attempt = ⚠️ At {$time} another Telegram account tried to link your shop account with your phone number. It was refused; your orders are unaffected. If it was you on a new account, use the personal link the shop sent you; if in doubt, contact staff.

@@ -24,3 +24,5 @@ lang-unknown = 不支持这种语言,请从按钮中选择。
 link-cli-issued = 已为顾客 {$name}({$code})生成关联链接,有效期至 {$expires}({$timezone}),只能使用一次。请把下面的链接发给顾客:
 link-cli-unknown-customer = 找不到顾客编号 {$code}。请检查编号(区分大小写),或先用 import-orders 导入该顾客的订单。
 config-link-token-ttl = 应为 1 到 720 之间的整数(小时),例如 LINK_TOKEN_TTL_HOURS=72。
+link-contact-taken = 这个手机号已关联另一个 Telegram 账号,不能再用手机号关联。请使用商城发给您的专属关联链接,或联系客服处理。
+link-takeover-attempt = ⚠️ {$time} 有另一个 Telegram 账号尝试用您的手机号关联本店账号,已被拒绝,您的订单不受影响。如果是您本人换了账号,请使用商城发给您的专属关联链接;如有疑问请联系客服。

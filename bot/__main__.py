@@ -163,7 +163,7 @@ def _redact(text: str, settings: Settings) -> str:
 
 
 async def migrate(settings: Settings, _args: argparse.Namespace, t: Translator) -> int:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     try:
         await upgrade(engine)
         print(t("migrate-done", revision=await current_revision(engine) or "-"))
@@ -173,7 +173,7 @@ async def migrate(settings: Settings, _args: argparse.Namespace, t: Translator) 
 
 
 async def demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     try:
         await upgrade(engine)
         report = await load_demo(
@@ -209,7 +209,7 @@ async def import_orders(settings: Settings, args: argparse.Namespace, t: Transla
         print(t("import-file-missing", path=str(args.file)), file=sys.stderr)
         return EXIT_FAILED
     rules = _rules(settings)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     try:
         await upgrade(engine)
         try:
@@ -248,7 +248,7 @@ async def refund_status(settings: Settings, args: argparse.Namespace, t: Transla
         print(problem, file=sys.stderr)
         return EXIT_CONFIG
     rules = _rules(settings)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     try:
         await upgrade(engine)
         report = await import_refund_statuses(
@@ -309,7 +309,7 @@ async def link_token(settings: Settings, args: argparse.Namespace, t: Translator
             return code
     finally:
         await bot.session.close()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     ttl = timedelta(hours=settings.link_token_ttl_hours)
     now = SystemClock().now()
     try:

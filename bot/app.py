@@ -39,7 +39,7 @@ class Runtime:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.translations = Translations(settings.default_locale)
-        self.engine = create_engine(settings.database_url)
+        self.engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
         self.session_factory = create_session_factory(self.engine)
         self.bot: Bot = create_bot(settings, self.clock, sleep)
         self.rules = create_rules(settings)

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    #: SQLite only: "full" (every commit survives a power loss) or "normal" (faster).
+    sqlite_synchronous: str = "full"
     telegram_api_url: str | None = None
     staff_chat_id: int | None = None
     staff_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
@@ -170,6 +172,14 @@ class Settings(BaseSettings):
     def _shop_url(cls, value: str | None) -> str | None:
         if value is not None and (value := _base_url(value)) is None:
             raise ValueError("config-shop-api-url")
+        return value
+
+    @field_validator("sqlite_synchronous")
+    @classmethod
+    def _synchronous(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("full", "normal"):
+            raise ValueError("config-sqlite-synchronous")
         return value
 
     @field_validator("shop_mode")

@@ -30,12 +30,20 @@ def describe_database(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+SYNCHRONOUS = ("full", "normal")
+
+
+def create_engine(url: str, *, echo: bool = False, synchronous: str = "full") -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and enforced foreign keys.
 
     WAL lets the bot read while an import or a second process writes; the busy
     timeout makes a writer wait for the lock instead of failing at once.
+    ``synchronous=full`` (the default) makes every commit survive a power loss: a
+    cancel the shopper was shown as done stays done. ``normal`` is faster and may lose
+    the last commits when the machine (not just the bot) goes down.
     """
+    if synchronous not in SYNCHRONOUS:
+        raise ValueError(f"synchronous must be one of {SYNCHRONOUS}")
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,17 +54,17 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+
+        def pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
+            cursor.close()
+
+        event.listen(engine.sync_engine, "connect", pragmas)
     return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 #: What opens sessions; the process passes it on to storage without using it.

@@ -87,6 +87,7 @@ async def test_first_start_creates_the_database_folder_in_wal_mode(
         assert (await conn.scalar(text("PRAGMA journal_mode"))) == "wal"
         assert (await conn.scalar(text("PRAGMA busy_timeout"))) == 5000
         assert (await conn.scalar(text("PRAGMA foreign_keys"))) == 1
+        assert (await conn.scalar(text("PRAGMA synchronous"))) == 2  # FULL: power-loss safe
     assert await current_revision(engine) == "0003"
 
 

@@ -26,6 +26,7 @@ import-summary = Import finished: {$total} lines, {$created} new, {$updated} upd
 interrupted = Interrupted.
 config-env-encoding = is not UTF-8 encoded. Save .env again as UTF-8.
 config-database-memory = is an in-memory database: every order and refund would be lost when the bot stops. Use a file, e.g. sqlite+aiosqlite:///./data/shop.db.
+config-sqlite-synchronous = must be full (every commit survives a power loss) or normal (faster, may lose the last commits if the machine goes down).
 config-postgres-driver = needs the PostgreSQL driver: run pip install -e '.[postgres]'.
 config-shop-mode = must be embedded (the bot's database is the order system) or http (the shop's own system, over its API).
 config-shop-api-url = must start with http(s)://, e.g. SHOP_API_URL=https://shop.example.com/bot-api.

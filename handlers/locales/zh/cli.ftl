@@ -26,6 +26,7 @@ import-summary = 导入完成:共 {$total} 行,新增 {$created},更新 {$update
 interrupted = 已中断。
 config-env-encoding = 文件不是 UTF-8 编码。请用 UTF-8 重新保存 .env。
 config-database-memory = 是内存数据库,机器人停止后订单和退款会全部丢失。请使用文件,例如 sqlite+aiosqlite:///./data/shop.db。
+config-sqlite-synchronous = 只能是 full(每次提交都能经受断电)或 normal(更快,但机器断电时可能丢失最后几次提交)。
 config-postgres-driver = 需要 PostgreSQL 驱动:请执行 pip install -e '.[postgres]'。
 config-shop-mode = 只能是 embedded(以机器人自己的数据库为订单系统)或 http(通过接口连接商城自己的订单系统)。
 config-shop-api-url = 必须以 http(s):// 开头,例如 SHOP_API_URL=https://shop.example.com/bot-api。

@@ -131,19 +131,18 @@ async def settle_shop_cancels(
             # The bot's own request is with the shop: its answer (asked again until it
             # comes) writes this cancel, with the shop's refund reference if it has one.
             continue
-        coupon = coupon_outcome(order.coupon, now)
-        changed, _ = await write_cancel(
+        written = await write_cancel(
             uow,
             order,
             plan=refund_plan(order, now, rules.calendar, rules.tz),
-            coupon=coupon,
+            coupon=coupon_outcome(order.coupon, now),
             actor=SHOP_ACTOR,
             now=now,
             cancelled_at=cancel.at,
         )
-        if changed:
+        if written.changed:
             done += 1
-            await uow.outbox.add(_cancelled_notice(order, coupon, now), now)
+            await uow.outbox.add(_cancelled_notice(order, written.coupon, now), now)
     return done
 
 

@@ -25,7 +25,7 @@ from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import Protocol
 
-from domain.orders import Coupon, Order, OrderStatus, PaymentChannel, ProductKind
+from domain.orders import Coupon, CouponStatus, Order, OrderStatus, PaymentChannel, ProductKind
 
 
 class Decision(StrEnum):
@@ -151,8 +151,11 @@ def arrival_window(
 
 
 def coupon_outcome(coupon: Coupon | None, now: datetime) -> CouponOutcome:
-    if coupon is None:
+    if coupon is None or coupon.status is CouponStatus.AVAILABLE:
+        # Not spent (given back already, or never taken): a cancel changes nothing about it.
         return CouponOutcome.NO_COUPON
+    if coupon.status is CouponStatus.EXPIRED:
+        return CouponOutcome.EXPIRED
     if not coupon.returnable_on_cancel:
         return CouponOutcome.NOT_RETURNED
     if coupon.expired(now):

@@ -375,7 +375,7 @@ async def _cancel_order(
         # Cancelled meanwhile (e.g. by the shop's own system): what was asked for has
         # happened, so the ticket closes as approved with the refund already under way.
         return True, await uow.refunds.for_order(order.id)
-    return await write_cancel(
+    written = await write_cancel(
         uow,
         order,
         plan=refund_plan(order, now, rules.calendar, rules.tz),
@@ -383,6 +383,7 @@ async def _cancel_order(
         actor=decision.actor,
         now=now,
     )
+    return written.changed, written.refund
 
 
 def _audit_decision(uow: UnitOfWork, decision: _Decision, now: datetime) -> None:

@@ -248,7 +248,7 @@ async def _accepted(
     if order.status is OrderStatus.CANCELLED:
         refund = await uow.refunds.for_order(order.id)
     else:
-        changed, refund = await write_cancel(
+        written = await write_cancel(
             uow,
             order,
             plan=refund_plan(order, now, rules.calendar, rules.tz),
@@ -258,8 +258,9 @@ async def _accepted(
             cancelled_at=cancelled_at,
             shop_refunds=refund_ref is not None,
         )
-        if not changed:  # cannot happen under the lock; never settle a cancel not written
+        if not written.changed:  # cannot happen under the lock; never settle a cancel not written
             raise OrderMoved(f"order {order.order_no} moved while its cancel was written")
+        refund, coupon = written.refund, written.coupon
     if refund_ref and refund is not None and refund.status is RefundStatus.REQUESTED:
         # The shop refunds the payment itself: the refund is on its way under the shop's
         # reference, so staff are never asked to push it out a second time.

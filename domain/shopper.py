@@ -226,17 +226,34 @@ async def cancel_order(
         decision = rules.decide(order, now)
         if not decision.can_cancel_now:
             return await _current(uow, customer_id, order_id, rules, now)
-        changed, refund = await write_cancel(
+        written = await write_cancel(
             uow, order, plan=decision.refund, coupon=decision.coupon, actor=actor, now=now
         )
-        if not changed:
+        if not written.changed:
             await uow.rollback()
             return await _current(uow, customer_id, order_id, rules, now)
         await uow.commit()
         after = await uow.orders.for_customer(customer_id, order_id)
     assert after is not None  # it was just cancelled inside this unit of work
-    card = OrderCard(after, rules.decide(after, now), refund)
-    return CancelResult(CancelOutcome.CANCELLED, card, decision.coupon)
+    card = OrderCard(after, rules.decide(after, now), written.refund)
+    return CancelResult(CancelOutcome.CANCELLED, card, written.coupon)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a cancel wrote: whether it won, its refund, and what became of the coupon."""
+
+    changed: bool
+    refund: Refund | None = None
+    coupon: CouponOutcome = CouponOutcome.NO_COUPON
+
+
+async def _give_back(uow: UnitOfWork, order: Order) -> CouponOutcome:
+    """Return the order's coupon if it is still spent; say "returned" only when it was."""
+    coupon = order.coupon
+    if coupon is None or coupon.id is None or not await uow.orders.return_coupon(coupon.id):
+        return CouponOutcome.NO_COUPON
+    return CouponOutcome.RETURNED
 
 
 async def write_cancel(
@@ -249,7 +266,7 @@ async def write_cancel(
     now: datetime,
     cancelled_at: datetime | None = None,
     shop_refunds: bool = False,
-) -> tuple[bool, Refund | None]:
+) -> Written:
     """The writes of every cancellation, direct, approved by staff or made by the shop;
     the caller commits.
 
@@ -264,7 +281,7 @@ async def write_cancel(
     if not await uow.orders.transition(
         order.id, expected=order.status, new=OrderStatus.CANCELLED, at=cancelled_at or now
     ):
-        return False, None
+        return Written(changed=False)
     refund = None
     if plan is not None:
         refund = await uow.refunds.add(
@@ -279,8 +296,8 @@ async def write_cancel(
             ),
             now,
         )
-    if coupon is CouponOutcome.RETURNED and order.coupon and order.coupon.id:
-        await uow.orders.return_coupon(order.coupon.id)
+    if coupon is CouponOutcome.RETURNED:
+        coupon = await _give_back(uow, order)
     uow.audit.add(
         AuditEntry(
             "order.cancelled",
@@ -297,7 +314,7 @@ async def write_cancel(
     if refund is not None and not shop_refunds:
         # Balance: credited at once. WeChat/Alipay/bank: staff get a card to push it out.
         refund = await GATEWAYS[refund.gateway].start(uow, refund, actor=actor, now=now)
-    return True, refund
+    return Written(changed=True, refund=refund, coupon=coupon)
 
 
 async def _current(

@@ -18,7 +18,7 @@ from domain.orders import (
     ProductKind,
     RefundStatus,
 )
-from domain.policy import ShopRules
+from domain.policy import CouponOutcome, ShopRules
 from domain.shopper import CancelOutcome, CancelResult, cancel_order
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -132,3 +132,33 @@ async def test_a_returnable_coupon_comes_back(uow: FakeUnitOfWork) -> None:
     returned = uow.committed.orders[10].coupon
     assert returned is not None
     assert returned.status is CouponStatus.AVAILABLE
+
+
+async def test_a_coupon_that_is_not_spent_is_never_said_to_come_back(
+    uow: FakeUnitOfWork,
+) -> None:
+    coupon = Coupon(
+        "Q2", "满99减2.5", 250, returnable_on_cancel=True, status=CouponStatus.AVAILABLE, id=6
+    )
+    uow.seed(order(status=OrderStatus.PENDING_PAYMENT, channel=None, coupon=coupon))
+
+    result = await cancel(uow)
+
+    assert result.outcome is CancelOutcome.CANCELLED
+    assert result.coupon is CouponOutcome.NO_COUPON
+    kept = uow.committed.orders[10].coupon
+    assert kept is not None and kept.status is CouponStatus.AVAILABLE
+
+
+async def test_a_coupon_spent_by_a_race_is_not_said_to_come_back(uow: FakeUnitOfWork) -> None:
+    coupon = Coupon("Q3", "满99减2.5", 250, returnable_on_cancel=True, id=7)
+    uow.seed(order(status=OrderStatus.PENDING_PAYMENT, channel=None, coupon=coupon))
+
+    async def already_back(_: int) -> bool:
+        return False  # given back by another writer between the read and the write
+
+    uow.orders.return_coupon = already_back  # type: ignore[method-assign]
+    result = await cancel(uow)
+
+    assert result.outcome is CancelOutcome.CANCELLED
+    assert result.coupon is CouponOutcome.NO_COUPON

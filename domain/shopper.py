@@ -97,6 +97,8 @@ class SearchResult:
     by_number: bool = False
     #: One word longer than any order number: say so rather than search a cut-off copy.
     bad_number: bool = False
+    #: Nothing to search by (only punctuation or spaces): searching would list every order.
+    nothing: bool = False
 
 
 #: Punctuation a Chinese keyboard adds around a pasted order number.
@@ -129,6 +131,8 @@ async def search_orders(
     if len(words) == 1 and len(words[0]) > MAX_QUERY:
         return SearchResult(None, None, bad_number=True)
     query = " ".join(words)[:MAX_QUERY]
+    if not any(ch.isalnum() for ch in query):
+        return SearchResult(None, None, nothing=True)
     by_number = looks_like_order_no(query)
     async with uow:
         if by_number:

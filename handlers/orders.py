@@ -108,6 +108,8 @@ async def on_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
     elif result.matches is not None:
         await state.update_data({SEARCH_QUERY: result.matches.query})
         text, markup = search_view(ctx.t, result.matches, by_number=result.by_number)
+    elif result.nothing:
+        text, markup = ctx.t("search-nothing"), None
     else:
         text, markup = ctx.t("search-bad-number", text=text[:30] + "…"), None
     await message.answer(text, reply_markup=markup)

@@ -62,3 +62,14 @@ async def test_a_forged_button_gets_an_alert_and_changes_nothing(harness: Harnes
     assert answer.show_alert is True
     assert answer.text
     assert await order_status(harness, "DEMO-0002") is before
+
+
+async def test_only_punctuation_or_spaces_asks_for_something_to_search_by(
+    harness: Harness,
+) -> None:
+    shopper = harness.shopper()
+    for text in ("？", "。。。", "\u3000\u3000", "!!!"):
+        await shopper.send(text)
+        reply = shopper.last_text()
+        assert "订单号" in reply and "商品名称" in reply, text
+        assert "「」" not in reply and "DEMO-0001" not in reply, text

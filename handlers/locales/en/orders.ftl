@@ -19,6 +19,7 @@ icon-nothing = ⛔
 
 search-header = 🔍 Orders matching “{$query}”: {$total} (page {$page}/{$pages})
 search-empty = 🔍 No order matches “{$query}”. Send the full order number, or tap below to see all orders.
+search-nothing = 🔍 Send an order number (like KM202611200001) or part of a product name to find an order; /orders lists them all.
 search-no-order = 🔍 No order {$order_no} found. Only orders on your own account can be found; please check the number.
 search-expired = This search has expired; please send the order number or product name again.
 

@@ -19,6 +19,7 @@ icon-nothing = ⛔
 
 search-header = 🔍 包含「{$query}」的订单:共 {$total} 笔(第 {$page}/{$pages} 页)
 search-empty = 🔍 没有找到包含「{$query}」的订单。可以发送完整订单号,或点下方查看全部订单。
+search-nothing = 🔍 请发送订单号(如 KM202611200001)或商品名称的一部分来查找订单;发送 /orders 查看全部订单。
 search-no-order = 🔍 没有找到订单号 {$order_no}。只能查询您本人账号下的订单,请核对后再试。
 search-expired = 搜索已过期,请重新发送订单号或商品名。
 

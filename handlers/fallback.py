@@ -14,6 +14,8 @@ from handlers.context import Ctx
 
 def create_router() -> Router:
     router = Router(name=__name__)
+    # A screenshot with no application open: say how to attach it to one.
+    router.message.register(stray_picture, F.chat.type == "private", F.photo | F.document)
     router.message.register(anything_else, F.chat.type == "private")
     # In groups the bot stays quiet except for commands meant for it.
     # Command() checks the @mention, so "/start@other_bot" is left to the other bot.
@@ -27,6 +29,10 @@ def create_router() -> Router:
 
 async def anything_else(message: Message, ctx: Ctx) -> None:
     await message.answer(ctx.t("fallback-unknown"))
+
+
+async def stray_picture(message: Message, ctx: Ctx) -> None:
+    await message.answer(ctx.t("fallback-picture"))
 
 
 async def wrong_chat(message: Message, ctx: Ctx) -> None:

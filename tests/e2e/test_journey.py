@@ -589,8 +589,10 @@ async def test_edits_stickers_photos_and_group_commands_get_a_short_answer(
     assert "抱歉,我没有看懂这条消息" in user.last_text()
     assert "/start" in user.last_text()
 
+    # A screenshot with no application open is told how to attach one to an application.
     await user.send_photo(size=50_000, caption="KM-E1")
-    assert "抱歉,我没有看懂这条消息" in user.last_text()
+    assert "没有正在填写的取消申请" in user.last_text()
+    assert "/apply" in user.last_text() and "/tickets" in user.last_text()
 
     group = tg.group(-100777, "Some group")
     member = group.as_user(user)

@@ -20,6 +20,7 @@ from handlers import (
 )
 from handlers.filters import in_private_chat, in_staff_chat
 from handlers.middlewares import UpdateContext
+from handlers.staff import elsewhere as staff_elsewhere
 
 
 def with_context(router: Router) -> Router:
@@ -46,6 +47,9 @@ def create_shopper_router() -> Router:
     parent.callback_query.filter(in_private_chat)
     with_context(parent)
     parent.include_routers(
+        # A staff card's button pressed here (a forwarded card) says where it works, before
+        # the shopper's routers take it for a stale or unlinked press.
+        staff_elsewhere.create_router(),
         # A command during an application leaves it, then reaches its own handler below.
         apply.create_leave_router(),
         link.create_router(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from domain.orders import OrderStatus
+from handlers.staff.callbacks import StaffTicketAction, StaffTicketCb
 from tests.handlers.conftest import Harness
 
 
@@ -73,3 +74,25 @@ async def test_only_punctuation_or_spaces_asks_for_something_to_search_by(
         reply = shopper.last_text()
         assert "订单号" in reply and "商品名称" in reply, text
         assert "「」" not in reply and "DEMO-0001" not in reply, text
+
+
+async def test_a_staff_button_pressed_in_a_private_chat_says_where_it_works(
+    harness: Harness,
+) -> None:
+    for user_id, name in ((1001, "张三"), (9001, "李客服")):  # a shopper; staff, unlinked
+        person = harness.shopper(user_id, first_name=name)
+        query = CallbackQuery(
+            id=f"forwarded-{user_id}",
+            from_user=User(id=user_id, is_bot=False, first_name=name),
+            chat_instance="ci",
+            message=Message(
+                message_id=1, date=harness.clock.now(), chat=Chat(id=user_id, type="private")
+            ),
+            data=StaffTicketCb(action=StaffTicketAction.APPROVE, ticket_id=1).pack(),
+        )
+
+        await harness.feed(Update(update_id=90_000 + user_id, callback_query=query))
+
+        answer = person.answers()[-1]
+        assert answer.show_alert is True
+        assert answer.text == "这是客服群里的按钮,只能在客服群中使用。"

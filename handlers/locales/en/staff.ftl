@@ -97,3 +97,4 @@ staff-dead-letter = ☠️ A notification could not be sent after repeated tries
 staff-shop-silent = ⚠️ The shop's order system has not answered the cancel request for order {$order_no} (#{$id}) since {$since}. The bot keeps retrying with the same request; please check the shop's API.
 staff-toast-awaiting-shop = Asked the shop to cancel the order of ticket #{$id}; once it confirms, the ticket is approved and the shopper told.
 staff-shop-refused = ⚠️ The shop did not cancel the order {$order_no} of ticket #{$id}: it shows it as “{$status}”. Nothing was refunded; the ticket is still open — please decide again.
+staff-button-elsewhere = This is a staff group button; it only works in the staff group.

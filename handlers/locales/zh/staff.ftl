@@ -97,3 +97,4 @@ staff-dead-letter = ☠️ 一条通知多次发送失败,已放弃:#{$id}({$kin
 staff-shop-silent = ⚠️ 商城订单系统自 {$since} 起没有回应订单 {$order_no} 的取消请求(#{$id})。机器人会继续用同一请求重试;请检查商城接口是否可用。
 staff-toast-awaiting-shop = 已请商城取消工单 #{$id} 的订单;商城确认后工单自动通过,并通知顾客。
 staff-shop-refused = ⚠️ 商城没有同意取消工单 #{$id} 的订单 {$order_no}:商城显示该订单「{$status}」。未做任何退款,工单仍待处理,请重新判断。
+staff-button-elsewhere = 这是客服群里的按钮,只能在客服群中使用。

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from domain.orders import Customer
@@ -14,6 +14,7 @@ from domain.services import shopper_home
 from domain.shopper import PhoneLinkOutcome, link_with_phone, link_with_token, unlink
 from handlers.context import Ctx
 from handlers.i18n import Translator
+from handlers.states import ApplyFlow
 from handlers.views import home_view
 
 #: What Telegram passes on as a start parameter; anything else cannot be one of our tokens.
@@ -35,7 +36,9 @@ PHONE_FAILURE = {
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(by_token, CommandStart(deep_link=True))
-    router.message.register(by_contact, F.contact)
+    # A contact card sent while an application is open belongs to the application (which
+    # says what it expects there), not to linking.
+    router.message.register(by_contact, F.contact, ~StateFilter(ApplyFlow))
     router.message.register(unlink_account, Command("unlink"))
     return router
 

@@ -496,3 +496,23 @@ async def test_english_application(shop: Shop, tg: FakeTelegram) -> None:
     await user.send("/apply KM-A1")
     await user.send("/cancel")
     assert user.last_text() == "You left the application. You can start again at any time."
+
+
+async def test_a_contact_card_during_the_application_is_not_taken_as_linking(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await delivering(shop)
+    user = tg.user(1001)
+    await user.send("KM-A1")
+    await user.press("📝 申请取消")
+    await user.press("重复下单")
+    step = user.last_text()
+
+    await user.share_contact("+86 138 0013 8001")
+
+    reply = user.last_text()
+    assert "已关联到" not in reply and "手机号" not in reply
+    assert "截图" in reply  # the step says what it expects
+    linked = await shop.order("KM-A1")
+    assert linked.status is OrderStatus.DELIVERING
+    assert "第 2 步" in step

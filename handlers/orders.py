@@ -202,7 +202,8 @@ async def _confirm_with_shop(
     if asked.card is None:
         ctx.alert(ctx.t("press-not-yours"))
         return
-    await show(query, *card_view(ctx.t, asked.card, ctx.tz))  # "正在向商城确认取消…"
+    # The card now says the shop is confirming; its answer replaces it below.
+    await show(query, *card_view(ctx.t, asked.card, ctx.tz))
     await ctx.answer_now(query)
     if asked.request_id is not None and (settled := await desk.confirm(asked.request_id)):
         await show(query, *settled_view(ctx.t, settled, ctx.tz))

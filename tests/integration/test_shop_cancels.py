@@ -16,7 +16,7 @@ from bot.shop_http import HttpShop
 from domain.orders import Order, OrderStatus, ProductKind, RefundStatus
 from domain.policy import Decision, Reason
 from domain.ports import CancelState, FixedClock
-from domain.review import ReviewOutcome, file_ticket
+from domain.review import ReviewOutcome
 from domain.shop import CancelReply, ShopUnavailable
 from domain.shop_cancels import (
     CancelDesk,
@@ -27,7 +27,7 @@ from domain.shop_cancels import (
     settle_due,
 )
 from domain.staff import decide_ticket
-from domain.tickets import TicketReason, TicketStatus, Verdict
+from domain.tickets import TicketStatus, Verdict
 from storage.tables import AuditRow, OutboxRow, RefundRow, WalletEntryRow
 from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.fakeshop import Behaviour, FakeShop
@@ -35,6 +35,7 @@ from tests.integration.conftest import Database
 from tests.integration.test_import import NOW, RULES, Factory, order, run, topup, write
 from tests.integration.test_outbox import StubBot, notifier
 from tests.integration.test_shop_http import WallClock
+from tests.integration.test_shop_lines import application_in_delivery
 
 ALERT_AFTER = timedelta(minutes=10)
 
@@ -315,25 +316,10 @@ async def test_a_quick_answer_is_shown_in_the_chat_and_not_pushed(
 
 
 async def filed_ticket(factory: Factory, tmp_path: Path, shop: FakeShop, no: str = "KM-T") -> int:
-    """An application for an instant top-up already in delivery (only staff may cancel it)."""
-    await run(factory, write(tmp_path / f"{no}.jsonl", topup(no, "delivering")))
+    """An application for an instant top-up already in delivery (only staff may cancel it),
+    known to the shop too."""
     shop.add(no, "delivering")
-    found = await order(factory, no)
-    assert found is not None
-    async with factory() as session:
-        filed = await file_ticket(
-            SqlUnitOfWork(session),
-            customer_id=found.customer_id,
-            order_id=found.id,
-            reason=TicketReason.DUPLICATE,
-            reason_text="",
-            evidence=(),
-            actor="tg:1001",
-            rules=RULES,
-            now=NOW,
-        )
-    assert filed.ticket is not None
-    return filed.ticket.id
+    return await application_in_delivery(factory, tmp_path, no)
 
 
 def desk_for(factory: Factory, client: HttpShop, wait: float = 2.0) -> CancelDesk:

@@ -162,13 +162,12 @@ async def test_an_unpaid_order_the_shop_cancelled_has_nothing_to_refund(
     assert await refund_rows(session_factory) == []
 
 
-async def test_approving_the_ticket_of_an_order_the_shop_cancelled_tells_of_its_refund(
-    session_factory: Factory, tmp_path: Path
-) -> None:
-    await run(session_factory, write(tmp_path / "a.jsonl", topup("KM-T", "delivering")))
-    found = await order(session_factory, "KM-T")
+async def application_in_delivery(factory: Factory, tmp_path: Path, no: str) -> int:
+    """A shopper's application for an instant top-up already in delivery: its ticket id."""
+    await run(factory, write(tmp_path / f"{no}.jsonl", topup(no, "delivering")))
+    found = await order(factory, no)
     assert found is not None
-    async with session_factory() as session:
+    async with factory() as session:
         filed = await file_ticket(
             SqlUnitOfWork(session),
             customer_id=found.customer_id,
@@ -181,12 +180,19 @@ async def test_approving_the_ticket_of_an_order_the_shop_cancelled_tells_of_its_
             now=NOW,
         )
     assert filed.ticket is not None
+    return filed.ticket.id
+
+
+async def test_approving_the_ticket_of_an_order_the_shop_cancelled_tells_of_its_refund(
+    session_factory: Factory, tmp_path: Path
+) -> None:
+    ticket_id = await application_in_delivery(session_factory, tmp_path, "KM-T")
     await run(session_factory, write(tmp_path / "b.jsonl", topup("KM-T", "cancelled")))
 
     async with session_factory() as session:
         review = await review_ticket(
             SqlUnitOfWork(session),
-            ticket_id=filed.ticket.id,
+            ticket_id=ticket_id,
             reviewer_id=9001,
             is_staff=True,
             verdict=Verdict.APPROVE,

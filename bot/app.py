@@ -17,6 +17,7 @@ from bot.notifier import Notifier, Sleep, WakeNotifier
 from bot.planner import Planner
 from bot.scheduler import create_scheduler
 from bot.shop_events import EventDesk, create_app
+from domain.calendar import CALENDAR_FILE_ENV
 from domain.ports import Clock, SystemClock
 from domain.shop_cancels import CancelDesk
 from handlers.i18n import Translations
@@ -38,11 +39,13 @@ class Runtime:
         check_renderers(RENDERERS)
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.translations = Translations(settings.default_locale)
+        self.rules = create_rules(settings)
+        self.translations = Translations(
+            settings.default_locale, estimated=self.rules.calendar.is_estimate
+        )
         self.engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
         self.session_factory = create_session_factory(self.engine)
         self.bot: Bot = create_bot(settings, self.clock, sleep)
-        self.rules = create_rules(settings)
         self.notifier = Notifier(
             self.bot,
             self.session_factory,
@@ -91,7 +94,27 @@ class Runtime:
         await upgrade(self.engine)
         me = await self.bot.get_me()
         await set_menu(self.bot, self.translations)
+        self.check_calendar()
         return me.username or str(me.id)
+
+    def check_calendar(self) -> int | None:
+        """Log, once at start, that a year the shop's dates reach into has no official calendar."""
+        today = self.clock.now().astimezone(self.rules.tz).date()
+        year = self.rules.calendar.wanted_year(today)
+        if year is not None:
+            log.warning(
+                "No official holiday calendar for %s: its dates are shown as estimates (预计) "
+                "and staff are reminded weekly. Fix: put %s's days off and make-up working "
+                "days from the State Council's announcement in the JSON file %s points at "
+                '(e.g. {"years": [%s], "holidays": ["%s-01-01", ...], "workdays": [...]}) '
+                "and restart.",
+                year,
+                year,
+                CALENDAR_FILE_ENV,
+                year,
+                year,
+            )
+        return year
 
     async def start_events(self) -> None:
         """Listen for the shop's signed order events, once a shared secret is set."""

@@ -37,10 +37,12 @@ class Planner:
             report = await plan_due(uow, self.rules, self.clock.now(), digest_at=self.digest_at)
         if report.total:
             log.info(
-                "planned %s arrival checks, %s reminders, %s overdue alerts, %s digests",
+                "planned %s arrival checks, %s reminders, %s overdue alerts, %s digests, "
+                "%s calendar reminders",
                 report.arrival_checks,
                 report.reminders,
                 report.overdue,
                 report.digests,
+                report.calendar,
             )
         return report

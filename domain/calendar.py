@@ -11,9 +11,14 @@ make-up Saturdays on which the payment channels do process refunds.
 The official dates come from the ``chinesecalendar`` package, which only knows
 the years the State Council has already announced. Operators can correct or
 extend it with a small JSON override file (see :class:`CalendarOverrides`).
+For a year neither knows, the days off come from the ``holidays`` package, which
+derives China's statutory holidays from their rules (lunar dates included) but
+cannot know the State Council's make-up working days: such a year's dates are
+estimates, and :meth:`WorkdayCalendar.is_estimate` says so, so the shopper is
+told "预计" rather than promised a day.
 
 This module is part of the pure ``domain`` package: it imports only the
-standard library and ``chinese_calendar``.
+standard library, ``chinese_calendar`` and ``holidays``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import chinese_calendar
+import holidays
 
 __all__ = [
     "CALENDAR_FILE_ENV",
@@ -48,8 +54,11 @@ _ONE_DAY = timedelta(days=1)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILE_KEYS = ("years", "holidays", "workdays")
 _FILE_EXAMPLE = (
-    '{"years": [2027], "holidays": ["2027-01-01", ...], "workdays": ["2027-02-06", ...]}'
+    '{"years": [2027], "holidays": ["2027-01-01", ...], "workdays": ["2027-02-20", ...]}'
 )
+#: From this month on, next year's official calendar is wanted (the State Council
+#: usually announces it in October or November).
+NEXT_YEAR_WANTED_FROM_MONTH = 11
 
 
 class CalendarFileError(ValueError):
@@ -93,8 +102,8 @@ class CalendarOverrides:
         """Read an override file such as::
 
             {"years": [2027],
-             "holidays": ["2027-01-01", "2027-02-06"],
-             "workdays": ["2027-02-14"]}
+             "holidays": ["2027-01-01", "2027-02-08"],
+             "workdays": ["2027-02-20"]}
 
         All keys are optional. Dates are written ``YYYY-MM-DD``. ``years`` lists
         the years whose days off and make-up working days the file lists
@@ -221,15 +230,17 @@ class WorkdayCalendar:
 
     1. the overrides (explicit holidays, then explicit workdays);
     2. the ``chinesecalendar`` data, for the years the package covers;
-    3. otherwise the plain week: Monday–Friday work, Saturday and Sunday off.
+    3. otherwise the statutory holidays by rule (the ``holidays`` package) and
+       the plain week: Monday–Friday work, weekends and those holidays off.
 
     The fallback exists because refunds must still get a date when the package
-    has no data for the year (typically early in a new year, before a release
-    with the State Council's announcement is installed): a date that may be a
-    few days off around a holiday is better than a crashed cancel flow. The
-    inaccuracy is made visible instead: one warning per uncovered year, naming
-    the fix. Years the override file declares complete count as covered and
-    don't warn.
+    has no data for the year (typically late in a year, before the State
+    Council's announcement for the next one is installed). The holidays
+    themselves follow fixed rules, so no date lands on one; only the make-up
+    working days, and any extra bridging days off, are unknown, which can put a
+    date a day or two early or late. The inaccuracy is made visible instead: such
+    dates are estimates (:meth:`is_estimate`), and one warning per uncovered year
+    names the fix. Years the override file declares complete count as covered.
 
     Answers are cached per date; the calendar never changes after construction.
     """
@@ -238,6 +249,7 @@ class WorkdayCalendar:
         self._overrides = overrides or CalendarOverrides()
         self._days: dict[date, bool] = {}
         self._package_years: dict[int, bool] = {}
+        self._rule_years: dict[int, frozenset[date]] = {}
         self._warned_years: set[int] = set()
         self._warn_lock = threading.Lock()
 
@@ -246,6 +258,22 @@ class WorkdayCalendar:
     def covers(self, year: int) -> bool:
         """Whether real holiday data is known for ``year`` (package or complete override)."""
         return year in self._overrides.complete_years or self._package_covers(year)
+
+    def is_estimate(self, day: date) -> bool:
+        """Whether ``day``'s working-day status is derived by rule, not officially announced."""
+        return not self.covers(day.year)
+
+    def wanted_year(self, today: date) -> int | None:
+        """The year whose official calendar should be added now, if any.
+
+        This year if it is not covered; from November on, next year too, so the
+        operator has weeks to add it before promised dates reach into it.
+        """
+        if not self.covers(today.year):
+            return today.year
+        if today.month >= NEXT_YEAR_WANTED_FROM_MONTH and not self.covers(today.year + 1):
+            return today.year + 1
+        return None
 
     def is_workday(self, day: date) -> bool:
         """Whether ``day`` is a working day in mainland China."""
@@ -373,7 +401,16 @@ class WorkdayCalendar:
             return bool(chinese_calendar.is_workday(day))
         if day.year not in self._overrides.complete_years:
             self._warn_uncovered(day.year)
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in self._rule_days_off(day.year)
+
+    def _rule_days_off(self, year: int) -> frozenset[date]:
+        known = self._rule_years.get(year)
+        if known is None:
+            # observed=True: a holiday falling on a weekend moves to the next weekday, as
+            # the State Council's announcements do (2027-02-06/07 off → 02-09/10 off).
+            days = holidays.country_holidays("CN", years=year, observed=True)
+            known = self._rule_years[year] = frozenset(days)
+        return known
 
     def _package_covers(self, year: int) -> bool:
         known = self._package_years.get(year)
@@ -393,10 +430,12 @@ class WorkdayCalendar:
                 return
             self._warned_years.add(year)
         logger.warning(
-            "No mainland China holiday data for %(year)d: counting only Saturdays and Sundays "
-            "as days off, so refund dates and deadlines around %(year)d's holidays may be "
-            "wrong. Fix: add %(year)d's holidays and make-up workdays to the calendar override "
-            'file (set by %(env)s) and list %(year)d under "years", or upgrade chinesecalendar.',
+            "No official mainland China holiday calendar for %(year)d: its statutory holidays "
+            "are taken by rule and its make-up working days are unknown, so refund dates and "
+            "review deadlines in %(year)d are shown as estimates (预计). Fix: add %(year)d's "
+            "days off and make-up workdays from the State Council's announcement to the "
+            'calendar override file (set by %(env)s) and list %(year)d under "years", or '
+            "upgrade chinesecalendar.",
             {"year": year, "env": CALENDAR_FILE_ENV},
         )
 

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     STAFF_TICKET_OVERDUE = "staff.ticket_overdue"
     STAFF_DIGEST = "staff.digest"
     STAFF_DEAD_LETTER = "staff.dead_letter"
+    STAFF_CALENDAR_WANTED = "staff.calendar_wanted"
     STAFF_REFUND_REQUESTED = "staff.refund_requested"
     STAFF_REFUND_UPDATED = "staff.refund_updated"
     STAFF_REFUND_FAILED = "staff.refund_failed"
@@ -177,6 +178,13 @@ class Digest:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarWanted:
+    """Next year's official holidays are not known: what the operator should add."""
+
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
 class DeadLetter:
     """A row that could not be delivered, for the staff chat's attention."""
 
@@ -255,6 +263,7 @@ Payload = (
     | TicketOverdue
     | TicketDecided
     | Digest
+    | CalendarWanted
     | DeadLetter
     | RefundRequested
     | RefundUpdated
@@ -275,6 +284,7 @@ PAYLOADS: Mapping[Kind, type[Payload]] = {
     Kind.STAFF_TICKET_OVERDUE: TicketOverdue,
     Kind.STAFF_DIGEST: Digest,
     Kind.STAFF_DEAD_LETTER: DeadLetter,
+    Kind.STAFF_CALENDAR_WANTED: CalendarWanted,
     Kind.STAFF_REFUND_REQUESTED: RefundRequested,
     Kind.STAFF_REFUND_UPDATED: RefundUpdated,
     Kind.STAFF_REFUND_FAILED: StaffRefundFailed,

@@ -84,6 +84,14 @@ REVIEW_WORKDAYS = 2
 class Calendar(Protocol):
     def add_workdays(self, start: date, n: int) -> date: ...
 
+    def is_estimate(self, day: date) -> bool:
+        """Whether a date promised on ``day`` rests on an unannounced year's calendar."""
+        ...
+
+    def wanted_year(self, today: date) -> int | None:
+        """The year whose official calendar the operator should add now, if any."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RefundPlan:

@@ -1,4 +1,5 @@
-"""What is due to be said, and when: arrival checks, review reminders, the daily digest.
+"""What is due to be said, and when: arrival checks, review reminders, the daily digest,
+and the weekly reminder that next year's official holidays are still missing.
 
 The scheduler never holds a message. Each tick turns "this is due now" into
 an outbox row with a key that names the occasion (``refund-arrival:7:1``,
@@ -18,6 +19,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from domain.notifications import (
     ArrivalCheck,
+    CalendarWanted,
     Digest,
     FollowUp,
     Kind,
@@ -107,12 +109,18 @@ class PlanReport:
     reminders: int = 0
     overdue: int = 0
     digests: int = 0
+    calendar: int = 0
     keys: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return (
-            self.arrival_checks + self.unsubmitted + self.reminders + self.overdue + self.digests
+            self.arrival_checks
+            + self.unsubmitted
+            + self.reminders
+            + self.overdue
+            + self.digests
+            + self.calendar
         )
 
 
@@ -129,8 +137,40 @@ async def plan_due(
         await _ticket_alerts(uow, rules, now, report)
         if digest_at is not None:
             await _digest(uow, rules, now, report, digest_at)
+        await _calendar_wanted(uow, rules, now, report)
         await uow.commit()
     return report
+
+
+def calendar_reminder(rules: ShopRules, now: datetime) -> Notification | None:
+    """Once a week while a year the shop's dates reach into has no official calendar.
+
+    The key names the ISO week, so each week's reminder is written once however
+    often the planner ticks, and a restart does not repeat it.
+    """
+    local = now.astimezone(rules.tz)
+    year = rules.calendar.wanted_year(local.date())
+    if year is None:
+        return None
+    iso = local.isocalendar()
+    return Notification(
+        kind=Kind.STAFF_CALENDAR_WANTED,
+        audience="staff",
+        dedupe_key=f"calendar-wanted:{year}:{iso.year}-W{iso.week:02d}",
+        due_at=now,
+        payload=CalendarWanted(year),
+    )
+
+
+async def _calendar_wanted(
+    uow: UnitOfWork, rules: ShopRules, now: datetime, report: PlanReport
+) -> None:
+    row = calendar_reminder(rules, now)
+    if row is None or await uow.outbox.existing([row.dedupe_key]):
+        return
+    if await uow.outbox.add(row, now):
+        report.calendar += 1
+        report.keys.append(row.dedupe_key)
 
 
 async def _arrival_checks(

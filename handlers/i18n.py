@@ -7,7 +7,7 @@ timezone, so every message shows them the same way.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
@@ -32,10 +32,17 @@ def money(fen: int) -> str:
 class Translator:
     """One language's messages, with fallback to the default language for a missing key."""
 
-    def __init__(self, locale: str, bundle: FluentBundle, fallback: Translator | None) -> None:
+    def __init__(
+        self,
+        locale: str,
+        bundle: FluentBundle,
+        fallback: Translator | None,
+        estimated: Callable[[date], bool] = lambda day: False,
+    ) -> None:
         self.locale = locale
         self._bundle = bundle
         self._fallback = fallback
+        self._estimated = estimated
 
     def __call__(self, key: str, /, **args: Value) -> str:
         if self._bundle.has_message(key):
@@ -57,6 +64,16 @@ class Translator:
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key)
 
+    def promised(self, day: date) -> str:
+        """A date the shop commits to (a deadline, a refund's latest day).
+
+        Marked as an estimate when its year's holiday calendar is not announced yet,
+        so nobody is promised a day the State Council may still move.
+        """
+        if self._estimated(day):
+            return self("date-estimated", date=self.date(day))
+        return self.date(day)
+
     def date(self, day: date) -> str:
         weekday = self(f"weekday-{day.isoweekday()}")
         return self("date-format", year=day.year, month=day.month, day=day.day, weekday=weekday)
@@ -67,13 +84,19 @@ class Translator:
 
 
 class Translations:
-    def __init__(self, default_locale: str = "zh", directory: Path = LOCALES_DIR) -> None:
+    def __init__(
+        self,
+        default_locale: str = "zh",
+        directory: Path = LOCALES_DIR,
+        *,
+        estimated: Callable[[date], bool] = lambda day: False,
+    ) -> None:
         self.default_locale = default_locale
-        default = Translator(default_locale, _bundle(directory, default_locale), None)
+        default = Translator(default_locale, _bundle(directory, default_locale), None, estimated)
         self._by_locale: Mapping[str, Translator] = {
             locale: default
             if locale == default_locale
-            else Translator(locale, _bundle(directory, locale), default)
+            else Translator(locale, _bundle(directory, locale), default, estimated)
             for locale in LOCALES
         }
 

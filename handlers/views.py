@@ -93,7 +93,10 @@ def _refund_plan_line(
     amount = money(plan.amount_fen)
     if decision is Decision.APPLY:
         return t(
-            "money-refund-if-approved", amount=amount, channel=channel, latest=t.date(plan.latest)
+            "money-refund-if-approved",
+            amount=amount,
+            channel=channel,
+            latest=t.promised(plan.latest),
         )
     if plan.instant:
         return t("money-refund-instant", amount=amount, channel=channel)

@@ -48,7 +48,7 @@ HINTS = {
 def step_view(
     t: Translator, step: State, draft: Draft, card: OrderCard | None, deadline: date
 ) -> Rendered:
-    when = t.date(deadline)
+    when = t.promised(deadline)
     if step is ApplyFlow.reason and card is not None:
         return reason_view(t, draft, card, when)
     if step is ApplyFlow.text:
@@ -190,12 +190,12 @@ def ticket_lines(t: Translator, ticket: Ticket) -> list[str]:
         lines.append(t("apply-summary-text", text=ticket.reason_text))
     lines.append(t("ticket-evidence", count=len(ticket.evidence), limit=MAX_EVIDENCE))
     if not ticket.status.closed:
-        lines.append(t("ticket-deadline", deadline=t.date(ticket.deadline)))
+        lines.append(t("ticket-deadline", deadline=t.promised(ticket.deadline)))
     return lines
 
 
 def ticket_view(t: Translator, ticket: Ticket, *, head: str) -> Rendered:
-    lines = [t(head, id=ticket.id, order_no=ticket.order_no, deadline=t.date(ticket.deadline))]
+    lines = [t(head, id=ticket.id, order_no=ticket.order_no, deadline=t.promised(ticket.deadline))]
     lines += ["", *ticket_lines(t, ticket)]
     return "\n".join(lines), ticket_keyboard(t, ticket)
 
@@ -248,7 +248,7 @@ def ticket_line(t: Translator, ticket: Ticket) -> str:
         id=ticket.id,
         order_no=ticket.order_no,
         status=status,
-        deadline=t.date(ticket.deadline),
+        deadline=t.promised(ticket.deadline),
     )
 
 

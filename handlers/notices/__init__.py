@@ -16,6 +16,7 @@ RENDERERS: Mapping[Kind, Renderer] = {
     Kind.STAFF_TICKET_OVERDUE: reminders.ticket_overdue,
     Kind.STAFF_DIGEST: reminders.digest,
     Kind.STAFF_DEAD_LETTER: reminders.dead_letter,
+    Kind.STAFF_CALENDAR_WANTED: reminders.calendar_wanted,
     Kind.STAFF_REFUND_REQUESTED: refund_cards.refund_requested,
     Kind.STAFF_REFUND_UPDATED: refund_cards.refund_updated,
     Kind.STAFF_REFUND_FAILED: refund_cards.refund_failed,

@@ -1,9 +1,17 @@
-"""What the planner's staff rows say (review reminders, overdue alerts, the daily digest),
-and the alert about a row that could not be delivered."""
+"""What the planner's staff rows say (review reminders, overdue alerts, the daily digest,
+the missing holiday calendar), and the alert about a row that could not be delivered."""
 
 from __future__ import annotations
 
-from domain.notifications import DeadLetter, Digest, TicketAlert, TicketOverdue, TicketReminder
+from domain.calendar import CALENDAR_FILE_ENV
+from domain.notifications import (
+    CalendarWanted,
+    DeadLetter,
+    Digest,
+    TicketAlert,
+    TicketOverdue,
+    TicketReminder,
+)
 from domain.staff import DAY_END, open_ticket_card
 from handlers.notices.base import Letter, Outlet, Sent, Skip
 from handlers.staff.ticket_views import left_text
@@ -27,7 +35,7 @@ async def _alert(
         key,
         id=alert.ticket_id,
         order_no=alert.order_no,
-        deadline=t.date(alert.deadline),
+        deadline=t.promised(alert.deadline),
         time=DAY_END.strftime("%H:%M"),
         **extra,
     )
@@ -61,5 +69,18 @@ async def dead_letter(out: Outlet, letter: Letter[DeadLetter]) -> Sent:
     dead = letter.payload
     text = letter.t(
         "staff-dead-letter", id=str(dead.outbox_id), kind=dead.kind.value, error=dead.error
+    )
+    return Sent(await out.send_text(letter.chat_id, text))
+
+
+async def calendar_wanted(out: Outlet, letter: Letter[CalendarWanted]) -> Sent:
+    year = letter.payload.year
+    # Built here, not in the locale file: Fluent would need every brace escaped.
+    example = (
+        f'{{"years": [{year}], "holidays": ["{year}-01-01", ...], '
+        f'"workdays": ["{year}-MM-DD", ...]}}'
+    )
+    text = letter.t(
+        "staff-calendar-wanted", year=str(year), env=CALENDAR_FILE_ENV, example=example
     )
     return Sent(await out.send_text(letter.chat_id, text))

@@ -92,7 +92,7 @@ def ticket_card_text(
     lines = [t("staff-card-title", id=ticket.id, kind=t(f"staff-kind-{ticket.kind}"))]
     if not ticket.status.closed:
         left = left_text(t, ticket.deadline, rules, now)
-        lines.append(t("staff-card-deadline", deadline=t.date(ticket.deadline), left=left))
+        lines.append(t("staff-card-deadline", deadline=t.promised(ticket.deadline), left=left))
     lines.append(
         t(
             "staff-card-customer",
@@ -199,7 +199,7 @@ def queue_view(t: Translator, tickets: list[Ticket], rules: ShopRules, now: date
                 id=ticket.id,
                 order_no=ticket.order_no,
                 kind=t(f"staff-kind-{ticket.kind}"),
-                deadline=t.date(ticket.deadline),
+                deadline=t.promised(ticket.deadline),
                 left=left,
             )
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import holidays
 import pytest
 from sqlalchemy import func, select
 
@@ -54,9 +56,21 @@ def make_settings(tg: FakeTelegram, tmp_path: Path, **overrides: object) -> Sett
         # Tests run side by side: the shop event endpoint (when a secret is set) takes any
         # free port, read back from the runtime.
         "shop_events_port": 0,
+        # A shop that has loaded next year's holidays; without them the staff chat gets a
+        # weekly reminder from November (test_calendar_wanted.py), which would add a
+        # message to every other test's count.
+        "calendar_file": str(next_year_calendar(tmp_path)),
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def next_year_calendar(tmp_path: Path) -> Path:
+    """2027 declared complete, with its statutory days off (the rule-based ones)."""
+    path = tmp_path / "calendar-2027.json"
+    days = sorted(day.isoformat() for day in holidays.country_holidays("CN", years=2027))
+    path.write_text(json.dumps({"years": [2027], "holidays": days}), encoding="utf-8")
+    return path
 
 
 @dataclass

@@ -232,10 +232,9 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     session_factory = create_session_factory(engine)
     clock = FixedClock(NOW)
     await load_demo(session_factory, clock=clock, bind=SHOPPER)
-    translations = Translations(settings.default_locale)
-    dispatcher = create_dispatcher(
-        settings, session_factory, clock, create_rules(settings), translations
-    )
+    rules = create_rules(settings)
+    translations = Translations(settings.default_locale, estimated=rules.calendar.is_estimate)
+    dispatcher = create_dispatcher(settings, session_factory, clock, rules, translations)
     session = InProcessSession()
     bot = Bot(token=TOKEN, session=session)
     failures = HandlerFailures()

@@ -39,6 +39,12 @@ class EveryDayWorks:
     def add_workdays(self, start: date, n: int) -> date:
         return start + timedelta(days=n)
 
+    def is_estimate(self, day: date) -> bool:
+        return False
+
+    def wanted_year(self, today: date) -> int | None:
+        return None
+
 
 RULES = ShopRules(EveryDayWorks(), ZoneInfo("Asia/Shanghai"))
 

@@ -16,13 +16,18 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import domain.calendar as calendar_module
 from domain.calendar import CalendarFileError, CalendarOverrides, WorkdayCalendar
+from domain.policy import review_deadline
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LOGGER = "domain.calendar"
+CN_2027 = holidays.country_holidays("CN", years=2027)
 
 
 def at(day: date, hour: int, minute: int = 0, tz: ZoneInfo = SHANGHAI) -> datetime:
@@ -203,14 +208,14 @@ def test_package_years_are_covered_and_others_are_not(cal: WorkdayCalendar) -> N
     assert not cal.covers(2027)
 
 
-def test_uncovered_year_falls_back_to_weekends_with_exactly_one_warning(
+def test_uncovered_year_takes_statutory_holidays_by_rule_with_exactly_one_warning(
     cal: WorkdayCalendar, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger=LOGGER)
     assert not cal.is_workday(date(2027, 1, 2))  # Saturday
     assert not cal.is_workday(date(2027, 1, 3))  # Sunday
     assert cal.is_workday(date(2027, 1, 4))  # Monday
-    assert cal.is_workday(date(2027, 1, 1))  # New Year, unknown to the fallback
+    assert not cal.is_workday(date(2027, 1, 1))  # New Year's Day, a Friday
     assert cal.add_workdays(date(2027, 3, 5), 1) == date(2027, 3, 8)
     assert cal.workdays_between(date(2027, 1, 1), date(2027, 12, 31)) > 200
 
@@ -219,7 +224,99 @@ def test_uncovered_year_falls_back_to_weekends_with_exactly_one_warning(
     message = records[0].getMessage()
     assert "2027" in message
     assert "CALENDAR_FILE" in message
+    assert "预计" in message
     assert "upgrade chinesecalendar" in message
+
+
+def test_spring_festival_and_national_day_2027_are_days_off_by_rule(
+    cal: WorkdayCalendar,
+) -> None:
+    # Lunar New Year falls on Saturday 2027-02-06: eve and three days off, the two
+    # weekend days made up on the Tuesday and Wednesday after.
+    for day in range(5, 11):
+        assert not cal.is_workday(date(2027, 2, day)), day
+    assert cal.is_workday(date(2027, 2, 4))
+    assert cal.is_workday(date(2027, 2, 11))
+    for day in range(1, 6):
+        assert not cal.is_workday(date(2027, 10, day)), day
+    assert not cal.is_workday(date(2027, 9, 15))  # Mid-Autumn, a Wednesday
+    assert not cal.is_workday(date(2027, 5, 3))  # Labour Day (observed)
+
+
+def test_bank_card_refund_requested_on_2026_12_28_skips_new_years_day(
+    cal: WorkdayCalendar,
+) -> None:
+    requested = date(2026, 12, 28)  # Monday; bank cards take 3–5 working days
+    assert cal.add_workdays(requested, 3) == date(2026, 12, 31)
+    assert cal.add_workdays(requested, 5) == date(2027, 1, 5)
+
+
+def test_review_deadline_of_an_application_filed_on_new_years_eve_is_after_new_year(
+    cal: WorkdayCalendar,
+) -> None:
+    filed = datetime(2026, 12, 31, 10, tzinfo=SHANGHAI)
+    assert review_deadline(filed, cal, SHANGHAI) == date(2027, 1, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.dates(min_value=date(2026, 10, 1), max_value=date(2027, 12, 20)),
+    n=st.integers(min_value=1, max_value=7),
+)
+def test_no_promised_date_in_2027_lands_on_a_statutory_holiday_or_weekend(
+    start: date, n: int
+) -> None:
+    promised = WorkdayCalendar().add_workdays(start, n)
+    if promised.year == 2027:
+        assert promised not in CN_2027
+        assert promised.weekday() < 5
+
+
+def test_dates_are_estimates_only_in_years_without_an_official_calendar(tmp_path: Path) -> None:
+    cal = WorkdayCalendar()
+    assert not cal.is_estimate(date(2026, 12, 31))
+    assert cal.is_estimate(date(2027, 1, 5))
+    official = WorkdayCalendar(
+        CalendarOverrides.load(write(tmp_path, {"years": [2027], "holidays": ["2027-01-01"]}))
+    )
+    assert not official.is_estimate(date(2027, 1, 5))
+
+
+@pytest.mark.parametrize(
+    ("today", "wanted"),
+    [
+        (date(2026, 10, 31), None),  # next year's announcement is not due yet
+        (date(2026, 11, 1), 2027),
+        (date(2026, 12, 31), 2027),
+        (date(2027, 3, 1), 2027),  # this year itself still unknown
+    ],
+)
+def test_next_years_calendar_is_wanted_from_november(today: date, wanted: int | None) -> None:
+    assert WorkdayCalendar().wanted_year(today) == wanted
+
+
+def test_a_complete_override_year_is_not_wanted_any_more(tmp_path: Path) -> None:
+    path = write(tmp_path, {"years": [2027], "holidays": ["2027-01-01"]})
+    assert WorkdayCalendar(CalendarOverrides.load(path)).wanted_year(date(2026, 11, 20)) is None
+
+
+def test_the_sample_override_files_list_only_real_holidays_and_weekend_make_up_days() -> None:
+    root = Path(__file__).parents[2]
+    samples = [
+        line.split("Format:", 1)[1].strip()
+        for line in (root / ".env.example").read_text(encoding="utf-8").splitlines()
+        if "Format:" in line
+    ]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    samples += [line for line in readme.splitlines() if line.startswith('{"years"')]
+    assert len(samples) >= 2
+    for sample in samples:
+        data = json.loads(sample)
+        for day in map(date.fromisoformat, data["holidays"]):
+            assert day in holidays.country_holidays("CN", years=day.year), sample
+        for day in map(date.fromisoformat, data["workdays"]):
+            assert day.weekday() >= 5, sample  # a make-up working day is a weekend day
+            assert day not in holidays.country_holidays("CN", years=day.year), sample
 
 
 def test_each_uncovered_year_warns_once_on_its_own(
@@ -252,7 +349,7 @@ def test_override_file_declaring_2027_complete_suppresses_the_warning(
         {
             "years": [2027],
             "holidays": ["2027-01-01", "2027-02-08", "2027-02-09"],
-            "workdays": ["2027-02-06"],
+            "workdays": ["2027-02-20"],
         },
     )
     cal = WorkdayCalendar(CalendarOverrides.load(path))
@@ -260,7 +357,7 @@ def test_override_file_declaring_2027_complete_suppresses_the_warning(
 
     assert cal.covers(2027)
     assert not cal.is_workday(date(2027, 1, 1))  # listed holiday (Friday)
-    assert cal.is_workday(date(2027, 2, 6))  # listed make-up Saturday
+    assert cal.is_workday(date(2027, 2, 20))  # listed make-up Saturday
     assert not cal.is_workday(date(2027, 1, 2))  # unlisted Saturday stays off
     assert cal.is_workday(date(2027, 1, 4))
     assert fallback_warnings(caplog) == []
@@ -487,7 +584,7 @@ def test_add_work_hours_and_work_hours_between_are_inverse(cal: WorkdayCalendar)
 # --- purity --------------------------------------------------------------------------
 
 
-def test_domain_calendar_imports_only_stdlib_and_chinese_calendar() -> None:
+def test_domain_calendar_imports_only_stdlib_and_the_two_calendar_packages() -> None:
     source = Path(calendar_module.__file__).read_text(encoding="utf-8")
     roots: set[str] = set()
     for node in ast.walk(ast.parse(source)):
@@ -495,4 +592,4 @@ def test_domain_calendar_imports_only_stdlib_and_chinese_calendar() -> None:
             roots.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             roots.add(node.module.split(".")[0])
-    assert roots - set(sys.stdlib_module_names) == {"chinese_calendar"}
+    assert roots - set(sys.stdlib_module_names) == {"chinese_calendar", "holidays"}

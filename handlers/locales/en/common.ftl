@@ -12,6 +12,7 @@ date-format = {$weekday} {$day} {$month ->
     [11] Nov
    *[12] Dec
 }
+date-estimated = {$date} (estimated)
 weekday-1 = Mon
 weekday-2 = Tue
 weekday-3 = Wed

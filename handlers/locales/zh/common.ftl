@@ -1,4 +1,6 @@
 date-format = {$month}月{$day}日({$weekday})
+# A date in a year whose holidays are not announced yet: the make-up days may move it.
+date-estimated = {$date}·预计
 weekday-1 = 周一
 weekday-2 = 周二
 weekday-3 = 周三

@@ -156,11 +156,19 @@ _DEFAULT_EXCLUDED_UPDATES = frozenset(
 class ApiError(Exception):
     """An error answer of the Bot API (raised inside method handlers)."""
 
-    def __init__(self, error_code: int, description: str, *, retry_after: int | None = None):
+    def __init__(
+        self,
+        error_code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ):
         super().__init__(description)
         self.error_code = error_code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -168,8 +176,13 @@ class ApiError(Exception):
             "error_code": self.error_code,
             "description": self.description,
         }
+        parameters: dict[str, int] = {}
         if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
+            parameters["retry_after"] = self.retry_after
+        if self.migrate_to_chat_id is not None:
+            parameters["migrate_to_chat_id"] = self.migrate_to_chat_id
+        if parameters:
+            body["parameters"] = parameters
         return body
 
 
@@ -900,6 +913,7 @@ class FakeTelegram:
         self._member_status: dict[tuple[int, int], str] = {}
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._migrated: dict[int, int] = {}
         self._records: dict[int, UpdateRecord] = {}
         self._update_ids = itertools.count(100_000_001)
         self._file_counter = itertools.count(1)
@@ -1118,6 +1132,19 @@ class FakeTelegram:
 
     def chat(self, chat_id: int) -> ChatInfo:
         return self._chats[chat_id]
+
+    def upgrade_group(self, chat_id: int, new_chat_id: int) -> FakeGroup:
+        """The group becomes a supergroup with a new id, as Telegram does on an upgrade.
+
+        Every later call to the old id fails with 400 and ``migrate_to_chat_id``.
+        """
+        old = self._groups[chat_id]
+        group = self.group(new_chat_id, old.title, chat_type="supergroup")
+        for (chat, user), status in list(self._member_status.items()):
+            if chat == chat_id:
+                self._member_status[new_chat_id, user] = status
+        self._migrated[chat_id] = new_chat_id
+        return group
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         if status not in _MEMBER_STATUSES:
@@ -1479,6 +1506,12 @@ class FakeTelegram:
             failure = self._take_failure(canonical, call.chat_id)
             if failure is not None:
                 raise failure
+            if call.chat_id in self._migrated:
+                raise ApiError(
+                    400,
+                    "Bad Request: group chat was upgraded to a supergroup chat",
+                    migrate_to_chat_id=self._migrated[call.chat_id],
+                )
             result = handler(_Request(canonical, params, uploads, request, call))
             if isinstance(result, Awaitable):
                 result = await result

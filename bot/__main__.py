@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
         "link-token", help="print a one-time t.me link that links a customer's Telegram account"
     )
     link.add_argument("customer_code", metavar="CUSTOMER_CODE")
+    outbox = commands.add_parser(
+        "outbox", help="list notifications given up after a day of retries, or re-queue them"
+    )
+    again = outbox.add_mutually_exclusive_group()
+    again.add_argument(
+        "--requeue", type=int, nargs="+", metavar="ID", help="send these dead rows again"
+    )
+    again.add_argument("--requeue-all", action="store_true", help="send every dead row again")
     return parser
 
 
@@ -336,6 +344,46 @@ async def link_token(settings: Settings, args: argparse.Namespace, t: Translator
     return 0
 
 
+async def outbox(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    """The dead rows, oldest first; or put them back in the queue for the running bot."""
+    ids: list[int] | None = args.requeue
+    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
+    try:
+        await upgrade(engine)
+        async with SqlUnitOfWorkFactory(create_session_factory(engine))() as uow:
+            if ids is not None or args.requeue_all:
+                count = await uow.outbox.requeue(ids)
+                await uow.commit()
+                print(t("outbox-requeued", count=count))
+                if ids is not None and count < len(set(ids)):
+                    print(
+                        t("outbox-requeue-missing", missing=len(set(ids)) - count), file=sys.stderr
+                    )
+                    return EXIT_FAILED
+                return 0
+            dead = await uow.outbox.dead()
+            total = await uow.outbox.dead_count()
+    finally:
+        await engine.dispose()
+    if not dead:
+        print(t("outbox-none"))
+        return 0
+    for row in dead:
+        print(
+            t(
+                "outbox-line",
+                id=row.id,
+                kind=row.kind,
+                audience=row.audience,
+                attempts=row.attempts,
+                created=f"{row.created_at.astimezone(settings.tz):%Y-%m-%d %H:%M}",
+                error=(row.last_error or "").splitlines()[0] if row.last_error else "-",
+            )
+        )
+    print(t("outbox-summary", shown=len(dead), total=total))
+    return 0
+
+
 TELEGRAM_COMMANDS = ("run", "link-token")
 COMMANDS = {
     "run": run,
@@ -344,6 +392,7 @@ COMMANDS = {
     "import-orders": import_orders,
     "refund-status": refund_status,
     "link-token": link_token,
+    "outbox": outbox,
 }
 
 if __name__ == "__main__":

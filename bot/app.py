@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher, create_rules, create_shop, set_menu
+from bot.flood import FloodGate
 from bot.notifier import Notifier, Sleep, WakeNotifier
 from bot.planner import Planner
 from bot.scheduler import create_scheduler
@@ -20,6 +21,7 @@ from bot.shop_events import EventDesk, create_app
 from domain.calendar import CALENDAR_FILE_ENV
 from domain.ports import Clock, SystemClock
 from domain.shop_cancels import CancelDesk
+from handlers.deps import StaffChat
 from handlers.i18n import Translations
 from handlers.notices import RENDERERS, check_renderers
 from storage.db import create_engine, create_session_factory
@@ -46,6 +48,7 @@ class Runtime:
         self.engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
         self.session_factory = create_session_factory(self.engine)
         self.bot: Bot = create_bot(settings, self.clock, sleep)
+        self.staff_chat = StaffChat(settings.staff_chat_id)
         self.notifier = Notifier(
             self.bot,
             self.session_factory,
@@ -54,6 +57,8 @@ class Runtime:
             rules=self.rules,
             clock=self.clock,
             sleep=sleep or asyncio.sleep,
+            staff_chat=self.staff_chat,
+            on_staff_moved=self._staff_moved,
         )
         self.shop = create_shop(settings)
         self.desk = (
@@ -76,8 +81,10 @@ class Runtime:
             self.rules,
             self.translations,
             desk=self.desk,
+            staff_chat=self.staff_chat,
         )
-        # After each update's use case has committed, whatever it queued goes out at once.
+        # After each update's use case has committed, whatever it queued goes out at once;
+        # the staff group's upgrade to a supergroup is followed before the update is handled.
         self.dispatcher.update.outer_middleware(WakeNotifier(self.notifier))
         self.planner = Planner(
             self.session_factory,
@@ -94,8 +101,15 @@ class Runtime:
         await upgrade(self.engine)
         me = await self.bot.get_me()
         await set_menu(self.bot, self.translations)
+        await self.notifier.check_staff_chat()
         self.check_calendar()
         return me.username or str(me.id)
+
+    def _staff_moved(self, new_id: int) -> None:
+        # The flood gate counts the staff group's minute budget by its id.
+        for middleware in self.bot.session.middleware:
+            if isinstance(middleware, FloodGate):
+                middleware.staff_chat_id = new_id
 
     def check_calendar(self) -> int | None:
         """Log, once at start, that a year the shop's dates reach into has no official calendar."""

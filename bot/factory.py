@@ -21,7 +21,7 @@ from domain.policy import ShopRules
 from domain.ports import Clock, SystemClock
 from domain.shop_cancels import CancelDesk
 from handlers import get_routers
-from handlers.deps import Deps
+from handlers.deps import Deps, StaffChat
 from handlers.i18n import LOCALES, Translations
 from storage.db import SessionFactory
 
@@ -74,6 +74,7 @@ def create_dispatcher(
     translations: Translations,
     *,
     desk: CancelDesk | None = None,
+    staff_chat: StaffChat | None = None,
 ) -> Dispatcher:
     dp = Dispatcher(
         storage=MemoryStorage(),
@@ -81,7 +82,7 @@ def create_dispatcher(
             rules=rules,
             clock=clock,
             translations=translations,
-            staff_chat_id=settings.staff_chat_id,
+            staff_chat=staff_chat or StaffChat(settings.staff_chat_id),
             staff_ids=settings.staff_ids,
             desk=desk,
         ),

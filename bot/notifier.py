@@ -15,11 +15,22 @@ update, and by the scheduler every few seconds), then delivers every due row:
   dropped. The staff group's ``STAFF_MESSAGES_PER_MINUTE``, the bot-wide limit
   and ``retry_after`` (429) are the session's flood gate's (bot.flood), which
   counts the handlers' replies and edits too;
-* 403 or "chat not found" fails the row ("unreachable") and marks the shopper
-  unreachable: their later pushes fail at once, untried, until they write to
-  the bot again;
-* other errors (5xx, network) retry later with a growing, jittered backoff; after
-  ``MAX_ATTEMPTS`` the row is dead and the staff chat gets one alert about it.
+* 403 or "chat not found" in a shopper's chat fails the row ("unreachable") and
+  marks the shopper unreachable: their later pushes fail at once, untried, until
+  they write to the bot again;
+* the staff group is never given up on: when Telegram upgraded it to a supergroup
+  (``migrate_to_chat_id``) the bot follows it to its new id at once; when the bot
+  cannot write there (removed, no rights, wrong id) its rows are held, one log
+  line names the fix, and they go out once it can write there again;
+* other errors (5xx, network) retry later with a jittered backoff capped at
+  ``BACKOFF_MAX``, for at least ``RETRY_FOR`` (Telegram itself keeps a bot's
+  updates for 24 hours); only then is the row dead, and the staff chat gets one
+  alert per outage (``python -m bot outbox`` lists dead rows and re-queues them).
+
+Delivery is at least once: Telegram's answer and the row's "sent" mark cannot be
+one transaction. The mark is written straight after the answer, with nothing in
+between, so only a crash in that instant, or a request that timed out after
+Telegram took it, sends a message again: once per such crash or timeout.
 
 The clock, the sleep and the jitter are injected so tests can run paced bursts at once.
 """
@@ -40,10 +51,11 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNotFound,
     TelegramRetryAfter,
 )
-from aiogram.types import Message, ReplyParameters, TelegramObject
+from aiogram.types import Message, ReplyParameters, TelegramObject, Update
 
 from bot.config import Settings
 from bot.flood import before_send, check_before_send
@@ -51,6 +63,7 @@ from domain.notifications import DeadLetter, Kind, UnknownKind, decode, kind_of
 from domain.policy import ShopRules
 from domain.ports import Clock, Notification, OutboxMessage, UnitOfWork
 from domain.schedule import quiet_until
+from handlers.deps import StaffChat
 from handlers.i18n import Translations, Translator
 from handlers.notices import RENDERERS, Letter, NotReady, Renderer, Sent, Skip
 from storage.db import SessionFactory
@@ -69,17 +82,59 @@ LEASE = timedelta(minutes=5)
 #: A claim with less than this left is renewed before sending: the request must reach
 #: Telegram while the row is still ours.
 RENEW_WITHIN = LEASE / 2
-MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=10)
-BACKOFF_MAX = timedelta(hours=1)
+#: Capped low so that, once Telegram is back, every queued row goes out within minutes.
+BACKOFF_MAX = timedelta(minutes=10)
+#: A failing row is retried for at least this long before it is dead.
+RETRY_FOR = timedelta(hours=24)
+#: The part of each backoff that is not left to chance.
+SURE_WAIT = 0.75
+#: After a dead-letter alert, rows dying within this time are counted in it, not alerted.
+ALERT_QUIET = timedelta(hours=6)
+#: The first wait after the staff group refused the bot, doubled up to ``STAFF_HOLD_MAX``.
+STAFF_HOLD = timedelta(seconds=30)
+STAFF_HOLD_MAX = timedelta(minutes=10)
 PRIVATE_GAP = timedelta(seconds=1)
 #: An evidence row whose card is not out yet waits this long (without counting an attempt).
 CARD_NOT_YET = timedelta(seconds=5)
 UNREACHABLE = "unreachable"
 
 
+def backoff_ceiling(attempts: int) -> timedelta:
+    doublings = min(attempts - 1, 20)  # far past the cap already; keeps timedelta in range
+    return min(BACKOFF_BASE * 2**doublings, BACKOFF_MAX)
+
+
+def attempts_for(period: timedelta) -> int:
+    """The attempts whose shortest possible waits (jitter at 0) add up to ``period``.
+
+    Counting attempts rather than reading the row's age keeps the quiet-hour holds
+    and 429 pauses (which count no attempt) out of the budget.
+    """
+    attempts, waited = 1, timedelta(0)
+    while waited < period:
+        waited += backoff_ceiling(attempts) * SURE_WAIT
+        attempts += 1
+    return attempts
+
+
+MAX_ATTEMPTS = attempts_for(RETRY_FOR)
+
+
 class Unreachable(Exception):
     """The chat cannot be written to (blocked, kicked, deleted): never retry."""
+
+
+class StaffChatDown(Exception):
+    """The bot cannot write to the staff group: hold its rows, never give them up."""
+
+
+class StaffChatMoved(Exception):
+    """The staff group became a supergroup with a new id."""
+
+    def __init__(self, new_id: int) -> None:
+        super().__init__(f"the staff group moved to {new_id}")
+        self.new_id = new_id
 
 
 class KnownUnreachable(Unreachable):
@@ -177,6 +232,8 @@ class Notifier:
         sleep: Sleep = asyncio.sleep,
         jitter: Jitter = random.random,
         renderers: Mapping[Kind, Renderer] = RENDERERS,
+        staff_chat: StaffChat | None = None,
+        on_staff_moved: Callable[[int], None] | None = None,
     ) -> None:
         self.bot = bot
         self.renderers = dict(renderers)
@@ -191,6 +248,11 @@ class Notifier:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._warned_no_staff_chat = False
+        self.staff_chat = staff_chat or StaffChat(settings.staff_chat_id)
+        self.on_staff_moved = on_staff_moved
+        self._staff_down_since: datetime | None = None
+        self._staff_held_until: datetime | None = None
+        self._staff_hold = STAFF_HOLD
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -224,7 +286,7 @@ class Notifier:
     async def deliver_due(self) -> int:
         """Deliver every row that is due now; returns how many were settled."""
         lanes = [self._lane("customer")]
-        if self.settings.staff_chat_id is None:
+        if self.staff_chat.id is None:
             if not self._warned_no_staff_chat:
                 self._warned_no_staff_chat = True
                 log.warning("STAFF_CHAT_ID is not set: staff notifications stay queued")
@@ -234,10 +296,15 @@ class Notifier:
 
     async def _lane(self, audience: str) -> int:
         done = 0
-        while (message := await self._claim(audience)) is not None:
+        while not self._held(audience) and (message := await self._claim(audience)) is not None:
             await self._deliver(message)
             done += 1
         return done
+
+    def _held(self, audience: str) -> bool:
+        """The staff lane waits while the staff group refuses the bot (one row then probes)."""
+        until = self._staff_held_until
+        return audience == "staff" and until is not None and self.clock.now() < until
 
     async def _claim(self, audience: str) -> OutboxMessage | None:
         now = self.clock.now()
@@ -257,6 +324,12 @@ class Notifier:
             await self._settle(claim.message, give_up=("skipped", str(reason)))
         except KnownUnreachable:
             await self._settle(claim.message, give_up=("failed", UNREACHABLE), counted=False)
+        except StaffChatMoved as moved:
+            self.follow(moved.new_id)
+            await self._settle(claim.message, retry=(self.clock.now(), str(moved), False))
+        except StaffChatDown as down:
+            until = self._staff_down(str(down))
+            await self._settle(claim.message, retry=(until, str(down), False))
         except Unreachable as reason:
             await self._unreachable(claim.message, str(reason))
         except Hold as hold:
@@ -271,6 +344,64 @@ class Notifier:
             await self._failed(claim.message, error)
         else:
             await self._settle(claim.message, sent=sent)
+            if claim.message.audience == "staff":
+                self._staff_up()
+
+    # -- the staff group -----------------------------------------------------------------------
+
+    async def check_staff_chat(self) -> None:
+        """At start: follow a group that became a supergroup; say at once if it is unusable."""
+        chat_id = self.staff_chat.id
+        if chat_id is None:
+            return
+        try:
+            await self._call(chat_id, lambda: self.bot.get_chat(chat_id))
+        except StaffChatMoved as moved:
+            self.follow(moved.new_id)
+        except StaffChatDown as down:
+            self._staff_down(str(down))
+        except Exception as error:  # Telegram briefly away: the first card will tell
+            log.warning("could not check the staff group %s: %s", chat_id, error)
+
+    def follow(self, new_id: int) -> None:
+        old, self.staff_chat.id = self.staff_chat.id, new_id
+        if old == new_id:
+            return
+        log.error(
+            "The staff group %s was upgraded to a supergroup with the new id %s; the bot now "
+            "uses the new id. Fix: set STAFF_CHAT_ID=%s in the settings so it starts with it.",
+            old,
+            new_id,
+            new_id,
+        )
+        if self.on_staff_moved is not None:
+            self.on_staff_moved(new_id)
+
+    def _staff_down(self, reason: str) -> datetime:
+        """Hold the staff lane; one log line per outage, naming the fix."""
+        now = self.clock.now()
+        if self._staff_down_since is None:
+            self._staff_down_since, self._staff_hold = now, STAFF_HOLD
+            log.error(
+                "Cannot write to the staff group (STAFF_CHAT_ID=%s): %s. Staff notifications "
+                "are held, none is dropped, and go out once the bot can write there again. "
+                "Fix: add the bot to the staff group with permission to send messages, or set "
+                "STAFF_CHAT_ID to the staff group's id.",
+                self.staff_chat.id,
+                reason,
+            )
+        else:
+            self._staff_hold = min(self._staff_hold * 2, STAFF_HOLD_MAX)
+        self._staff_held_until = now + self._staff_hold
+        return self._staff_held_until
+
+    def _staff_up(self) -> None:
+        if self._staff_down_since is not None:
+            log.warning(
+                "The staff group %s can be written to again; sending the held notifications.",
+                self.staff_chat.id,
+            )
+        self._staff_down_since = self._staff_held_until = None
 
     async def _unreachable(self, message: OutboxMessage, reason: str) -> None:
         log.warning("outbox %s: %s unreachable: %s", message.id, message.kind, reason)
@@ -297,6 +428,9 @@ class Notifier:
         async def alert(uow: UnitOfWork, now: datetime) -> None:
             if message.kind == Kind.STAFF_DEAD_LETTER:  # a failed alert is not alerted about
                 return
+            last = await uow.outbox.last_created(Kind.STAFF_DEAD_LETTER)
+            if last is not None and now - last < ALERT_QUIET:
+                return  # the same outage: its alert counts every dead row when it is sent
             await uow.outbox.add(
                 Notification(
                     kind=Kind.STAFF_DEAD_LETTER,
@@ -311,13 +445,14 @@ class Notifier:
         await self._settle(message, give_up=("dead", text), also=alert)
 
     def _backoff(self, attempts: int) -> timedelta:
-        """Equal jitter: half the doubling wait for sure, the rest at random.
+        """Three quarters of the doubling wait for sure, the last quarter at random.
 
         Rows that failed together (Telegram down for a minute) then come back
-        spread out instead of all at once.
+        spread out instead of all at once; the sure part keeps the day of retries
+        between 24 and 36 hours however the draws fall.
         """
-        ceiling = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_MAX)
-        return ceiling / 2 + ceiling / 2 * min(max(self.jitter(), 0.0), 1.0)
+        ceiling = backoff_ceiling(attempts)
+        return ceiling * SURE_WAIT + ceiling * (1 - SURE_WAIT) * min(max(self.jitter(), 0.0), 1.0)
 
     async def _settle(
         self,
@@ -361,16 +496,23 @@ class Notifier:
         session's flood gate, for every call of the bot; a 429 that still reaches
         here gives the row back to the queue.
         """
-        group = chat_id == self.settings.staff_chat_id
+        group = chat_id == self.staff_chat.id
         slot = None if group else await self.pacer.private_slot(chat_id)
         try:
             await check_before_send()
             return await method()
-        except TelegramForbiddenError as error:
+        except TelegramMigrateToChat as error:
+            if group:
+                raise StaffChatMoved(error.migrate_to_chat_id) from error
             raise Unreachable(error.message) from error
+        except TelegramForbiddenError as error:
+            raise (StaffChatDown if group else Unreachable)(error.message) from error
         except (TelegramBadRequest, TelegramNotFound) as error:
-            if "chat not found" in error.message.lower():
-                raise Unreachable(error.message) from error
+            text = error.message.lower()
+            if "chat not found" in text:
+                raise (StaffChatDown if group else Unreachable)(error.message) from error
+            if group and ("not enough rights" in text or "have no rights" in text):
+                raise StaffChatDown(error.message) from error
             raise
         finally:
             if slot is not None:
@@ -394,7 +536,7 @@ class Notifier:
 
     async def _send(self, message: OutboxMessage) -> Sent:
         if message.audience == "staff":
-            chat_id = self.settings.staff_chat_id
+            chat_id = self.staff_chat.id
             assert chat_id is not None  # the staff lane only runs with a staff chat
             t = self.translations.get(None)
         else:
@@ -448,19 +590,33 @@ def _zone(name: str | None) -> tzinfo | None:
         return None
 
 
+#: The rest of an update's handling, as an outer middleware sees it.
+Next = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
 class WakeNotifier(BaseMiddleware):
-    """Outer middleware: once an update is handled (and its use case committed), send."""
+    """Outer middleware: once an update is handled (and its use case committed), send.
+
+    Before handling, Telegram's service message about the staff group's upgrade moves
+    the bot to the new supergroup at once, before staff write there.
+    """
 
     def __init__(self, notifier: Notifier) -> None:
         self.notifier = notifier
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
+        self._follow_staff_chat(event)
         try:
             return await handler(event, data)
         finally:
             self.notifier.wake()
+
+    def _follow_staff_chat(self, event: TelegramObject) -> None:
+        message = event.message if isinstance(event, Update) else None
+        current = self.notifier.staff_chat.id
+        if message is None or current is None:
+            return
+        if message.chat.id == current and message.migrate_to_chat_id:
+            self.notifier.follow(message.migrate_to_chat_id)
+        elif message.migrate_from_chat_id == current:
+            self.notifier.follow(message.chat.id)

@@ -271,6 +271,18 @@ class OutboxMessage:
     lease: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class DeadNotification:
+    """A row given up after retrying for a day, as the operator lists it."""
+
+    id: int
+    kind: str
+    audience: str
+    attempts: int
+    created_at: datetime
+    last_error: str | None
+
+
 class OutboxRepository(Protocol):
     async def add(self, notification: Notification, now: datetime) -> bool: ...
     async def claim(
@@ -289,6 +301,9 @@ class OutboxRepository(Protocol):
     async def message_id(self, dedupe_key: str) -> int | None: ...
     async def existing(self, dedupe_keys: Sequence[str]) -> set[str]: ...
     async def last_created(self, kind: str) -> datetime | None: ...
+    async def dead(self, *, limit: int = 200) -> list[DeadNotification]: ...
+    async def dead_count(self) -> int: ...
+    async def requeue(self, ids: Sequence[int] | None) -> int: ...
 
 
 class LinkTokenRepository(Protocol):

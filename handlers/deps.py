@@ -15,18 +15,34 @@ from domain.shop_cancels import CancelDesk
 from handlers.i18n import Translations, Translator
 
 
+@dataclass(slots=True)
+class StaffChat:
+    """The staff group's chat id, shared by everything that writes there or listens to it.
+
+    Mutable on purpose: when Telegram upgrades the group to a supergroup, the group
+    gets a new id, and the bot follows it at once (handlers, pushes, the flood gate)
+    rather than treating the staff's own presses as coming from a stranger's chat.
+    """
+
+    id: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     rules: ShopRules
     clock: Clock
     translations: Translations
-    #: The staff group's chat id; ``None`` while the shop has not set one.
-    staff_chat_id: int | None = None
+    #: The staff group's chat; its id is ``None`` while the shop has not set one.
+    staff_chat: StaffChat = field(default_factory=StaffChat)
     #: Telegram user ids allowed to decide in the staff group.
     staff_ids: frozenset[int] = field(default_factory=frozenset)
     #: Where cancels meet the shop's own order system (SHOP_MODE=http); ``None`` when the
     #: bot's database is the order system and a cancel is written at once.
     desk: CancelDesk | None = None
+
+    @property
+    def staff_chat_id(self) -> int | None:
+        return self.staff_chat.id
 
     @property
     def tz(self) -> tzinfo:

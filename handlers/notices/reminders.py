@@ -67,8 +67,15 @@ async def digest(out: Outlet, letter: Letter[Digest]) -> Sent:
 
 async def dead_letter(out: Outlet, letter: Letter[DeadLetter]) -> Sent:
     dead = letter.payload
+    # One alert stands for the whole outage: it counts every row dead by the time it goes.
+    async with out.uows() as uow:
+        count = max(await uow.outbox.dead_count(), 1)
     text = letter.t(
-        "staff-dead-letter", id=str(dead.outbox_id), kind=dead.kind.value, error=dead.error
+        "staff-dead-letter",
+        count=count,
+        id=str(dead.outbox_id),
+        kind=dead.kind.value,
+        error=dead.error,
     )
     return Sent(await out.send_text(letter.chat_id, text))
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.notifications import encode
 from domain.ports import (
+    DeadNotification,
     Notification,
     OutboxMessage,
 )
@@ -176,3 +177,44 @@ class SqlOutbox:
         return await self.session.scalar(
             select(func.max(OutboxRow.created_at)).where(OutboxRow.kind == kind)
         )
+
+    async def dead(self, *, limit: int = 200) -> list[DeadNotification]:
+        """Rows given up after a day of retries, oldest first."""
+        found = await self.session.execute(
+            select(
+                OutboxRow.id,
+                OutboxRow.kind,
+                OutboxRow.audience,
+                OutboxRow.attempts,
+                OutboxRow.created_at,
+                OutboxRow.last_error,
+            )
+            .where(OutboxRow.status == "dead")
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [
+            DeadNotification(row_id, kind, audience, attempts, created_at, error)
+            for row_id, kind, audience, attempts, created_at, error in found
+        ]
+
+    async def dead_count(self) -> int:
+        counted = await self.session.scalar(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "dead")
+        )
+        return int(counted or 0)
+
+    async def requeue(self, ids: Sequence[int] | None) -> int:
+        """Dead rows (all, or these) due again at once with a fresh retry budget; how many.
+
+        Due from when they were written: already due for any sender's clock, and
+        first in line, as the oldest news. Guarded by the status, so a row sent or
+        re-queued meanwhile is left as it is.
+        """
+        revive = update(OutboxRow).where(OutboxRow.status == "dead")
+        if ids is not None:
+            revive = revive.where(OutboxRow.id.in_(list(ids)))
+        result = await self.session.execute(
+            revive.values(status="pending", due_at=OutboxRow.created_at, attempts=0)
+        )
+        return _rowcount(result)

@@ -1133,10 +1133,15 @@ class FakeTelegram:
     def chat(self, chat_id: int) -> ChatInfo:
         return self._chats[chat_id]
 
-    def upgrade_group(self, chat_id: int, new_chat_id: int) -> FakeGroup:
+    def upgrade_group(
+        self, chat_id: int, new_chat_id: int, *, by: FakeUser | None = None
+    ) -> FakeGroup:
         """The group becomes a supergroup with a new id, as Telegram does on an upgrade.
 
-        Every later call to the old id fails with 400 and ``migrate_to_chat_id``.
+        Every later call to the old id fails with 400 and ``migrate_to_chat_id``. With
+        ``by`` (the admin who upgraded it), the bot also gets Telegram's two service
+        messages: ``migrate_to_chat_id`` in the old group, ``migrate_from_chat_id`` in
+        the new one.
         """
         old = self._groups[chat_id]
         group = self.group(new_chat_id, old.title, chat_type="supergroup")
@@ -1144,6 +1149,9 @@ class FakeTelegram:
             if chat == chat_id:
                 self._member_status[new_chat_id, user] = status
         self._migrated[chat_id] = new_chat_id
+        if by is not None:
+            self.user_message(by, chat_id, {"migrate_to_chat_id": new_chat_id})
+            self.user_message(by, new_chat_id, {"migrate_from_chat_id": chat_id})
         return group
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:

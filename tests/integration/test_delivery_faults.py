@@ -417,17 +417,28 @@ async def test_a_dead_alert_raises_no_alert_of_its_own(database: Database) -> No
     assert bot.sent == 1
 
 
-async def test_backoff_doubles_up_to_an_hour_with_equal_jitter(database: Database) -> None:
+async def test_backoff_doubles_up_to_ten_minutes_with_a_quarter_left_to_chance(
+    database: Database,
+) -> None:
     draws = random.Random(7)
     sender = notifier(database, FailingBot(), FixedClock(NOW))
     sender.jitter = draws.random
     for attempts in range(1, 15):
         ceiling = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_MAX)
         wait = sender._backoff(attempts)
-        assert ceiling / 2 <= wait <= ceiling
+        assert ceiling * 3 / 4 <= wait <= ceiling
     sender.jitter = lambda: 0.0
-    assert sender._backoff(1) == BACKOFF_BASE / 2
-    assert sender._backoff(30) == BACKOFF_MAX / 2
+    assert sender._backoff(1) == BACKOFF_BASE * 3 / 4
+    assert sender._backoff(300) == BACKOFF_MAX * 3 / 4
+    assert timedelta(minutes=10) == BACKOFF_MAX
+
+
+@pytest.mark.parametrize("draw", [0.0, 0.5, 1.0])
+def test_a_failing_row_is_retried_for_a_day_and_at_most_a_day_and_a_half(draw: float) -> None:
+    sender = Notifier.__new__(Notifier)
+    sender.jitter = lambda: draw
+    waited = sum((sender._backoff(n) for n in range(1, MAX_ATTEMPTS)), timedelta(0))
+    assert timedelta(hours=24) <= waited <= timedelta(hours=36)
 
 
 # --------------------------------------------------------------------------- storage

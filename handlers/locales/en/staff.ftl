@@ -93,7 +93,7 @@ decided-footer = Questions? Send /help to reach customer service.
 config-staff-pace = must be a whole number from 1 to 20 (Telegram allows about 20 a minute per group), e.g. STAFF_MESSAGES_PER_MINUTE=18.
 config-outbox-wake = must be a whole number of seconds from 1 to 300, e.g. OUTBOX_WAKE_SECONDS=5.
 config-global-pace = must be a whole number from 1 to 30 (Telegram allows a bot about 30 messages a second), e.g. GLOBAL_MESSAGES_PER_SECOND=25.
-staff-dead-letter = ☠️ A notification could not be sent after repeated tries and was given up: #{$id} ({$kind}). Last error: {$error}
+staff-dead-letter = ☠️ {$count} notifications kept failing for over a day and are no longer retried. The first: #{$id} ({$kind}); last error: {$error}. Once the problem is fixed, run python -m bot outbox to list them and python -m bot outbox --requeue-all to send them again.
 staff-shop-silent = ⚠️ The shop's order system has not answered the cancel request for order {$order_no} (#{$id}) since {$since}. The bot keeps retrying with the same request; please check the shop's API.
 staff-toast-awaiting-shop = Asked the shop to cancel the order of ticket #{$id}; once it confirms, the ticket is approved and the shopper told.
 staff-shop-refused = ⚠️ The shop did not cancel the order {$order_no} of ticket #{$id}: it shows it as “{$status}”. Nothing was refunded; the ticket is still open — please decide again.

@@ -84,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         # Migration chatter is noise on every start; problems still show as warnings.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
-        if command in TELEGRAM_COMMANDS:
+        # With BOT_USERNAME known, a link is printed without asking Telegram at all.
+        offline_link = command == "link-token" and settings.bot_username is not None
+        if command in TELEGRAM_COMMANDS and not offline_link:
             settings.require_token()
         return asyncio.run(COMMANDS[command](settings, args, t))
     except ConfigError as error:
@@ -300,23 +302,12 @@ def _unreadable_export(path: Path, t: Translator) -> str | None:
 
 
 async def link_token(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
-    from bot.factory import create_bot  # noqa: PLC0415 - see run()
-
-    bot = create_bot(settings)
-    username = ""
-
-    async def ask_username() -> int:
-        nonlocal username
-        # Asking before issuing means a bad token or an unreachable Telegram leaves no
-        # unused token behind.
-        username = (await bot.get_me()).username or ""
-        return 0
-
-    try:
-        if code := await telegram_call(ask_username, settings, t):
-            return code
-    finally:
-        await bot.session.close()
+    username = settings.bot_username
+    if username is None:
+        found = await _ask_username(settings, t)
+        if isinstance(found, int):
+            return found
+        username = found
     engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     ttl = timedelta(hours=settings.link_token_ttl_hours)
     now = SystemClock().now()
@@ -382,6 +373,28 @@ async def outbox(settings: Settings, args: argparse.Namespace, t: Translator) ->
         )
     print(t("outbox-summary", shown=len(dead), total=total))
     return 0
+
+
+async def _ask_username(settings: Settings, t: Translator) -> str | int:
+    """The bot's username from Telegram, or the exit code of why it could not be had."""
+    from bot.factory import create_bot  # noqa: PLC0415 - see run()
+
+    bot = create_bot(settings)
+    username = ""
+
+    async def ask() -> int:
+        nonlocal username
+        # Asking before issuing means a bad token or an unreachable Telegram leaves no
+        # unused token behind.
+        username = (await bot.get_me()).username or ""
+        return 0
+
+    try:
+        if code := await telegram_call(ask, settings, t):
+            return code
+    finally:
+        await bot.session.close()
+    return username
 
 
 TELEGRAM_COMMANDS = ("run", "link-token")

@@ -100,6 +100,15 @@ class Runtime:
         """Migrate the database, check the token, set the menu. Returns the bot's username."""
         await upgrade(self.engine)
         me = await self.bot.get_me()
+        named = self.settings.bot_username
+        if named is not None and me.username and named.lower() != me.username.lower():
+            log.warning(
+                "BOT_USERNAME is %s but this token belongs to @%s: link-token would print "
+                "links to the wrong bot. Fix: set BOT_USERNAME=%s.",
+                named,
+                me.username,
+                me.username,
+            )
         await set_menu(self.bot, self.translations)
         await self.notifier.check_staff_chat()
         self.check_calendar()

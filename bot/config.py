@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     )
 
     bot_token: SecretStr | None = None
+    #: The bot's @username, so `link-token` can print links without asking Telegram.
+    bot_username: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     #: SQLite only: "full" (every commit survives a power loss) or "normal" (faster).
     sqlite_synchronous: str = "full"
@@ -83,6 +85,7 @@ class Settings(BaseSettings):
         "staff_chat_id",
         "shop_api_url",
         "shop_api_secret",
+        "bot_username",
         mode="before",
     )
     @classmethod
@@ -95,6 +98,19 @@ class Settings(BaseSettings):
         if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
             raise ValueError("config-token-shape")
         return SecretStr(value.get_secret_value().strip()) if value else None
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = value.strip().removeprefix("@")
+        # Telegram's rule for bot usernames: 5-32 letters, digits or _, ending in "bot".
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name) or not name.lower().endswith(
+            "bot"
+        ):
+            raise ValueError("config-bot-username")
+        return name
 
     @field_validator("staff_ids", mode="before")
     @classmethod

@@ -320,6 +320,39 @@ async def test_link_token_with_a_rejected_bot_token_names_the_fix(
     assert "t.me" not in out
 
 
+async def test_with_bot_username_set_link_token_needs_neither_telegram_nor_a_token(
+    tmp_path: Path,
+) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path}/shop.db"
+    code, _, err = await bot_cli(tmp_path, "demo-data", DATABASE_URL=database)
+    assert code == 0, err
+    # No BOT_TOKEN, and a Bot API address where nothing listens: nothing may be asked.
+    code, out, err = await bot_cli(
+        tmp_path,
+        "link-token",
+        "DEMO-C0001",
+        DATABASE_URL=database,
+        TELEGRAM_API_URL="http://127.0.0.1:9",
+        BOT_USERNAME="@kamei_shop_bot",
+    )
+    assert code == 0, err
+    found = LINK.search(out)
+    assert found is not None and found.group(1) == "kamei_shop_bot", out
+
+
+async def test_a_malformed_bot_username_is_one_line_naming_the_fix(tmp_path: Path) -> None:
+    code, out, err = await bot_cli(
+        tmp_path,
+        "link-token",
+        "DEMO-C0001",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/shop.db",
+        BOT_USERNAME="t.me/shop",
+    )
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "BOT_USERNAME" in lines[0] and "bot" in lines[0], err
+
+
 async def test_linking_remembers_the_shoppers_language_for_pushed_notices(
     shop: Shop, tg: FakeTelegram
 ) -> None:

@@ -44,3 +44,4 @@ outbox-line = #{$id} · {$kind} · {$audience} · {$attempts} attempts · create
 outbox-summary = {$total} notifications were given up ({$shown} shown). Once the problem is fixed, run python -m bot outbox --requeue-all to send them all again, or --requeue <ID> for a few; a running bot sends them within seconds.
 outbox-requeued = {$count} notifications queued again; a running bot sends them within seconds.
 outbox-requeue-missing = {$missing} of the IDs are not given-up notifications (sent, still retrying, or unknown) and were left as they are; run python -m bot outbox to see which can be sent again.
+config-bot-username = is not a bot username: 5 to 32 letters, digits or underscores ending in "bot", e.g. BOT_USERNAME=kamei_shop_bot (with or without the @).

@@ -44,3 +44,4 @@ outbox-line = #{$id} · {$kind} · {$audience} · 尝试 {$attempts} 次 · 创�
 outbox-summary = 共 {$total} 条被放弃的通知(显示 {$shown} 条)。问题解决后运行 python -m bot outbox --requeue-all 全部重新发送,或 --requeue <编号> 只发送其中几条;正在运行的机器人几秒内就会发出。
 outbox-requeued = 已重新排队 {$count} 条通知,正在运行的机器人几秒内就会发出。
 outbox-requeue-missing = 有 {$missing} 个编号不是被放弃的通知(已发出、仍在重试或不存在),未做改动;运行 python -m bot outbox 查看可重发的编号。
+config-bot-username = 不像机器人的用户名:应为 5–32 个字母、数字或下划线,以 bot 结尾,例如 BOT_USERNAME=kamei_shop_bot(可带或不带 @)。

@@ -322,6 +322,7 @@ class PreferenceRepository(Protocol):
 
 class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
+    async def for_order(self, order_id: int) -> list[AuditEntry]: ...
 
 
 class CancelState(StrEnum):

@@ -206,6 +206,9 @@ class CancelResult:
     outcome: CancelOutcome
     card: OrderCard | None
     coupon: CouponOutcome = CouponOutcome.NO_COUPON
+    #: Already cancelled by a press on this very message (a double tap): the message
+    #: already shows the outcome and must be left as it is.
+    here: bool = False
 
 
 async def cancel_order(
@@ -216,11 +219,14 @@ async def cancel_order(
     actor: str,
     rules: ShopRules,
     now: datetime,
+    via: str | None = None,
 ) -> CancelResult:
     """Cancel a shopper's order as one guarded transition with its refund, coupon and audit.
 
     Whatever the order's state by the time the press arrives, exactly one
     cancellation happens; every later press gets the current state back.
+    ``via`` names the message pressed (kept in the audit row), so a second press
+    on the message that won is told apart from a stale card elsewhere.
     """
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
@@ -229,13 +235,19 @@ async def cancel_order(
             return CancelResult(CancelOutcome.NOT_FOUND, None)
         decision = rules.decide(order, now)
         if not decision.can_cancel_now:
-            return await _current(uow, customer_id, order_id, rules, now)
+            return await _current(uow, customer_id, order_id, rules, now, via=via)
         written = await write_cancel(
-            uow, order, plan=decision.refund, coupon=decision.coupon, actor=actor, now=now
+            uow,
+            order,
+            plan=decision.refund,
+            coupon=decision.coupon,
+            actor=actor,
+            now=now,
+            via=via,
         )
         if not written.changed:
             await uow.rollback()
-            return await _current(uow, customer_id, order_id, rules, now)
+            return await _current(uow, customer_id, order_id, rules, now, via=via)
         await uow.commit()
         after = await uow.orders.for_customer(customer_id, order_id)
     assert after is not None  # it was just cancelled inside this unit of work
@@ -270,6 +282,7 @@ async def write_cancel(
     now: datetime,
     cancelled_at: datetime | None = None,
     shop_refunds: bool = False,
+    via: str | None = None,
 ) -> Written:
     """The writes of every cancellation, direct, approved by staff or made by the shop;
     the caller commits.
@@ -312,6 +325,7 @@ async def write_cancel(
                 "from": order.status.value,
                 "refund_fen": refund.amount_fen if refund else 0,
                 "coupon": coupon.value,
+                **({"via": via} if via else {}),
             },
         )
     )
@@ -322,13 +336,23 @@ async def write_cancel(
 
 
 async def _current(
-    uow: UnitOfWork, customer_id: int, order_id: int, rules: ShopRules, now: datetime
+    uow: UnitOfWork,
+    customer_id: int,
+    order_id: int,
+    rules: ShopRules,
+    now: datetime,
+    *,
+    via: str | None = None,
 ) -> CancelResult:
     order = await uow.orders.for_customer(customer_id, order_id)
     assert order is not None  # ownership was checked moments ago and orders are never deleted
     card = OrderCard(order, rules.decide(order, now), await uow.refunds.for_order(order.id))
     if order.status is OrderStatus.CANCELLED:
-        return CancelResult(CancelOutcome.ALREADY_CANCELLED, card)
+        here = via is not None and any(
+            entry.action == "order.cancelled" and entry.detail.get("via") == via
+            for entry in await uow.audit.for_order(order.id)
+        )
+        return CancelResult(CancelOutcome.ALREADY_CANCELLED, card, here=here)
     return CancelResult(CancelOutcome.NOT_ALLOWED, card)
 
 

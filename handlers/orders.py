@@ -178,12 +178,21 @@ async def on_confirm(query: CallbackQuery, callback_data: OrderCb, ctx: Ctx) -> 
         actor=shopper(ctx.user_id),
         rules=ctx.rules,
         now=ctx.now(),
+        via=pressed_message(query),
     )
     if result.outcome is CancelOutcome.NOT_FOUND:
         ctx.alert(ctx.t("press-not-yours"))
         return
+    if result.here:  # a double tap: the message already says what happened
+        ctx.toast(ctx.t("cancel-already-toast"))
+        return
     view = cancelled_view if result.outcome is CancelOutcome.CANCELLED else not_cancelled_view
     await show(query, *view(ctx.t, result, ctx.tz))
+
+
+def pressed_message(query: CallbackQuery) -> str | None:
+    message = query.message
+    return f"{message.chat.id}:{message.message_id}" if message is not None else None
 
 
 async def _confirm_with_shop(

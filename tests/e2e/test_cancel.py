@@ -122,8 +122,15 @@ async def test_double_press_and_two_devices_cancel_exactly_once(
             select(func.count()).select_from(AuditRow).where(AuditRow.action == "order.cancelled")
         )
     assert cancelled == 1
-    texts = user.last_text()
-    assert "已取消" in texts
+    # The message keeps the success, its refund date and the reason question; the second
+    # press only gets a short notice.
+    shown = tg.message(user.chat_id, confirmation.message_id)
+    assert shown is not None
+    assert "✅ 订单 KM-4004 已取消。" in shown.content
+    assert "预计" in shown.content and "前到账" in shown.content
+    assert "已经取消过了" not in shown.content
+    assert shown.buttons == ["重复下单", "信息填错", "不想要了", "其他"]
+    assert user.toasts().count("已经取消好了,不用再按。") == 1
 
 
 async def test_stale_card_shows_the_current_state(shop: Shop, tg: FakeTelegram) -> None:

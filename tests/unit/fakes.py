@@ -199,6 +199,9 @@ class FakeAudit:
     def add(self, entry: AuditEntry) -> None:
         self._uow.state.audit.append(entry)
 
+    async def for_order(self, order_id: int) -> list[AuditEntry]:
+        return [entry for entry in self._uow.state.audit if entry.order_id == order_id]
+
 
 class FakeUnitOfWork:
     """Committed state in ``committed``; the working copy in ``state`` until commit."""

@@ -82,6 +82,7 @@ cancel-done-coupon-returned = 🎟 The coupon “{$title}” is back in your acc
 cancel-ask-reason = Would you tell us why? (optional)
 shop-cancelled = ℹ️ The shop has cancelled your order {$order_no} ({$product}).
 cancel-already = ℹ️ Order {$order_no} is already cancelled; nothing more to do.
+cancel-already-toast = Already cancelled; no need to press again.
 cancel-not-allowed = ℹ️ Order {$order_no} is now “{$status}” and can no longer be cancelled directly.
 cancel-reason-duplicate = Ordered twice
 cancel-reason-wrong_info = Wrong details

@@ -82,6 +82,7 @@ cancel-done-coupon-returned = 🎟 优惠券「{$title}」已退回您的账户�
 cancel-ask-reason = 方便告诉我们取消原因吗?(可选,不选也没关系)
 shop-cancelled = ℹ️ 您的订单 {$order_no}({$product})已由商城取消。
 cancel-already = ℹ️ 订单 {$order_no} 已经取消过了,无需重复操作。
+cancel-already-toast = 已经取消好了,不用再按。
 cancel-not-allowed = ℹ️ 订单 {$order_no} 的状态已变为「{$status}」,现在不能直接取消。
 cancel-reason-duplicate = 重复下单
 cancel-reason-wrong_info = 信息填错

@@ -9,11 +9,11 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 
 from bot.config import Settings
 from bot.flood import FloodGate, Sleep
+from bot.fsm_storage import DatabaseStorage
 from bot.middlewares import DatabaseMiddleware, LocaleMiddleware
 from bot.shop_http import HttpShop
 from domain.calendar import CalendarOverrides, WorkdayCalendar
@@ -77,7 +77,7 @@ def create_dispatcher(
     staff_chat: StaffChat | None = None,
 ) -> Dispatcher:
     dp = Dispatcher(
-        storage=MemoryStorage(),
+        storage=DatabaseStorage(session_factory, clock),
         deps=Deps(
             rules=rules,
             clock=clock,

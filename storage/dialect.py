@@ -17,9 +17,10 @@ def name(session: AsyncSession) -> str:
 
 
 def insert_ignoring_conflicts(session: AsyncSession, table: Any) -> Insert:
-    """An INSERT that can say ``on_conflict_do_nothing`` in this database's words.
+    """An INSERT that can say ``on_conflict_do_nothing`` (or ``on_conflict_do_update``)
+    in this database's words.
 
-    Both dialects' builders share that method; SQLite's type stands for both.
+    Both dialects' builders share those methods; SQLite's type stands for both.
     """
     builder = pg_insert if name(session) == "postgresql" else sqlite_insert
     return builder(table)  # type: ignore[return-value]  # same interface, other class

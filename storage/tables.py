@@ -330,3 +330,18 @@ class TicketRow(Base):
     reject_reason: Mapped[str | None] = mapped_column(String(30))
     decision_note: Mapped[str | None] = mapped_column(String(600))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FsmStateRow(Base):
+    """Where a conversation stands (an application's draft, a staff prompt), by chat and user.
+
+    Kept in the shop's database so a restart or a deploy loses nothing the person typed
+    or sent; a row is deleted once its conversation has neither a state nor data.
+    """
+
+    __tablename__ = "fsm_states"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -20,8 +20,9 @@ working days, bank card in 3–5, shop balance at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Protocol
 
@@ -247,12 +248,46 @@ def decide_cancel(  # noqa: PLR0911
     return CancelDecision(Decision.NOTHING, Reason.ALREADY_CANCELLED, next_step)
 
 
+class RefusalBudget:
+    """How many refused presses are audited per person per window.
+
+    A forged or replayed button costs an attacker nothing; without a bound, every
+    one of them would be an audit row. The first ``limit`` in a window are kept (the
+    last of them says the rest were not), the others only counted in memory, and
+    the memory itself is bounded to the ``max_people`` seen most recently.
+    """
+
+    def __init__(
+        self, limit: int = 20, window: timedelta = timedelta(hours=1), max_people: int = 10_000
+    ) -> None:
+        self.limit, self.window, self.max_people = limit, window, max_people
+        self._seen: OrderedDict[str, tuple[datetime, int]] = OrderedDict()
+        self.unaudited = 0
+
+    def take(self, who: str, now: datetime) -> int | None:
+        """This refusal's number in the window if it is to be audited, else None."""
+        start, count = self._seen.get(who, (now, 0))
+        if now - start >= self.window:
+            start, count = now, 0
+        count += 1
+        self._seen[who] = (start, count)
+        self._seen.move_to_end(who)
+        if len(self._seen) > self.max_people:
+            self._seen.popitem(last=False)
+        if count > self.limit:
+            self.unaudited += 1
+            return None
+        return count
+
+
 @dataclass(frozen=True, slots=True)
 class ShopRules:
     """The cancel rules bound to the shop's calendar and timezone."""
 
     calendar: Calendar
     tz: tzinfo
+    #: One per running shop: the refused presses it audits.
+    refusals: RefusalBudget = field(default_factory=RefusalBudget, compare=False)
 
     def decide(self, order: Order, now: datetime) -> CancelDecision:
         return decide_cancel(order, now, self.calendar, self.tz)

@@ -108,7 +108,9 @@ async def request_cancel(
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
         if order is None:
-            await refuse_press(uow, "cancel_not_owned", now)
+            await refuse_press(
+                uow, "cancel_not_owned", now, who=f"customer:{customer_id}", budget=rules.refusals
+            )
             return CancelRequested(RequestOutcome.NOT_FOUND)
         if rules.decide(order, now).can_cancel_now and await uow.orders.mark_cancelling(
             order.id, expected=order.status, now=now

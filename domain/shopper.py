@@ -21,7 +21,7 @@ from domain.orders import (
     Refund,
     normalize_phone,
 )
-from domain.policy import CancelDecision, CouponOutcome, RefundPlan, ShopRules
+from domain.policy import CancelDecision, CouponOutcome, RefundPlan, RefusalBudget, ShopRules
 from domain.ports import AuditEntry, LinkOutcome, Notification, RefundDraft, UnitOfWork
 from domain.refunds import GATEWAYS, gateway_for
 from domain.services import OrderSummary
@@ -163,16 +163,30 @@ async def open_order(
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
         if order is None:
-            await refuse_press(uow, "order_not_owned", now)
+            await refuse_press(
+                uow, "order_not_owned", now, who=f"customer:{customer_id}", budget=rules.refusals
+            )
             return None
         refund = await uow.refunds.for_order(order.id)
     return OrderCard(order, rules.decide(order, now), refund)
 
 
-async def refuse_press(uow: UnitOfWork, why: str, now: datetime) -> None:
-    """Audit a refused button press. No ids or names: forged data must not leak into logs."""
+async def refuse_press(
+    uow: UnitOfWork, why: str, now: datetime, *, who: str, budget: RefusalBudget
+) -> None:
+    """Audit a refused button press, at most ``budget.limit`` per person an hour.
+
+    No ids or names in the row: forged data must not leak into logs. ``who`` (the
+    presser's Telegram id or customer) only keys the budget.
+    """
+    number = budget.take(who, now)
+    if number is None:
+        return
+    detail: dict[str, object] = {"why": why}
+    if number == budget.limit:
+        detail["more_not_audited"] = True  # the rest of this hour is only counted
     async with uow:
-        uow.audit.add(AuditEntry("press.refused", "shopper", now, detail={"why": why}))
+        uow.audit.add(AuditEntry("press.refused", "shopper", now, detail=detail))
         await uow.commit()
 
 
@@ -231,7 +245,9 @@ async def cancel_order(
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
         if order is None:
-            await refuse_press(uow, "cancel_not_owned", now)
+            await refuse_press(
+                uow, "cancel_not_owned", now, who=f"customer:{customer_id}", budget=rules.refusals
+            )
             return CancelResult(CancelOutcome.NOT_FOUND, None)
         decision = rules.decide(order, now)
         if not decision.can_cancel_now:
@@ -364,12 +380,15 @@ async def record_cancel_reason(
     reason: CancelReason,
     actor: str,
     now: datetime,
+    refusals: RefusalBudget,
 ) -> bool:
     """Store the optional reason once; False when not this shopper's cancelled order or given."""
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
         if order is None:
-            await refuse_press(uow, "reason_not_owned", now)
+            await refuse_press(
+                uow, "reason_not_owned", now, who=f"customer:{customer_id}", budget=refusals
+            )
             return False
         if order.status is not OrderStatus.CANCELLED:
             return False

@@ -33,7 +33,9 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
 async def on_unlinked_press(query: CallbackQuery, ctx: Ctx) -> None:
     """A press from someone whose Telegram is not linked to a customer: say how to link."""
     ctx.alert(ctx.t("press-not-linked"))
-    await refuse_press(ctx.uow, "not_linked", ctx.now())
+    await refuse_press(
+        ctx.uow, "not_linked", ctx.now(), who=f"tg:{ctx.user_id}", budget=ctx.rules.refusals
+    )
 
 
 async def on_unlinked_message(message: Message, ctx: Ctx) -> None:

@@ -46,4 +46,6 @@ async def edited(message: Message, ctx: Ctx) -> None:
 async def unknown_button(query: CallbackQuery, ctx: Ctx) -> None:
     """Old buttons from an earlier version, or data nobody's keyboard ever had."""
     ctx.alert(ctx.t("fallback-stale-button"))
-    await refuse_press(ctx.uow, "unknown_button", ctx.now())
+    await refuse_press(
+        ctx.uow, "unknown_button", ctx.now(), who=f"tg:{ctx.user_id}", budget=ctx.rules.refusals
+    )

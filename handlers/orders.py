@@ -227,6 +227,7 @@ async def on_reason(query: CallbackQuery, callback_data: ReasonCb, ctx: Ctx) -> 
         reason=reason,
         actor=shopper(ctx.user_id),
         now=ctx.now(),
+        refusals=ctx.rules.refusals,
     )
     if saved:
         thanks = ctx.t("cancel-reason-thanks", reason=ctx.t(f"cancel-reason-{reason}"))

@@ -65,7 +65,9 @@ async def on_unlinked_message(message: Message, ctx: Ctx) -> None:
 
 async def on_unlinked_press(query: CallbackQuery, ctx: Ctx) -> None:
     ctx.alert(ctx.t("unlinked-hint"))
-    await refuse_press(ctx.uow, "not_linked", ctx.now())
+    await refuse_press(
+        ctx.uow, "not_linked", ctx.now(), who=f"tg:{ctx.user_id}", budget=ctx.rules.refusals
+    )
 
 
 async def refunds(message: Message, ctx: Ctx) -> None:
@@ -76,7 +78,9 @@ async def refunds(message: Message, ctx: Ctx) -> None:
 
 async def _refuse(ctx: Ctx) -> None:
     ctx.alert(ctx.t("refund-not-found"))
-    await refuse_press(ctx.uow, "refund_not_owned", ctx.now())
+    await refuse_press(
+        ctx.uow, "refund_not_owned", ctx.now(), who=f"tg:{ctx.user_id}", budget=ctx.rules.refusals
+    )
 
 
 async def on_open(query: CallbackQuery, callback_data: RefundCb, ctx: Ctx) -> None:

@@ -62,4 +62,6 @@ async def chosen(query: CallbackQuery, callback_data: LangCb, ctx: Ctx) -> None:
 
 async def forged(query: CallbackQuery, ctx: Ctx) -> None:
     ctx.alert(ctx.t("lang-unknown"))
-    await refuse_press(ctx.uow, "unknown_language", ctx.now())
+    await refuse_press(
+        ctx.uow, "unknown_language", ctx.now(), who=f"tg:{ctx.user_id}", budget=ctx.rules.refusals
+    )

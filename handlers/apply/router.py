@@ -143,7 +143,13 @@ async def on_apply(
     result = await check_order(callback_data.order_id, ctx)
     if result.outcome is ApplyOutcome.NOT_FOUND:
         ctx.alert(ctx.t("press-not-yours"))
-        await refuse_press(ctx.uow, "apply_not_owned", ctx.now())
+        await refuse_press(
+            ctx.uow,
+            "apply_not_owned",
+            ctx.now(),
+            who=f"tg:{ctx.user_id}",
+            budget=ctx.rules.refusals,
+        )
         return
     text, markup = await begin(state, result, ctx)
     if result.outcome is ApplyOutcome.NOT_ALLOWED:
@@ -214,7 +220,9 @@ async def pressed_draft(state: FSMContext, data: ApplyCb, ctx: Ctx) -> Draft | N
     draft = await load_draft(state)
     if draft is None or draft.order_id != data.order_id:
         ctx.alert(ctx.t("apply-expired"))
-        await refuse_press(ctx.uow, "apply_stale", ctx.now())
+        await refuse_press(
+            ctx.uow, "apply_stale", ctx.now(), who=f"tg:{ctx.user_id}", budget=ctx.rules.refusals
+        )
         return None
     return draft
 

@@ -18,7 +18,7 @@ from domain.orders import (
     ProductKind,
     RefundStatus,
 )
-from domain.policy import CouponOutcome, ShopRules
+from domain.policy import CouponOutcome, RefusalBudget, ShopRules
 from domain.shopper import CancelOutcome, CancelResult, cancel_order
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -162,3 +162,41 @@ async def test_a_coupon_spent_by_a_race_is_not_said_to_come_back(uow: FakeUnitOf
 
     assert result.outcome is CancelOutcome.CANCELLED
     assert result.coupon is CouponOutcome.NO_COUPON
+
+
+async def test_a_thousand_forged_presses_add_at_most_twenty_audit_rows(
+    uow: FakeUnitOfWork,
+) -> None:
+    uow.seed(order())
+    rules = ShopRules(calendar=WorkdayCalendar(), tz=ZoneInfo("Asia/Shanghai"))
+    for n in range(1000):
+        result = await cancel_order(
+            uow,
+            customer_id=LI.id,
+            order_id=10,
+            actor="shopper",
+            rules=rules,
+            now=NOW + timedelta(seconds=n),
+        )
+        assert result.outcome is CancelOutcome.NOT_FOUND
+    refused = [e for e in uow.committed.audit if e.action == "press.refused"]
+    assert len(refused) == 20
+    assert refused[-1].detail == {"why": "cancel_not_owned", "more_not_audited": True}
+    assert rules.refusals.unaudited == 980
+    # The next hour has a fresh budget; another shopper has their own meanwhile.
+    await cancel_order(
+        uow,
+        customer_id=LI.id,
+        order_id=10,
+        actor="shopper",
+        rules=rules,
+        now=NOW + timedelta(hours=2),
+    )
+    assert len([e for e in uow.committed.audit if e.action == "press.refused"]) == 21
+
+
+def test_the_refusal_budget_remembers_a_bounded_number_of_people() -> None:
+    budget = RefusalBudget(limit=2, max_people=100)
+    for person in range(1000):
+        assert budget.take(f"tg:{person}", NOW) == 1
+    assert len(budget._seen) == 100

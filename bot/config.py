@@ -26,6 +26,13 @@ MAX_STAFF_MESSAGES_PER_MINUTE = 20
 MAX_OUTBOX_WAKE_SECONDS = 300
 #: Telegram allows a bot about 30 messages a second across all chats; stay a little under it.
 MAX_GLOBAL_MESSAGES_PER_SECOND = 30
+#: Telegram allows about one message a second in one chat; a faster pace only meets 429s.
+MAX_CHAT_MESSAGES_PER_SECOND = 5.0
+MIN_CHAT_MESSAGES_PER_SECOND = 0.2
+MAX_THROTTLE_BURST = 100
+#: A person cannot usefully send more than this; slower than the minimum locks people out.
+MAX_THROTTLE_PER_SECOND = 30.0
+MIN_THROTTLE_PER_SECOND = 0.1
 SHOP_MODES = ("embedded", "http")
 #: A shared secret shorter than this is guessable; the shop's side should generate it.
 MIN_SHOP_SECRET_CHARS = 16
@@ -60,6 +67,12 @@ class Settings(BaseSettings):
     link_token_ttl_hours: int = 72
     staff_messages_per_minute: int = 18
     global_messages_per_second: int = 25
+    #: Messages a second to one shopper's chat after a short burst; 0 turns the pace off.
+    chat_messages_per_second: float = 1.0
+    #: Updates one person may send at once before the steady rate applies.
+    throttle_burst: int = 5
+    #: Updates a second one person may send at the steady rate; 0 turns throttling off.
+    throttle_per_second: float = 1.0
     outbox_wake_seconds: int = 5
     #: Local time (HH:MM) of the staff group's daily digest, or "off".
     daily_digest_at: str = "09:00"
@@ -272,6 +285,30 @@ class Settings(BaseSettings):
     def _global_pace(cls, value: int) -> int:
         if not 1 <= value <= MAX_GLOBAL_MESSAGES_PER_SECOND:
             raise ValueError("config-global-pace")
+        return value
+
+    @field_validator("chat_messages_per_second")
+    @classmethod
+    def _chat_pace(cls, value: float) -> float:
+        if (
+            value != 0
+            and not MIN_CHAT_MESSAGES_PER_SECOND <= value <= MAX_CHAT_MESSAGES_PER_SECOND
+        ):
+            raise ValueError("config-chat-pace")
+        return value
+
+    @field_validator("throttle_burst")
+    @classmethod
+    def _throttle_burst(cls, value: int) -> int:
+        if not 1 <= value <= MAX_THROTTLE_BURST:
+            raise ValueError("config-throttle-burst")
+        return value
+
+    @field_validator("throttle_per_second")
+    @classmethod
+    def _throttle_rate(cls, value: float) -> float:
+        if value != 0 and not MIN_THROTTLE_PER_SECOND <= value <= MAX_THROTTLE_PER_SECOND:
+            raise ValueError("config-throttle-rate")
         return value
 
     @field_validator("outbox_wake_seconds")

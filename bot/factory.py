@@ -16,6 +16,7 @@ from bot.flood import FloodGate, Sleep
 from bot.fsm_storage import DatabaseStorage
 from bot.middlewares import DatabaseMiddleware, LocaleMiddleware
 from bot.shop_http import HttpShop
+from bot.throttle import Throttle
 from domain.calendar import CalendarOverrides, WorkdayCalendar
 from domain.policy import ShopRules
 from domain.ports import Clock, SystemClock
@@ -46,6 +47,7 @@ def create_bot(settings: Settings, clock: Clock | None = None, sleep: Sleep | No
             per_second=settings.global_messages_per_second,
             staff_chat_id=settings.staff_chat_id,
             staff_per_minute=settings.staff_messages_per_minute,
+            chat_per_second=settings.chat_messages_per_second,
         )
     )
     return Bot(token=settings.require_token(), session=session)
@@ -87,6 +89,17 @@ def create_dispatcher(
             desk=desk,
         ),
     )
+    if settings.throttle_per_second > 0:
+        # First, so that what is dropped costs no database session and no reply.
+        dp.update.outer_middleware(
+            Throttle(
+                clock,
+                translations,
+                burst=settings.throttle_burst,
+                per_second=settings.throttle_per_second,
+                exempt=settings.staff_ids,
+            )
+        )
     dp.update.outer_middleware(DatabaseMiddleware(session_factory))
     dp.update.outer_middleware(LocaleMiddleware(translations, clock))
     dp.include_routers(*get_routers())

@@ -53,6 +53,11 @@ def make_settings(tg: FakeTelegram, tmp_path: Path, **overrides: object) -> Sett
         # The daily digest has tests of its own (test_week.py); on by default it would add
         # a staff-chat message at start to every other test's count.
         "daily_digest_at": "off",
+        # A test's shopper acts faster than a person, on a clock that stands still between
+        # taps: per-person throttling and the per-chat pace would drop or hold what every
+        # other test checks. Both have tests of their own (test_flood.py).
+        "throttle_per_second": 0,
+        "chat_messages_per_second": 0,
         # Tests run side by side: the shop event endpoint (when a secret is set) takes any
         # free port, read back from the runtime.
         "shop_events_port": 0,

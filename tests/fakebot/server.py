@@ -13,12 +13,14 @@ import copy
 import html
 import itertools
 import json
+import math
 import mimetypes
 import re
 import struct
 import sys
 import time
 import traceback
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -75,6 +77,20 @@ _DEFAULT_DESCRIPTIONS = {
     502: "Bad Gateway",
 }
 _TOO_MANY_REQUESTS = 429
+#: Methods Telegram's flood limits count: each puts a message in a chat or changes one.
+_LIMITED_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendMediaGroup",
+        "copyMessage",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+    }
+)
 
 # Sent as plain form strings by aiogram and never JSON: decoding them would turn a text such
 # as "123" or "true" into a number or a bool.
@@ -442,6 +458,64 @@ class _Failure:
     chat_id: int | None
     #: Matching calls still let through before this failure starts.
     skip: int = 0
+
+
+@dataclass
+class LimitHit:
+    """A call refused with 429 by the emulated limits: which limit, where, and when."""
+
+    scope: str  # "chat" (a private chat's pace), "group" (a group's minute), "global"
+    method: str
+    chat_id: int | None
+    at: float
+    retry_after: int
+
+
+@dataclass
+class _Limits:
+    """Telegram's flood limits as :meth:`FakeTelegram.enforce_limits` set them."""
+
+    per_chat_per_second: float
+    burst: int
+    group_per_minute: int
+    global_per_second: int
+    clock: Callable[[], float]
+    #: Per private chat: tokens left and when they were counted.
+    buckets: dict[int, tuple[float, float]] = field(default_factory=dict)
+    groups: dict[int, deque[float]] = field(default_factory=dict)
+    sent: deque[float] = field(default_factory=deque)
+
+    def check(self, method: str, chat_id: int | None) -> LimitHit | None:
+        """Count one call, or the limit it is over (then it counts for nothing)."""
+        if method not in _LIMITED_METHODS or chat_id is None:
+            return None
+        now = self.clock()
+        while self.sent and self.sent[0] <= now - 1:
+            self.sent.popleft()
+        if len(self.sent) >= self.global_per_second:
+            return LimitHit("global", method, chat_id, now, _seconds(self.sent[0] + 1 - now))
+        if chat_id < 0:
+            times = self.groups.setdefault(chat_id, deque())
+            while times and times[0] <= now - 60:
+                times.popleft()
+            if len(times) >= self.group_per_minute:
+                return LimitHit("group", method, chat_id, now, _seconds(times[0] + 60 - now))
+            times.append(now)
+        else:
+            tokens, at = self.buckets.get(chat_id, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - at) * self.per_chat_per_second)
+            if tokens < 1:
+                self.buckets[chat_id] = (tokens, now)
+                wait = (1 - tokens) / self.per_chat_per_second
+                return LimitHit("chat", method, chat_id, now, _seconds(wait))
+            self.buckets[chat_id] = (tokens - 1, now)
+        self.sent.append(now)
+        return None
+
+
+def _seconds(wait: float) -> int:
+    """Telegram's retry_after: whole seconds, at least one."""
+    return max(1, math.ceil(wait - 1e-9))
 
 
 @dataclass
@@ -914,6 +988,8 @@ class FakeTelegram:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._migrated: dict[int, int] = {}
+        self._limits: _Limits | None = None
+        self.limit_hits: list[LimitHit] = []
         self._records: dict[int, UpdateRecord] = {}
         self._update_ids = itertools.count(100_000_001)
         self._file_counter = itertools.count(1)
@@ -1206,6 +1282,30 @@ class FakeTelegram:
     def clear_failures(self) -> None:
         """Forget every failure not yet served."""
         self._failures.clear()
+
+    def enforce_limits(
+        self,
+        *,
+        per_chat_per_second: float = 1.0,
+        burst: int = 3,
+        group_per_minute: int = 20,
+        global_per_second: int = 30,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Answer 429 (with ``retry_after``) like Telegram when the bot goes over its limits.
+
+        Messages and edits count: in a private chat a token bucket (``burst`` at once,
+        then ``per_chat_per_second``), in a group (negative id) ``group_per_minute`` in
+        any 60 s, and ``global_per_second`` across all chats in any second. Only the call
+        over a limit is refused; the others go on. ``clock`` (seconds) is what they are
+        measured on: real time, or a test's virtual clock. Off until called.
+        """
+        self._limits = _Limits(
+            per_chat_per_second, burst, group_per_minute, global_per_second, clock
+        )
+
+    def lift_limits(self) -> None:
+        self._limits = None
 
     def _take_failure(self, method: str, chat_id: int | None) -> ApiError | None:
         queue = self._failures.get(method.lower(), [])
@@ -1519,6 +1619,14 @@ class FakeTelegram:
                     400,
                     "Bad Request: group chat was upgraded to a supergroup chat",
                     migrate_to_chat_id=self._migrated[call.chat_id],
+                )
+            hit = self._limits.check(canonical, call.chat_id) if self._limits else None
+            if hit is not None:
+                self.limit_hits.append(hit)
+                raise ApiError(
+                    _TOO_MANY_REQUESTS,
+                    f"Too Many Requests: retry after {hit.retry_after}",
+                    retry_after=hit.retry_after,
                 )
             result = handler(_Request(canonical, params, uploads, request, call))
             if isinstance(result, Awaitable):

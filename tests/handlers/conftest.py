@@ -226,6 +226,9 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         staff_chat_id=STAFF_CHAT,
         staff_ids=str(STAFF),
         daily_digest_at="off",
+        # Updates are fed at one fixed instant, faster than any person: throttling has
+        # tests of its own (tests/e2e/test_flood.py).
+        throttle_per_second=0,
     )
     engine = create_engine(settings.database_url)
     await upgrade(engine)

@@ -8,6 +8,8 @@ tests/e2e/test_delivery.py.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -87,30 +89,134 @@ def message(chat_id: int = 1) -> SendMessage:
 # --------------------------------------------------------------------------- the flood gate
 
 
-async def test_a_429_pauses_every_call_then_retries_the_one_that_hit_it() -> None:
+async def test_a_429_in_a_private_chat_pauses_that_chat_only() -> None:
     clock = FixedClock(NOW)
     telegram = Telegram(clock)
-    paused = asyncio.Event()
+    hit = asyncio.Event()
+    release = asyncio.Event()
 
     async def sleep(seconds: float) -> None:
-        paused.set()
+        if seconds >= 30:  # the flooded chat's pause: hold it until the others went
+            hit.set()
+            await release.wait()
         clock.advance(seconds=seconds)
         await asyncio.sleep(0)
 
     gate = FloodGate(clock, sleep, per_second=25)
     telegram.retry_after = [30]
-
-    first = asyncio.create_task(gate(telegram, None, message(1)))  # type: ignore[arg-type]
-    await paused.wait()
-    assert not gate.is_open
-    # A call made while the gate is shut, from anywhere, waits for it to open.
+    flooded = asyncio.create_task(gate(telegram, None, message(1)))  # type: ignore[arg-type]
+    await asyncio.wait_for(hit.wait(), 1)
+    assert gate.is_open  # nobody else waits
+    await gate(telegram, None, message(2))  # type: ignore[arg-type]
     await gate(telegram, None, AnswerCallbackQuery(callback_query_id="q"))  # type: ignore[arg-type]
-    await first
+    assert [name for name, _ in telegram.calls] == ["sendMessage"] * 2 + ["answerCallbackQuery"]
+    assert all(at == NOW for _, at in telegram.calls)
+    release.set()
+    await flooded
+    assert telegram.chats[-1] == 1 and telegram.calls[-1][1] >= NOW + timedelta(seconds=30)
 
-    hit, *after = telegram.calls
-    assert hit == ("sendMessage", NOW)
-    assert sorted(name for name, _ in after) == ["answerCallbackQuery", "sendMessage"]
-    assert all(at >= NOW + timedelta(seconds=30) for _, at in after)
+
+async def test_429s_from_several_chats_at_once_pause_every_call() -> None:
+    clock = FixedClock(NOW)
+    telegram = Telegram(clock)
+    gate = FloodGate(clock, virtual(clock), per_second=25)
+    telegram.retry_after = [1, 1, 20]
+    for chat in (1, 2, 3):
+        await gate(telegram, None, message(chat))  # type: ignore[arg-type]
+    # The third chat's 429 within the second is the bot-wide limit: all calls waited.
+    await gate(telegram, None, AnswerCallbackQuery(callback_query_id="q"))  # type: ignore[arg-type]
+    assert telegram.calls[-1][0] == "answerCallbackQuery"
+    assert telegram.calls[-1][1] >= NOW + timedelta(seconds=20)
+
+
+async def test_sends_to_one_private_chat_keep_to_one_a_second_after_a_short_burst() -> None:
+    clock = FixedClock(NOW)
+    gate = FloodGate(clock, virtual(clock), per_second=25)
+    telegram = Telegram(clock)
+    for _ in range(6):
+        await gate(telegram, None, message(1))  # type: ignore[arg-type]
+    await gate(telegram, None, message(2))  # type: ignore[arg-type]
+    times = [at for (_, at), chat in zip(telegram.calls, telegram.chats, strict=True) if chat == 1]
+    assert times[:3] == [NOW] * 3
+    assert times[3:] == [NOW + timedelta(seconds=n) for n in (1, 2, 3)]
+
+
+async def test_a_429_in_the_staff_group_pauses_the_group_only() -> None:
+    clock = FixedClock(NOW)
+    telegram = Telegram(clock)
+    gate = staff_gate(clock, virtual(clock), per_minute=18)
+    telegram.retry_after = [7]
+    await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
+    assert gate.is_open and not gate.chat_paused(STAFF)  # over once the retry went out
+    staff = [at for (_, at), chat in zip(telegram.calls, telegram.chats, strict=True)]
+    assert staff == [NOW, NOW + timedelta(seconds=7)]
+
+
+class Timeline:
+    """Sleeps woken one at a time in time order, each once every other task is stuck:
+    concurrent waits then overlap as on a real clock instead of adding up."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.clock = clock
+        self.waiting: list[tuple[datetime, int, asyncio.Future[None]]] = []
+        self.order = itertools.count()
+
+    async def sleep(self, seconds: float) -> None:
+        wake = asyncio.get_running_loop().create_future()
+        at = self.clock.now() + timedelta(seconds=seconds)
+        heapq.heappush(self.waiting, (at, next(self.order), wake))
+        await wake
+
+    async def run(self, *work: Any) -> None:
+        done = asyncio.ensure_future(asyncio.gather(*work))
+        while not done.done():
+            for _ in range(20):
+                await asyncio.sleep(0)
+            if self.waiting and not done.done():
+                at, _, wake = heapq.heappop(self.waiting)
+                self.clock.current = max(self.clock.current, at)
+                wake.set_result(None)
+        await done
+
+
+async def test_a_pause_in_a_chat_moves_the_sends_already_waiting_for_it() -> None:
+    clock = FixedClock(NOW)
+    telegram = Telegram(clock)
+    timeline = Timeline(clock)
+    gate = FloodGate(clock, timeline.sleep, per_second=25)
+    for _ in range(3):  # the burst
+        await gate(telegram, None, message(1))  # type: ignore[arg-type]
+    telegram.retry_after = [10]
+    waiting = [gate(telegram, None, message(1)) for _ in range(3)]  # type: ignore[arg-type]
+    await timeline.run(*waiting)
+
+    times = [at - NOW for _, at in telegram.calls[3:]]
+    # The first went at +1 s and met the 429; the two booked behind it (for +2 s, +3 s)
+    # were moved past the pause, and all three went one a second after it (Telegram's
+    # bucket is empty after a 429).
+    assert times == [timedelta(seconds=s) for s in (1, 11, 12, 13)]
+
+
+async def test_the_pace_of_private_chats_can_be_turned_off() -> None:
+    clock = FixedClock(NOW)
+    slept: list[float] = []
+    gate = FloodGate(clock, virtual(clock, slept), per_second=25, chat_per_second=0)
+    telegram = Telegram(clock)
+    for _ in range(10):
+        await gate(telegram, None, message(1))  # type: ignore[arg-type]
+    assert slept == []
+
+
+async def test_quiet_chats_are_forgotten_and_busy_ones_kept() -> None:
+    clock = FixedClock(NOW)
+    gate = FloodGate(clock, virtual(clock), per_second=25)
+    telegram = Telegram(clock)
+    for chat in range(1, 1001):
+        await gate(telegram, None, message(chat))  # type: ignore[arg-type]
+    assert len(gate._lanes) == 1000
+    clock.advance(seconds=2)  # every chat's burst is back in full
+    await gate(telegram, None, message(5000))  # type: ignore[arg-type]
+    assert list(gate._lanes) == [5000]
 
 
 async def test_a_call_that_keeps_getting_429_is_given_back_to_its_caller() -> None:
@@ -290,7 +396,9 @@ async def test_a_staff_send_held_by_a_pause_counts_from_when_it_went_out() -> No
     for _ in range(2):
         await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
     telegram.retry_after = [10]
-    refused = asyncio.create_task(gate(telegram, None, message(1001)))  # type: ignore[arg-type]
+    # A 429 on a call with no chat is the bot's limit: it pauses everything.
+    answer = AnswerCallbackQuery(callback_query_id="q")
+    refused = asyncio.create_task(gate(telegram, None, answer))  # type: ignore[arg-type]
     await asyncio.wait_for(paused.wait(), 1)
     assert not gate.is_open
     # The third fits the minute, but the pause holds it until NOW + 10 s.

@@ -48,6 +48,7 @@ badge-after_sales = ⛔ cannot cancel
 badge-nothing = ⛔ cannot cancel
 
 error-generic = Sorry, something went wrong. Send /start to see the current state of your orders, or /help to reach customer service.
+throttled = You're sending too fast. Please wait a few seconds and try again.
 
 command-start = Start / my recent orders
 command-orders = My orders (by status, search)

@@ -93,6 +93,9 @@ decided-footer = Questions? Send /help to reach customer service.
 config-staff-pace = must be a whole number from 1 to 20 (Telegram allows about 20 a minute per group), e.g. STAFF_MESSAGES_PER_MINUTE=18.
 config-outbox-wake = must be a whole number of seconds from 1 to 300, e.g. OUTBOX_WAKE_SECONDS=5.
 config-global-pace = must be a whole number from 1 to 30 (Telegram allows a bot about 30 messages a second), e.g. GLOBAL_MESSAGES_PER_SECOND=25.
+config-chat-pace = must be 0 (no pace) or a number from 0.2 to 5 (Telegram allows about 1 message a second per chat), e.g. CHAT_MESSAGES_PER_SECOND=1.
+config-throttle-burst = must be a whole number from 1 to 100, e.g. THROTTLE_BURST=5.
+config-throttle-rate = must be 0 (no throttling) or a number from 0.1 to 30 (messages or taps a second per person), e.g. THROTTLE_PER_SECOND=1.
 staff-dead-letter = ☠️ {$count} notifications kept failing for over a day and are no longer retried. The first: #{$id} ({$kind}); last error: {$error}. Once the problem is fixed, run python -m bot outbox to list them and python -m bot outbox --requeue-all to send them again.
 staff-shop-silent = ⚠️ The shop's order system has not answered the cancel request for order {$order_no} (#{$id}) since {$since}. The bot keeps retrying with the same request; please check the shop's API.
 staff-toast-awaiting-shop = Asked the shop to cancel the order of ticket #{$id}; once it confirms, the ticket is approved and the shopper told.

@@ -36,6 +36,7 @@ badge-after_sales = ⛔ 不可取消
 badge-nothing = ⛔ 不可取消
 
 error-generic = 抱歉,处理时出了点问题。请发送 /start 查看订单的最新状态;如仍有问题,请发送 /help 联系客服。
+throttled = 您发送得太快了,请稍等几秒再试。
 
 command-start = 开始 / 我的最近订单
 command-orders = 我的订单(按状态查看、搜索)

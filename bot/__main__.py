@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from domain.policy import ShopRules
 from domain.ports import SystemClock
 from domain.shopper import issue_link_token
 from handlers.i18n import Translations, Translator
-from storage.db import create_engine, create_session_factory, describe_database
+from storage.db import SessionFactory, create_engine, create_session_factory, describe_database
 from storage.migrate import current_revision, upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -182,15 +183,20 @@ async def migrate(settings: Settings, _args: argparse.Namespace, t: Translator) 
     return 0
 
 
-async def demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+@contextlib.asynccontextmanager
+async def shop_database(settings: Settings) -> AsyncIterator[SessionFactory]:
+    """The shop's database, migrated, for one command; disposed of afterwards."""
     engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     try:
         await upgrade(engine)
-        report = await load_demo(
-            create_session_factory(engine), clock=SystemClock(), bind=args.bind
-        )
+        yield create_session_factory(engine)
     finally:
         await engine.dispose()
+
+
+async def demo_data(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
+    async with shop_database(settings) as sessions:
+        report = await load_demo(sessions, clock=SystemClock(), bind=args.bind)
     print(
         t(
             "demo-done",
@@ -219,17 +225,10 @@ async def import_orders(settings: Settings, args: argparse.Namespace, t: Transla
         print(t("import-file-missing", path=str(args.file)), file=sys.stderr)
         return EXIT_FAILED
     rules = _rules(settings)
-    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
-    try:
-        await upgrade(engine)
+    async with shop_database(settings) as sessions:
         try:
             report = await run_import(
-                create_session_factory(engine),
-                args.file,
-                clock=SystemClock(),
-                rules=rules,
-                t=t,
-                err=sys.stderr,
+                sessions, args.file, clock=SystemClock(), rules=rules, t=t, err=sys.stderr
             )
         except (PermissionError, IsADirectoryError, UnicodeDecodeError) as error:
             problem = getattr(error, "strerror", None) or type(error).__name__
@@ -237,8 +236,6 @@ async def import_orders(settings: Settings, args: argparse.Namespace, t: Transla
                 t("import-file-unreadable", path=str(args.file), problem=problem), file=sys.stderr
             )
             return EXIT_FAILED
-    finally:
-        await engine.dispose()
     print(
         t(
             "import-summary",
@@ -258,19 +255,10 @@ async def refund_status(settings: Settings, args: argparse.Namespace, t: Transla
         print(problem, file=sys.stderr)
         return EXIT_CONFIG
     rules = _rules(settings)
-    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
-    try:
-        await upgrade(engine)
+    async with shop_database(settings) as sessions:
         report = await import_refund_statuses(
-            create_session_factory(engine),
-            path,
-            clock=SystemClock(),
-            rules=rules,
-            t=t,
-            err=sys.stderr,
+            sessions, path, clock=SystemClock(), rules=rules, t=t, err=sys.stderr
         )
-    finally:
-        await engine.dispose()
     print(
         t(
             "refund-import-summary",
@@ -308,15 +296,10 @@ async def link_token(settings: Settings, args: argparse.Namespace, t: Translator
         if isinstance(found, int):
             return found
         username = found
-    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     ttl = timedelta(hours=settings.link_token_ttl_hours)
     now = SystemClock().now()
-    try:
-        await upgrade(engine)
-        async with SqlUnitOfWorkFactory(create_session_factory(engine))() as uow:
-            issued = await issue_link_token(uow, args.customer_code.strip(), now, ttl)
-    finally:
-        await engine.dispose()
+    async with shop_database(settings) as sessions, SqlUnitOfWorkFactory(sessions)() as uow:
+        issued = await issue_link_token(uow, args.customer_code.strip(), now, ttl)
     if issued is None:
         print(t("link-cli-unknown-customer", code=args.customer_code), file=sys.stderr)
         return EXIT_FAILED
@@ -338,24 +321,18 @@ async def link_token(settings: Settings, args: argparse.Namespace, t: Translator
 async def outbox(settings: Settings, args: argparse.Namespace, t: Translator) -> int:
     """The dead rows, oldest first; or put them back in the queue for the running bot."""
     ids: list[int] | None = args.requeue
-    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
-    try:
-        await upgrade(engine)
-        async with SqlUnitOfWorkFactory(create_session_factory(engine))() as uow:
-            if ids is not None or args.requeue_all:
-                count = await uow.outbox.requeue(ids)
-                await uow.commit()
-                print(t("outbox-requeued", count=count))
-                if ids is not None and count < len(set(ids)):
-                    print(
-                        t("outbox-requeue-missing", missing=len(set(ids)) - count), file=sys.stderr
-                    )
-                    return EXIT_FAILED
-                return 0
-            dead = await uow.outbox.dead()
-            total = await uow.outbox.dead_count()
-    finally:
-        await engine.dispose()
+    async with shop_database(settings) as sessions, SqlUnitOfWorkFactory(sessions)() as uow:
+        if ids is not None or args.requeue_all:
+            count = await uow.outbox.requeue(ids)
+            await uow.commit()
+            print(t("outbox-requeued", count=count))
+            if ids is not None and count < len(set(ids)):
+                missing = len(set(ids)) - count
+                print(t("outbox-requeue-missing", missing=missing), file=sys.stderr)
+                return EXIT_FAILED
+            return 0
+        dead = await uow.outbox.dead()
+        total = await uow.outbox.dead_count()
     if not dead:
         print(t("outbox-none"))
         return 0

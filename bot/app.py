@@ -126,9 +126,9 @@ class Runtime:
         year = self.rules.calendar.wanted_year(today)
         if year is not None:
             log.warning(
-                "No official holiday calendar for %s: its dates are shown as estimates (预计) "
-                "and staff are reminded weekly. Fix: put %s's days off and make-up working "
-                "days from the State Council's announcement in the JSON file %s points at "
+                "No official holiday calendar for %s: its dates are shown to shoppers as "
+                "estimates and staff are reminded weekly. Fix: put %s's days off and make-up "
+                "working days from the State Council's announcement in the JSON file %s points at "
                 '(e.g. {"years": [%s], "holidays": ["%s-01-01", ...], "workdays": [...]}) '
                 "and restart.",
                 year,

@@ -15,7 +15,7 @@ For a year neither knows, the days off come from the ``holidays`` package, which
 derives China's statutory holidays from their rules (lunar dates included) but
 cannot know the State Council's make-up working days: such a year's dates are
 estimates, and :meth:`WorkdayCalendar.is_estimate` says so, so the shopper is
-told "预计" rather than promised a day.
+told the date is an estimate rather than promised a day.
 
 This module is part of the pure ``domain`` package: it imports only the
 standard library, ``chinese_calendar`` and ``holidays``.
@@ -432,7 +432,7 @@ class WorkdayCalendar:
         logger.warning(
             "No official mainland China holiday calendar for %(year)d: its statutory holidays "
             "are taken by rule and its make-up working days are unknown, so refund dates and "
-            "review deadlines in %(year)d are shown as estimates (预计). Fix: add %(year)d's "
+            "review deadlines in %(year)d are shown as estimates. Fix: add %(year)d's "
             "days off and make-up workdays from the State Council's announcement to the "
             'calendar override file (set by %(env)s) and list %(year)d under "years", or '
             "upgrade chinesecalendar.",

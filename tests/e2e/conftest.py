@@ -183,19 +183,26 @@ async def running_shop(
     tg: FakeTelegram, tmp_path: Path, **overrides: object
 ) -> AsyncIterator[Shop]:
     """The real runtime polling the fake Bot API, with ``overrides`` to its settings."""
-    failures = HandlerFailures()
-    logging.getLogger("bot.factory").addHandler(failures)
     clock = FixedClock(NOW)
     runtime = Runtime(make_settings(tg, tmp_path, **overrides), clock=clock)
+    async with polling(runtime, tg):
+        yield Shop(runtime, clock)
+
+
+@contextlib.asynccontextmanager
+async def polling(runtime: Runtime, tg: FakeTelegram) -> AsyncIterator[None]:
+    """``runtime`` prepared and polling until the block ends; a handler crash fails the test."""
+    failures = HandlerFailures()
+    logging.getLogger("bot.factory").addHandler(failures)
     # Lets the fake know when each update is fully handled, and surfaces handler crashes.
     tg.track(runtime.dispatcher)
     await runtime.prepare()
-    polling = asyncio.create_task(runtime.poll(handle_signals=False))
+    task = asyncio.create_task(runtime.poll(handle_signals=False))
     try:
-        yield Shop(runtime, clock)
+        yield
     finally:
         await runtime.stop()
-        await polling
+        await task
         await runtime.close()
         logging.getLogger("bot.factory").removeHandler(failures)
     crashes = [r.exc_info[1] for r in failures.records if r.exc_info]

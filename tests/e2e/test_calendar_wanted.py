@@ -45,7 +45,7 @@ async def test_staff_are_reminded_once_a_week_to_load_next_years_holidays(
     async with running_shop(tg, tmp_path, calendar_file=None) as shop:
         [started] = [r.getMessage() for r in caplog.records if "2027" in r.getMessage()]
         assert "CALENDAR_FILE" in started
-        assert "预计" in started
+        assert "shown to shoppers as estimates" in started
 
         await tick(shop, tg)
         [text] = reminders(tg)

@@ -33,7 +33,7 @@ from bot.flood import FloodGate
 from bot.throttle import ANSWERS_PER_WINDOW
 from domain.orders import OrderStatus
 from domain.ports import FixedClock
-from tests.e2e.conftest import NOW, HandlerFailures, Shop, make_settings
+from tests.e2e.conftest import NOW, Shop, make_settings, polling
 from tests.fakebot import FakeTelegram, FakeUser
 
 THROTTLED = "您发送得太快了,请稍等几秒再试。"
@@ -189,8 +189,6 @@ async def open_floor(
     tg: FakeTelegram, tmp_path: Path, limits: dict[str, Any] | None = None, **overrides: Any
 ) -> AsyncIterator[Floor]:
     """The runtime with its shipped defaults for throttling and pacing, on virtual time."""
-    failures = HandlerFailures()
-    logging.getLogger("bot.factory").addHandler(failures)
     clock = FixedClock(NOW)
     time = VirtualTime(clock, tg)
     settings = make_settings(
@@ -219,21 +217,11 @@ async def open_floor(
         manager.unregister(middleware)
     for middleware in (time.mark_handling, *existing):
         manager.register(middleware)
-    tg.track(runtime.dispatcher)
     tg.group(STAFF_CHAT, "客服组")
     tg.enforce_limits(**(limits or LIMITS), clock=time.seconds)
-    await runtime.prepare()
-    polling = asyncio.create_task(runtime.poll(handle_signals=False))
-    try:
+    async with polling(runtime, tg):
         await time.settle()
         yield floor
-    finally:
-        await runtime.stop()
-        await polling
-        await runtime.close()
-        logging.getLogger("bot.factory").removeHandler(failures)
-    crashes = [r.exc_info[1] for r in failures.records if r.exc_info]
-    assert not crashes, f"a handler crashed: {crashes!r}"
     errors = [r.handler_error for r in tg.updates if r.handler_error]
     assert not errors, errors
 
@@ -272,18 +260,26 @@ async def quiet_taps(floor: Floor, quiet: FakeUser, taps: int) -> tuple[list[flo
     return spinner, reply
 
 
+async def flood_while_quiet_taps(
+    floor: Floor,
+) -> tuple[FakeUser, list[float], list[float]]:
+    """The flooder sends ``FLOOD`` messages at once while the quiet shopper taps 10 times."""
+    quiet, flooder = await two_shoppers(floor)
+    await quiet.send("/start", wait=False)
+    await floor.time.run_for(1)
+    for n in range(FLOOD):
+        await flooder.send(f"在吗 {n}", wait=False)
+    spinner, reply = await quiet_taps(floor, quiet, taps=10)
+    await floor.time.run_for(30)
+    return flooder, spinner, reply
+
+
 async def test_a_shopper_sending_sixty_at_once_slows_nobody_else(
     tg: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.flood")
     async with open_floor(tg, tmp_path) as floor:
-        quiet, flooder = await two_shoppers(floor)
-        await quiet.send("/start", wait=False)
-        await floor.time.run_for(1)
-        for n in range(FLOOD):
-            await flooder.send(f"在吗 {n}", wait=False)
-        spinner, reply = await quiet_taps(floor, quiet, taps=10)
-        await floor.time.run_for(30)
+        flooder, spinner, reply = await flood_while_quiet_taps(floor)
 
     # The quiet shopper: every tap answered and shown at once, whatever the other did.
     assert p95(spinner) < 1 and p95(reply) < 1, (spinner, reply)
@@ -313,13 +309,7 @@ async def test_a_429_in_the_flooders_chat_pauses_that_chat_only(
     # Telegram stricter than the bot's pace: no burst at all.
     stricter = {**LIMITS, "burst": 1}
     async with open_floor(tg, tmp_path, stricter) as floor:
-        quiet, flooder = await two_shoppers(floor)
-        await quiet.send("/start", wait=False)
-        await floor.time.run_for(1)
-        for n in range(FLOOD):
-            await flooder.send(f"在吗 {n}", wait=False)
-        spinner, reply = await quiet_taps(floor, quiet, taps=10)
-        await floor.time.run_for(30)
+        flooder, spinner, reply = await flood_while_quiet_taps(floor)
         assert not floor.gate.chat_paused(FLOODER)
 
     assert tg.limit_hits, "the flooder's chat was expected to meet Telegram's limit"

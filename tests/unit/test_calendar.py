@@ -224,7 +224,7 @@ def test_uncovered_year_takes_statutory_holidays_by_rule_with_exactly_one_warnin
     message = records[0].getMessage()
     assert "2027" in message
     assert "CALENDAR_FILE" in message
-    assert "预计" in message
+    assert "shown as estimates" in message
     assert "upgrade chinesecalendar" in message
 
 

@@ -11,6 +11,7 @@ from aiogram import Router
 from handlers import (
     apply,
     fallback,
+    help_menu,
     link,
     orders,
     refunds,
@@ -56,6 +57,7 @@ def create_shopper_router() -> Router:
         settings.create_router(),
         refunds.create_router(),
         start.create_router(),
+        help_menu.create_router(),
         # The application's steps take the shopper's text and screenshots before orders does.
         apply.create_router(),
         # Orders takes any remaining shopper text as a search, so it comes after the commands.

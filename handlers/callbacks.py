@@ -126,3 +126,28 @@ class StaffRefundCb(CallbackData, prefix="sf"):
     action: RefundButton
     refund_id: Id
     attempt: Attempt
+
+
+class HelpTopic(StrEnum):
+    """A question of the help menu (the article's common problems)."""
+
+    MENU = "m"
+    WHY_NOT = "why"  # why can my order not be cancelled?
+    STATUSES = "st"  # what does each status mean?
+    REFUND_LATE = "rl"  # my refund has not arrived
+    REVIEW = "rv"  # how long does a review take?
+
+
+class HelpCb(CallbackData, prefix="hp"):
+    topic: HelpTopic
+
+
+class MenuTarget(StrEnum):
+    """Lists a help answer's button opens (the order list has its own ``ListCb``)."""
+
+    REFUNDS = "rf"
+    TICKETS = "tk"
+
+
+class MenuCb(CallbackData, prefix="mn"):
+    target: MenuTarget

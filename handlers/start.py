@@ -1,9 +1,9 @@
-"""/start and /help: the shopper's first look at their orders."""
+"""/start: the shopper's first look at their orders."""
 
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import CommandStart
 from aiogram.types import Message
 
 from domain.services import shopper_home
@@ -15,7 +15,6 @@ from handlers.views import home_view
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(start, CommandStart())
-    router.message.register(help_, Command("help"))
     return router
 
 
@@ -29,7 +28,3 @@ async def start(message: Message, ctx: Ctx) -> None:
         return
     text, markup = home_view(ctx.t, home)
     await message.answer(text, reply_markup=markup)
-
-
-async def help_(message: Message, ctx: Ctx) -> None:
-    await message.answer(ctx.t("help-text"))

@@ -29,7 +29,7 @@ from domain.policy import (
 from domain.services import Home, OrderSummary
 from domain.shop_cancels import Settled, SettleResult
 from domain.shopper import CancelOutcome, CancelResult, OrderCard, OrderList
-from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
+from handlers.callbacks import HelpCb, HelpTopic, ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
 from handlers.i18n import Translator, money
 
 PRODUCT_IN_BUTTON = 14  # characters of the product name that fit a button on a phone
@@ -157,6 +157,7 @@ def home_view(t: Translator, home: Home) -> Rendered:
             callback_data=OrderCb(action=OrderAction.OPEN, order_id=summary.order.id),
         )
     builder.button(text=t("list-all-orders"), callback_data=ListCb(tab=OrderTab.ALL, page=0))
+    builder.button(text=t("help-button"), callback_data=HelpCb(topic=HelpTopic.MENU))
     builder.adjust(1)
     return home_text(t, home), builder.as_markup()
 

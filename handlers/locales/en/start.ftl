@@ -19,7 +19,6 @@ help-text =
     · /apply ORDER_NUMBER: apply to cancel an order that cannot be cancelled directly (screenshots welcome); /tickets: your applications
     · /refunds: refund progress
     · /lang: change language; /unlink: unlink your account
-    · The rules: an order awaiting payment cancels for free; a paid order not yet shipped cancels at once and the money goes back the way you paid (WeChat/Alipay 1–3 working days, bank card 3–5, shop balance at once); an auto-delivered item already in delivery, or a card key you have not activated, can be applied for and staff decide within 1–2 working days; an activated card key cannot be cancelled, but staff can offer an exchange; a shipped parcel goes through return and refund.
 fallback-unknown = Sorry, I did not understand that. Send /start to see your orders, or /help to see what I can do.
 fallback-edited = I saw your edit, but I only act on new messages. Please send it again.
 fallback-picture = I got the picture, but no cancellation application is open. To send a screenshot, first send /apply ORDER_NO (e.g. /apply KM202611260001) or tap “📝 Apply for cancel” on the order, then send it when asked; for an application already filed, add screenshots from /tickets.

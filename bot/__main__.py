@@ -217,7 +217,11 @@ def _rules(settings: Settings) -> ShopRules:
     """The shop's rules; a bad calendar file stops the command before any write."""
     # Not bot.factory.create_rules: that module imports Telegram's client library (seconds).
     overrides = CalendarOverrides.load(settings.calendar_file) if settings.calendar_file else None
-    return ShopRules(calendar=WorkdayCalendar(overrides), tz=settings.tz)
+    return ShopRules(
+        calendar=WorkdayCalendar(overrides),
+        tz=settings.tz,
+        restore_window=timedelta(minutes=settings.restore_window_minutes),
+    )
 
 
 async def import_orders(settings: Settings, args: argparse.Namespace, t: Translator) -> int:

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     outbox_wake_seconds: int = 5
     #: Local time (HH:MM) of the staff group's daily digest, or "off".
     daily_digest_at: str = "09:00"
+    #: How long after cancelling a shopper may restore the order alone (FAQ 3).
+    restore_window_minutes: int = 30
     #: "embedded": the bot's database is the order system; "http": the shop's, over its API.
     shop_mode: str = "embedded"
     shop_api_url: str | None = None
@@ -248,6 +250,14 @@ class Settings(BaseSettings):
     def _shop_alert(cls, value: int) -> int:
         if not 1 <= value <= 1440:
             raise ValueError("config-shop-alert")
+        return value
+
+    @field_validator("restore_window_minutes")
+    @classmethod
+    def _restore_window(cls, value: int) -> int:
+        # Up to a day: beyond that the refund is normally out, and staff decide anyway.
+        if not 0 <= value <= 1440:
+            raise ValueError("config-restore-window")
         return value
 
     @field_validator("shop_timeout_seconds")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -55,7 +56,11 @@ def create_bot(settings: Settings, clock: Clock | None = None, sleep: Sleep | No
 
 def create_rules(settings: Settings) -> ShopRules:
     overrides = CalendarOverrides.load(settings.calendar_file) if settings.calendar_file else None
-    return ShopRules(calendar=WorkdayCalendar(overrides), tz=settings.tz)
+    return ShopRules(
+        calendar=WorkdayCalendar(overrides),
+        tz=settings.tz,
+        restore_window=timedelta(minutes=settings.restore_window_minutes),
+    )
 
 
 def create_shop(settings: Settings) -> HttpShop | None:

@@ -102,7 +102,7 @@ REASON_KEYS = (
     "database",
 )
 #: Why a good row changed nothing (``refund-import-skip-<key>``).
-SKIP_KEYS = ("not-allowed", "earlier-attempt", "earlier-reference")
+SKIP_KEYS = ("not-allowed", "earlier-attempt", "earlier-reference", "voided")
 
 
 class FileNotTextError(ValueError):
@@ -407,6 +407,7 @@ _KINDS = {
     RefundOutcome.NOT_MANUAL: "bad",
     RefundOutcome.NEEDS_REASON: "bad",
     RefundOutcome.NOT_FOUND: "bad",
+    RefundOutcome.VOIDED: "skipped",
 }
 
 
@@ -420,6 +421,9 @@ def _verdict(row: StatusLine, refund: Refund, result: RefundResult) -> RowResult
             "not-allowed",
             {"order_no": refund.order_no, "current": current.value, "status": row.status},
         )
+    elif result.outcome is RefundOutcome.VOIDED:
+        # The shopper restored the order first: nothing is owed; staff check the provider.
+        problem = Problem("voided", {"order_no": refund.order_no})
     elif result.outcome is RefundOutcome.NOT_MANUAL:
         problem = Problem("not-manual", {"order_no": refund.order_no})
     elif result.outcome is RefundOutcome.NEEDS_REASON:

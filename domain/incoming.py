@@ -11,7 +11,9 @@ tomorrow) is therefore merged with what the bot recorded, never laid over it:
 - a card key once found activated stays activated;
 - a live order the shop cancelled on its own is cancelled here the way every
   cancel is (``write_cancel``: refund record, coupon, audit), with a push to the
-  shopper, instead of being overwritten to "cancelled" with nothing behind it.
+  shopper, instead of being overwritten to "cancelled" with nothing behind it;
+- a line that cancels an order no later than a restore undid its cancel here is
+  that cancel's late echo, not a new one: the order stays restored.
 """
 
 from __future__ import annotations
@@ -71,10 +73,17 @@ def take_line(existing: Order | None, record: OrderRecord) -> Incoming:
         order = replace(order, card_key_activated=True)
     shop_cancel = None
     if order.status is OrderStatus.CANCELLED and existing.status is not OrderStatus.CANCELLED:
-        # Written as it stands here; the cancel itself follows as one guarded transition.
-        shop_cancel = ShopCancel(order.order_no, order.cancelled_at)
+        if not _undone_here(existing, order):
+            # Written as it stands here; the cancel itself follows as one guarded transition.
+            shop_cancel = ShopCancel(order.order_no, order.cancelled_at)
         order = replace(order, status=existing.status, cancelled_at=existing.cancelled_at)
     return Incoming(replace(record, order=order, coupon=coupon), shop_cancel)
+
+
+def _undone_here(existing: Order, line: Order) -> bool:
+    """The line's cancel is one a restore undid here (it happened before the restore)."""
+    restored, cancelled = existing.restored_at, line.cancelled_at
+    return restored is not None and cancelled is not None and cancelled <= restored
 
 
 @dataclass(slots=True)

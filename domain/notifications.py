@@ -18,7 +18,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from domain.orders import OrderStatus, PaymentChannel, RefundAction, RefundStatus
 from domain.policy import CouponOutcome
-from domain.tickets import RejectReason, Verdict
+from domain.tickets import RejectReason, TicketKind, Verdict
 
 
 class Kind(StrEnum):
@@ -45,6 +45,8 @@ class Kind(StrEnum):
     STAFF_SHOP_SILENT = "staff.shop_silent"
     STAFF_SHOP_REFUSED = "staff.shop_refused"
     CUSTOMER_LINK_ATTEMPT = "customer.link_attempt"
+    CUSTOMER_RESTORE_SETTLED = "customer.restore_settled"
+    CUSTOMER_COUPON_RETURNED = "customer.coupon_returned"
 
 
 class FollowUp(StrEnum):
@@ -106,6 +108,12 @@ class TicketDecided:
     channel: PaymentChannel | None = None
     latest: date | None = None
     refund_status: RefundStatus | None = None
+    #: What the ticket asked for; rows written before restores and coupons were cancels.
+    kind: TicketKind = TicketKind.CANCEL
+    #: An approved restore: the status the order is back in.
+    restored_to: OrderStatus | None = None
+    #: An approved coupon request: the coupon given back.
+    coupon_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +147,30 @@ class ShopSilent:
     order_id: int
     order_no: str
     since: datetime
+    #: A restore of a mistaken cancel waits, not a cancel.
+    restore: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreSettled:
+    """The shop's answer to a restore the shopper stopped waiting for in the chat."""
+
+    request_id: int
+    order_id: int
+    order_no: str
+    accepted: bool
+    #: On refusal, the order's state in the shop.
+    shop_status: OrderStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CouponReturned:
+    """Staff gave a coupon back by hand (a dispute): the shopper hears it in their language."""
+
+    order_id: int
+    order_no: str
+    title: str
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +188,7 @@ class ShopRefusedApproval:
     ticket_id: int
     order_no: str
     shop_status: OrderStatus
+    restore: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +284,8 @@ class ArrivalCheck(RefundNews):
 
 Payload = (
     OrderCancelled
+    | RestoreSettled
+    | CouponReturned
     | CancelSettled
     | ShopSilent
     | ShopRefusedApproval
@@ -300,6 +335,8 @@ PAYLOADS: Mapping[Kind, type[Payload]] = {
     Kind.STAFF_SHOP_SILENT: ShopSilent,
     Kind.STAFF_SHOP_REFUSED: ShopRefusedApproval,
     Kind.CUSTOMER_LINK_ATTEMPT: LinkAttempt,
+    Kind.CUSTOMER_RESTORE_SETTLED: RestoreSettled,
+    Kind.CUSTOMER_COUPON_RETURNED: CouponReturned,
 }
 
 

@@ -116,6 +116,10 @@ class Order:
     extra: dict[str, str] = field(default_factory=dict)
     #: Set while the bot's cancel waits for the shop's word; ``status`` stays the shop's.
     cancelling_since: datetime | None = None
+    #: Set while a restore of this cancelled order waits for the shop's word.
+    restoring_since: datetime | None = None
+    #: When a mistaken cancel of this order was last undone.
+    restored_at: datetime | None = None
 
     @property
     def total_fen(self) -> int:
@@ -377,6 +381,8 @@ class RefundAction(StrEnum):
     SUCCEED = "succeed"  # the provider confirms the money arrived
     FAIL = "fail"  # the provider refused it
     REINITIATE = "reinitiate"  # staff start a failed refund again
+    VOID = "void"  # the shopper restored the order before the money went out: nothing owed
+    REOPEN = "reopen"  # the restored order was cancelled again: the same refund is owed anew
 
 
 class RefundStatus(StrEnum):
@@ -384,6 +390,7 @@ class RefundStatus(StrEnum):
     PROCESSING = "processing"  # submitted to WeChat/Alipay/bank; the provider is moving it
     SUCCEEDED = "succeeded"  # evidence it arrived: the provider's record or our own wallet
     FAILED = "failed"  # the provider refused it; staff re-initiate
+    VOIDED = "voided"  # withdrawn before it went out: the order was restored, nothing is owed
 
     @property
     def open(self) -> bool:

@@ -286,6 +286,8 @@ class ShopRules:
 
     calendar: Calendar
     tz: tzinfo
+    #: How long after cancelling a shopper may undo it alone (the article's FAQ 3).
+    restore_window: timedelta = timedelta(minutes=30)
     #: One per running shop: the refused presses it audits.
     refusals: RefusalBudget = field(default_factory=RefusalBudget, compare=False)
 

@@ -124,6 +124,8 @@ class RefundChange:
     expected_latest: date | None = None
     provider_ref: str | None = None
     failure_reason: str | None = None
+    #: A reopened refund owes what the order's new cancel owes.
+    amount_fen: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,10 @@ class OrderRepository(Protocol):
     ) -> OrderPage: ...
     async def set_cancel_reason(self, order_id: int, reason: CancelReason) -> bool: ...
     async def return_coupon(self, coupon_id: int) -> bool: ...
+    async def take_coupon(self, coupon_id: int) -> bool: ...
+    async def restore(self, order_id: int, *, to: OrderStatus, at: datetime) -> bool: ...
+    async def mark_restoring(self, order_id: int, now: datetime) -> bool: ...
+    async def clear_restoring(self, order_id: int, now: datetime) -> bool: ...
     async def record_key_activated(self, order_id: int, now: datetime) -> bool: ...
     async def mark_cancelling(
         self, order_id: int, *, expected: OrderStatus, now: datetime
@@ -227,6 +233,7 @@ class RefundRepository(Protocol):
     async def mark_arrival_asked(self, refund: Refund, now: datetime) -> bool: ...
     async def counts_pending(self) -> tuple[int, int]: ...
     async def credit_wallet(self, refund: Refund, now: datetime) -> bool: ...
+    async def debit_wallet(self, refund: Refund, now: datetime) -> bool: ...
     async def wallet_balance(self, customer_id: int) -> int: ...
 
 
@@ -325,6 +332,13 @@ class AuditLog(Protocol):
     async def for_order(self, order_id: int) -> list[AuditEntry]: ...
 
 
+class RequestKind(StrEnum):
+    """What a request to the shop's order system asks for."""
+
+    CANCEL = "cancel"
+    RESTORE = "restore"  # undo a mistaken cancel: the order back to its status before
+
+
 class CancelState(StrEnum):
     PENDING = "pending"  # asked, or to be asked again: no answer that counts yet
     ACCEPTED = "accepted"  # the shop cancelled; the bot's cancel is written
@@ -351,6 +365,9 @@ class CancelRequest:
     shop_status: OrderStatus | None = None
     refund_ref: str | None = None
     alerted_at: datetime | None = None
+    kind: RequestKind = RequestKind.CANCEL
+    #: For a restore: the status the order goes back to.
+    target: OrderStatus | None = None
 
 
 class CancelRequestRepository(Protocol):
@@ -364,6 +381,8 @@ class CancelRequestRepository(Protocol):
         now: datetime,
         ticket_id: int | None = None,
         reviewer_id: int | None = None,
+        kind: RequestKind = RequestKind.CANCEL,
+        target: OrderStatus | None = None,
     ) -> CancelRequest: ...
     async def get(self, request_id: int) -> CancelRequest | None: ...
     async def claim(self, request_id: int, *, now: datetime, until: datetime) -> bool: ...

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.orders import Gateway, Refund, RefundAction
+from domain.orders import Gateway, Refund, RefundAction, RefundStatus
 from domain.policy import ShopRules
 from domain.ports import AuditEntry, RefundEvent, UnitOfWork
 from domain.refunds import (
@@ -61,6 +61,7 @@ class DeskOutcome(StrEnum):
     NEEDS_REASON = "needs_reason"
     NOT_MANUAL = "not_manual"
     NOT_STAFF = "not_staff"
+    VOIDED = "voided"  # the shopper restored the order: nothing to refund
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,8 @@ async def _card_message(uow: UnitOfWork, refund_id: int, events: list[RefundEven
     """Where the card is now: each update records the card it edited, or posted anew when
     the first one was lost or deleted, so the latest update knows best."""
     for event in reversed(events):
-        after = event.attempt + 1 if event.action == RefundAction.REINITIATE else event.attempt
+        moved_on = event.action in (RefundAction.REINITIATE, RefundAction.REOPEN)
+        after = event.attempt + 1 if moved_on else event.attempt
         found = await uow.outbox.message_id(updated_key(refund_id, event.action, after))
         if found is not None:
             return found
@@ -168,8 +170,11 @@ async def check_refund(
             return DeskResult(DeskOutcome.NOT_FOUND)
         card = await _card(uow, refund)
         earlier = await pressed_before(uow, refund, action, attempt)
-    if refund.gateway is not Gateway.MANUAL:
-        return DeskResult(DeskOutcome.NOT_MANUAL, card)
+    if refund.gateway is not Gateway.MANUAL or refund.status is RefundStatus.VOIDED:
+        # A balance refund is the shop's own; a withdrawn one (the order was restored) is owed
+        # to nobody: neither is staff's to report on.
+        manual = refund.gateway is Gateway.MANUAL
+        return DeskResult(DeskOutcome.VOIDED if manual else DeskOutcome.NOT_MANUAL, card)
     if earlier is not None:
         return DeskResult(DeskOutcome.ALREADY, card, earlier)
     stale = attempt is not None and attempt != refund.attempt

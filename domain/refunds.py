@@ -1,5 +1,9 @@
 """A refund's life after the cancel: requested → processing → succeeded | failed (→ requested).
 
+A refund not yet out (requested and never pushed, or a balance credit) is *voided* when the
+shopper restores the order (FAQ 3), and *reopened* as a new try if the order is cancelled
+again: one refund per order, whatever happens to the order, and never two owed at once.
+
 The seed article's promise is "the money goes back by the original route":
 WeChat and Alipay in 1–3 working days, a bank card in 3–5, the shop balance
 at once. The shop cannot move WeChat money itself: for those routes the
@@ -37,7 +41,7 @@ from domain.notifications import (
     StaffRefundFailed,
 )
 from domain.orders import Gateway, PaymentChannel, Refund, RefundAction, RefundStatus
-from domain.policy import ShopRules, arrival_window
+from domain.policy import RefundPlan, ShopRules, arrival_window
 from domain.ports import AuditEntry, Notification, RefundChange, RefundEvent, UnitOfWork
 
 News = TypeVar("News", bound=RefundNews)
@@ -48,12 +52,18 @@ _FROM: dict[RefundAction, tuple[RefundStatus, ...]] = {
     RefundAction.SUCCEED: (RefundStatus.REQUESTED, RefundStatus.PROCESSING),
     RefundAction.FAIL: (RefundStatus.REQUESTED, RefundStatus.PROCESSING),
     RefundAction.REINITIATE: (RefundStatus.FAILED,),
+    # Withdrawn while nothing has gone out: requested and never pushed (checked by the
+    # restore), or a balance credit that the same transaction takes back.
+    RefundAction.VOID: (RefundStatus.REQUESTED, RefundStatus.SUCCEEDED),
+    RefundAction.REOPEN: (RefundStatus.VOIDED,),
 }
 _TO: dict[RefundAction, RefundStatus] = {
     RefundAction.SUBMIT: RefundStatus.PROCESSING,
     RefundAction.SUCCEED: RefundStatus.SUCCEEDED,
     RefundAction.FAIL: RefundStatus.FAILED,
     RefundAction.REINITIATE: RefundStatus.REQUESTED,
+    RefundAction.VOID: RefundStatus.VOIDED,
+    RefundAction.REOPEN: RefundStatus.REQUESTED,
 }
 
 #: How long after the shopper says "not yet" staff are asked to look, if nothing moved.
@@ -68,6 +78,7 @@ class RefundOutcome(StrEnum):
     NOT_FOUND = "not_found"
     NEEDS_REASON = "needs_reason"  # a failure must say why (the shopper is told)
     NOT_MANUAL = "not_manual"  # a balance refund is done by the shop itself
+    VOIDED = "voided"  # the shopper restored the order: nothing is owed, nothing to push out
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,15 +183,19 @@ class BalanceGateway:
 class ManualGateway:
     """WeChat, Alipay, bank card: staff push it out in the provider's console.
 
-    Starting it is telling staff, with a card whose buttons report back.
+    Starting it is telling staff, with a card whose buttons report back. A refund reopened
+    by a second cancel gets a card of its own: the first one says it was withdrawn.
     """
 
     async def start(self, uow: UnitOfWork, refund: Refund, *, actor: str, now: datetime) -> Refund:
+        first = refund.attempt == 1
         await uow.outbox.add(
             Notification(
                 kind=Kind.STAFF_REFUND_REQUESTED,
                 audience="staff",
-                dedupe_key=f"refund-requested:{refund.id}",
+                dedupe_key=f"refund-requested:{refund.id}"
+                if first
+                else updated_key(refund.id, RefundAction.REOPEN, refund.attempt),
                 due_at=now,
                 customer_id=refund.customer_id or None,
                 payload=refund_news(RefundRequested, refund),
@@ -194,6 +209,57 @@ GATEWAYS: dict[Gateway, RefundGateway] = {
     Gateway.BALANCE: BalanceGateway(),
     Gateway.MANUAL: ManualGateway(),
 }
+
+
+# --------------------------------------------------------------------------- restores
+
+
+def withdrawable(refund: Refund) -> bool:
+    """Whether the refund can still be taken back whole: nothing has left the shop by a
+    route it does not control. (Whether it was ever pushed out is the restore's to check.)"""
+    if refund.gateway is Gateway.BALANCE:
+        return refund.status in (RefundStatus.REQUESTED, RefundStatus.SUCCEEDED)
+    return (
+        refund.status is RefundStatus.REQUESTED
+        and refund.submitted_at is None
+        and refund.provider_ref is None
+    )
+
+
+async def void_refund(
+    uow: UnitOfWork, refund: Refund, *, actor: str, now: datetime
+) -> Refund | None:
+    """Withdraw a refund that has not gone out, inside the caller's transaction (a restore).
+
+    One guarded move from the status the caller saw; a balance credit is taken back by a
+    debit row in the ledger, in the same transaction. None: it moved first (staff pushed
+    it out meanwhile) and nothing was written.
+    """
+    if not withdrawable(refund):
+        return None
+    done = await _apply(
+        uow, refund, RefundAction.VOID, actor=actor, now=now, note=None, provider_ref=None
+    )
+    if done is not None and refund.status is RefundStatus.SUCCEEDED:
+        await uow.refunds.debit_wallet(refund, now)
+    return done
+
+
+async def reopen_refund(
+    uow: UnitOfWork, refund: Refund, plan: RefundPlan, *, actor: str, now: datetime
+) -> Refund | None:
+    """A restored order cancelled again owes its refund again: the voided refund becomes the
+    next try, with the new cancel's amount and dates; the caller's gateway starts it."""
+    return await _apply(
+        uow,
+        refund,
+        RefundAction.REOPEN,
+        actor=actor,
+        now=now,
+        note=None,
+        provider_ref=None,
+        plan=plan,
+    )
 
 
 # --------------------------------------------------------------------------- staff and imports
@@ -272,10 +338,10 @@ async def _change(
     provider_ref: str | None,
     attempt: int | None = None,
 ) -> RefundResult:
-    if refund is None or refund.gateway is Gateway.BALANCE:
-        # A balance refund is done by the shop itself at the cancel: nothing to report, ever.
-        outcome = RefundOutcome.NOT_FOUND if refund is None else RefundOutcome.NOT_MANUAL
-        return RefundResult(outcome, refund)
+    unreportable = _unreportable(refund)
+    if unreportable is not None:
+        return RefundResult(unreportable, refund)
+    assert refund is not None  # _unreportable() said NOT_FOUND otherwise
     earlier = await pressed_before(uow, refund, action, attempt)
     if earlier is not None:
         if provider_ref and earlier.provider_ref is None:
@@ -303,8 +369,23 @@ async def _change(
         earlier = await uow.refunds.event(action_key(action, refund.id, refund.attempt))
         if earlier is not None:
             return RefundResult(RefundOutcome.ALREADY, current, earlier)
-        return RefundResult(RefundOutcome.NOT_ALLOWED, current)
+        # The shopper's restore may have won: the refund is withdrawn, nothing is owed.
+        voided = current is not None and current.status is RefundStatus.VOIDED
+        lost = RefundOutcome.VOIDED if voided else RefundOutcome.NOT_ALLOWED
+        return RefundResult(lost, current)
     return RefundResult(RefundOutcome.DONE, done)
+
+
+def _unreportable(refund: Refund | None) -> RefundOutcome | None:
+    """Why nobody reports on this refund: none, the shop's own balance, or withdrawn."""
+    if refund is None:
+        return RefundOutcome.NOT_FOUND
+    if refund.gateway is Gateway.BALANCE:
+        # A balance refund is done by the shop itself at the cancel: nothing to report, ever.
+        return RefundOutcome.NOT_MANUAL
+    if refund.status is RefundStatus.VOIDED:
+        return RefundOutcome.VOIDED
+    return None
 
 
 def _refusal(
@@ -329,8 +410,12 @@ async def _apply(
     note: str | None,
     provider_ref: str | None,
     rules: ShopRules | None = None,
+    plan: RefundPlan | None = None,
 ) -> Refund | None:
-    """The writes of one transition; None when the guard lost (nothing written)."""
+    """The writes of one transition; None when the guard lost (nothing written).
+
+    ``plan``: what a reopened refund owes now, and by when.
+    """
     new_status = _TO[action]
     earliest = latest = None
     new_attempt = refund.attempt
@@ -339,8 +424,10 @@ async def _apply(
         earliest, latest = arrival_window(refund.channel, now, rules.calendar, rules.tz)
         earliest = max(earliest, refund.expected_earliest)
         latest = max(latest, refund.expected_latest)
-    if action is RefundAction.REINITIATE:
+    if action in (RefundAction.REINITIATE, RefundAction.REOPEN):
         new_attempt = refund.attempt + 1
+    if plan is not None:
+        earliest, latest = plan.earliest, plan.latest
     change = RefundChange(
         expected=refund.status,
         status=new_status,
@@ -350,6 +437,7 @@ async def _apply(
         expected_latest=latest,
         provider_ref=provider_ref,
         failure_reason=note if action is RefundAction.FAIL else None,
+        amount_fen=plan.amount_fen if plan is not None else None,
     )
     if not await uow.refunds.transition(refund, change):
         return None
@@ -402,8 +490,9 @@ def _notifications(
         if customer is not None:
             out.append(Notification(kind, "customer", key, now, customer, payload=payload))
 
-    if refund.gateway is Gateway.MANUAL:
-        # The card in the staff chat follows every change, whoever made it.
+    if refund.gateway is Gateway.MANUAL and action is not RefundAction.REOPEN:
+        # The card in the staff chat follows every change, whoever made it (a reopened
+        # refund gets a new card when its gateway starts it again).
         out.append(
             Notification(
                 Kind.STAFF_REFUND_UPDATED,

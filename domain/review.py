@@ -1,16 +1,24 @@
-"""Use cases of apply-for-cancel tickets: the shopper files, staff decide, once."""
+"""Use cases of tickets: the shopper files, staff decide, once.
+
+A ticket asks staff to cancel an order (or check a card key's activation), to restore a
+cancel the shopper cannot undo alone (``restore``), or to give back a coupon the cancel
+kept (``coupon``); approving does what was asked, in the same transaction.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from domain.coupons import CouponReturn, write_coupon_return
 from domain.notifications import Kind, TicketDecided, TicketEvidence, TicketNew, TicketWithdrawn
-from domain.orders import Order, OrderStatus, ProductKind, Refund
+from domain.orders import CouponStatus, Order, OrderStatus, ProductKind, Refund
 from domain.policy import ShopRules, coupon_outcome, refund_plan
 from domain.ports import AuditEntry, CustomerHistory, Notification, TicketDraft, UnitOfWork
-from domain.shopper import OrderCard, shopper, write_cancel
+from domain.restore import CouponBack, RestoreBlock, RestorePlan, restore_plan, write_restore
+from domain.shopper import OrderCard, order_card, shopper, write_cancel
 from domain.tickets import (
     MAX_EVIDENCE,
     Evidence,
@@ -47,6 +55,38 @@ def may_file(
     return None
 
 
+def exchange_allowed(kind: TicketKind, product: ProductKind) -> bool:
+    """An exchange is the negotiated way out of a card key's cancel (FAQ 1), nothing else."""
+    return product is ProductKind.CARD_KEY and kind in (
+        TicketKind.CANCEL,
+        TicketKind.ACTIVATION_CHECK,
+    )
+
+
+def coupon_kept(card: OrderCard) -> bool:
+    """A cancelled order whose coupon the cancel did not give back: the shopper may ask."""
+    coupon, plan = card.order.coupon, card.restore
+    return (
+        plan is not None
+        and coupon is not None
+        and coupon.status is CouponStatus.USED
+        and plan.coupon is CouponBack.NONE
+    )
+
+
+def may_request(
+    card: OrderCard, wanted: TicketKind | None, *, activation_confirmed: bool = False
+) -> TicketKind | None:
+    """The ticket the shopper may file for this order: ``wanted`` (a restore, a coupon)
+    when it fits the order, else the one the cancel rules allow (``may_file``)."""
+    if wanted is TicketKind.RESTORE:
+        plan = card.restore
+        return wanted if plan is not None and plan.may_ask_staff else None
+    if wanted is TicketKind.COUPON:
+        return wanted if coupon_kept(card) else None
+    return may_file(card.order, card.decision.can_apply, activation_confirmed=activation_confirmed)
+
+
 class ApplyOutcome(StrEnum):
     FILED = "filed"
     MAY_APPLY = "may_apply"
@@ -63,19 +103,25 @@ class ApplyResult:
 
 
 async def check_application(
-    uow: UnitOfWork, *, customer_id: int, order_id: int, rules: ShopRules, now: datetime
+    uow: UnitOfWork,
+    *,
+    customer_id: int,
+    order_id: int,
+    rules: ShopRules,
+    now: datetime,
+    kind: TicketKind | None = None,
 ) -> ApplyResult:
-    """Whether the shopper may start an application for this order right now."""
+    """Whether the shopper may start an application (of ``kind``) for this order now."""
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
         if order is None:
             return ApplyResult(ApplyOutcome.NOT_FOUND)
-        card = OrderCard(order, rules.decide(order, now), await uow.refunds.for_order(order.id))
+        card = await order_card(uow, order, rules, now)
         existing = await uow.tickets.open_for_order(order.id)
         confirmed = await uow.tickets.activation_confirmed(order.id)
     if existing is not None:
         return ApplyResult(ApplyOutcome.ALREADY_OPEN, card, existing)
-    if may_file(order, card.decision.can_apply, activation_confirmed=confirmed) is None:
+    if may_request(card, kind, activation_confirmed=confirmed) is None:
         return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
     return ApplyResult(ApplyOutcome.MAY_APPLY, card)
 
@@ -91,17 +137,17 @@ async def file_ticket(
     actor: str,
     rules: ShopRules,
     now: datetime,
+    kind: TicketKind | None = None,
 ) -> ApplyResult:
     """File the application and queue its card for the staff chat, in one transaction."""
     async with uow:
         order = await uow.orders.for_customer(customer_id, order_id)
         if order is None:
             return ApplyResult(ApplyOutcome.NOT_FOUND)
-        decision = rules.decide(order, now)
-        card = OrderCard(order, decision, await uow.refunds.for_order(order.id))
+        card = await order_card(uow, order, rules, now)
         confirmed = await uow.tickets.activation_confirmed(order.id)
-        kind = may_file(order, decision.can_apply, activation_confirmed=confirmed)
-        if kind is None:
+        filed = may_request(card, kind, activation_confirmed=confirmed)
+        if filed is None:
             return ApplyResult(ApplyOutcome.NOT_ALLOWED, card)
         if reason is TicketReason.OTHER and not reason_text.strip():
             # An application needs a reason: a preset, or the shopper's own words.
@@ -110,7 +156,7 @@ async def file_ticket(
             TicketDraft(
                 order_id=order.id,
                 customer_id=customer_id,
-                kind=kind,
+                kind=filed,
                 reason=reason,
                 reason_text=reason_text,
                 deadline=rules.review_deadline(now),
@@ -128,7 +174,7 @@ async def file_ticket(
                 actor,
                 now,
                 order_id=order.id,
-                detail={"ticket": ticket.id, "kind": kind.value, "reason": reason.value},
+                detail={"ticket": ticket.id, "kind": filed.value, "reason": reason.value},
             )
         )
         await uow.outbox.add(
@@ -254,12 +300,15 @@ class ReviewOutcome(StrEnum):
     NOT_FOUND = "not_found"
     ORDER_CHANGED = "order_changed"  # approve lost a race with the order's own change
     AWAITING_SHOP = "awaiting_shop"  # approved; the shop's order system has yet to confirm
+    BY_HAND = "by_hand"  # a restore or a coupon the bot cannot do: staff are told what to do
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewResult:
     outcome: ReviewOutcome
     ticket: Ticket | None = None
+    #: For BY_HAND: why the bot cannot do what was asked.
+    blocked: RestoreBlock | CouponReturn | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,24 +361,93 @@ async def review_ticket(
         if reject_reason is RejectReason.KEY_ACTIVATED and verdict is Verdict.REJECT:
             # Staff looked the key up: the card shows it as activated from now on.
             await uow.orders.record_key_activated(ticket.order_id, now)
-        refund = None
+        done = _Done()
         if verdict is Verdict.APPROVE:
-            cancelled, refund = await _cancel_order(uow, decision, rules, now)
-            if not cancelled:
-                # The order moved between reading and writing; a second press re-reads it.
+            done = await _approve(uow, decision, rules, now)
+            if done.refused is not None:
                 await uow.rollback()
-                return ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket)
+                return done.refused
         _audit_decision(uow, decision, now)
-        await uow.outbox.add(_decided_notice(decision, refund, now), now)
+        await uow.outbox.add(_decided_notice(decision, done.refund, now, **done.news), now)
         await uow.commit()
         return ReviewResult(ReviewOutcome.DECIDED, await uow.tickets.get(ticket_id))
 
 
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """What approving did: the refund it started, the news for the shopper, or why not."""
+
+    refund: Refund | None = None
+    news: dict[str, Any] = field(default_factory=dict)
+    refused: ReviewResult | None = None
+
+
+async def _approve(uow: UnitOfWork, decision: _Decision, rules: ShopRules, now: datetime) -> _Done:
+    """Do what the ticket asked for, inside the review's transaction."""
+    ticket = decision.ticket
+    if ticket.kind is TicketKind.RESTORE:
+        return await _restore_approved(uow, decision, rules, now)
+    if ticket.kind is TicketKind.COUPON:
+        return await _coupon_approved(uow, decision, now)
+    cancelled, refund = await _cancel_order(uow, decision, rules, now)
+    if not cancelled:
+        # The order moved between reading and writing; a second press re-reads it.
+        return _Done(refused=ReviewResult(ReviewOutcome.ORDER_CHANGED, ticket))
+    return _Done(refund)
+
+
+async def _restore_approved(
+    uow: UnitOfWork, decision: _Decision, rules: ShopRules, now: datetime
+) -> _Done:
+    """Restore the order as the shopper would, with the limits staff have too."""
+    ticket = decision.ticket
+    plan = await staff_restore_plan(uow, ticket.order_id, rules, now)
+    if plan is None or plan.block is not None:
+        blocked = plan.block if plan is not None else RestoreBlock.NOT_CANCELLED
+        return _Done(refused=ReviewResult(ReviewOutcome.BY_HAND, ticket, blocked))
+    done = await write_restore(uow, plan, actor=decision.actor, now=now, ticket=ticket.id)
+    if done.lost is not None:
+        # Someone moved first (the refund went out, the coupon was spent): read it again.
+        again = await staff_restore_plan(uow, ticket.order_id, rules, now)
+        blocked = again.block if again is not None else RestoreBlock.NOT_CANCELLED
+        return _Done(refused=ReviewResult(ReviewOutcome.BY_HAND, ticket, blocked))
+    return _Done(news={"restored_to": plan.back_to})
+
+
+async def staff_restore_plan(
+    uow: UnitOfWork, order_id: int, rules: ShopRules, now: datetime
+) -> RestorePlan | None:
+    order = await uow.orders.get(order_id)
+    assert order is not None  # tickets reference existing orders; orders are kept
+    return await restore_plan(uow, order, rules, now, by_staff=True)
+
+
+async def _coupon_approved(uow: UnitOfWork, decision: _Decision, now: datetime) -> _Done:
+    ticket = decision.ticket
+    order = await uow.orders.get(ticket.order_id)
+    assert order is not None
+    outcome = await write_coupon_return(
+        uow, order, actor=decision.actor, now=now, ticket_id=ticket.id
+    )
+    if outcome not in (CouponReturn.RETURNED, CouponReturn.NOT_SPENT):
+        return _Done(refused=ReviewResult(ReviewOutcome.BY_HAND, ticket, outcome))
+    # Back already (by another staff member): what was asked for has happened.
+    title = order.coupon.title if order.coupon else None
+    return _Done(news={"coupon_title": title})
+
+
 async def approve_cancelled(
-    uow: UnitOfWork, *, ticket_id: int, reviewer_id: int, refund: Refund | None, now: datetime
+    uow: UnitOfWork,
+    *,
+    ticket_id: int,
+    reviewer_id: int,
+    refund: Refund | None,
+    now: datetime,
+    restored_to: OrderStatus | None = None,
 ) -> bool:
-    """Close an application as approved once its order is cancelled (the shop confirmed
-    the approval), inside the caller's transaction; False when it was closed already."""
+    """Close an application as approved once its order is cancelled (or, for a restore,
+    restored: ``restored_to``) as the shop confirmed, inside the caller's transaction;
+    False when it was closed already."""
     ticket = await uow.tickets.get(ticket_id)
     if ticket is None or ticket.status.closed:
         return False
@@ -337,7 +455,8 @@ async def approve_cancelled(
     if not await _close(uow, decision, now):
         return False
     _audit_decision(uow, decision, now)
-    await uow.outbox.add(_decided_notice(decision, refund, now), now)
+    news = {"restored_to": restored_to} if restored_to is not None else {}
+    await uow.outbox.add(_decided_notice(decision, refund, now, **news), now)
     return True
 
 
@@ -399,7 +518,14 @@ def _audit_decision(uow: UnitOfWork, decision: _Decision, now: datetime) -> None
     )
 
 
-def _decided_notice(decision: _Decision, refund: Refund | None, now: datetime) -> Notification:
+def _decided_notice(
+    decision: _Decision,
+    refund: Refund | None,
+    now: datetime,
+    *,
+    restored_to: OrderStatus | None = None,
+    coupon_title: str | None = None,
+) -> Notification:
     """The shopper's news of the decision, with the refund it started when there is one."""
     ticket = decision.ticket
     payload = TicketDecided(
@@ -408,6 +534,9 @@ def _decided_notice(decision: _Decision, refund: Refund | None, now: datetime) -
         verdict=decision.verdict,
         reject_reason=decision.reject_reason,
         note=decision.note,
+        kind=ticket.kind,
+        restored_to=restored_to,
+        coupon_title=coupon_title,
     )
     if refund is not None:
         payload = replace(
@@ -449,7 +578,9 @@ async def staff_ticket_view(
         assert order is not None and customer is not None
         history = await uow.tickets.history(ticket.customer_id)
         refund = await uow.refunds.for_order(order.id)
-    card = OrderCard(order, rules.decide(order, now), refund)
+        # Staff see what approving a restore would do, with the limits staff have.
+        plan = await restore_plan(uow, order, rules, now, by_staff=True)
+    card = OrderCard(order, rules.decide(order, now), refund, plan)
     return StaffTicketView(ticket, card, history, customer.name)
 
 

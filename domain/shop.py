@@ -51,6 +51,17 @@ class ShopUnavailable:
 CancelReply = CancelAccepted | CancelRefused | ShopUnavailable
 
 
+@dataclass(frozen=True, slots=True)
+class RestoreAccepted:
+    """The shop undid its cancel: the order is live again there (or was, for this key)."""
+
+    restored_at: datetime
+
+
+#: A refusal is a ``CancelRefused`` too: the order's state in the shop, and why.
+RestoreReply = RestoreAccepted | CancelRefused | ShopUnavailable
+
+
 class ShopSystem(Protocol):
     async def request_cancel(
         self, order: Order, expected_status: OrderStatus, idempotency_key: str
@@ -61,11 +72,25 @@ class ShopSystem(Protocol):
         """
         ...
 
+    async def request_restore(
+        self, order: Order, restore_to: OrderStatus, idempotency_key: str
+    ) -> RestoreReply:
+        """Ask the shop to undo its cancel of ``order``, back to ``restore_to``.
+
+        The same ``idempotency_key`` must get the same answer however often it is sent.
+        """
+        ...
+
 
 def cancel_key(order_id: int, requested_at: datetime) -> str:
     """The idempotency key of one cancel request: stable for its retries, new for a
     later request of the same order (after a refusal the order may be cancelled anew)."""
     return f"cancel-{order_id}-{int(requested_at.timestamp() * 1000)}"
+
+
+def restore_key(order_id: int, requested_at: datetime) -> str:
+    """The idempotency key of one restore request, as ``cancel_key`` is of a cancel."""
+    return f"restore-{order_id}-{int(requested_at.timestamp() * 1000)}"
 
 
 class EmbeddedShop:
@@ -81,3 +106,10 @@ class EmbeddedShop:
         if order.status is not expected_status:
             return CancelRefused(order.status, "the order moved on")
         return CancelAccepted(cancelled_at=self.clock.now())
+
+    async def request_restore(
+        self, order: Order, restore_to: OrderStatus, idempotency_key: str
+    ) -> RestoreReply:
+        if order.status is not OrderStatus.CANCELLED:
+            return CancelRefused(order.status, "the order is not cancelled")
+        return RestoreAccepted(restored_at=self.clock.now())

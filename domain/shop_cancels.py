@@ -1,4 +1,5 @@
-"""Cancels the shop's own order system must confirm (SHOP_MODE=http): two phases.
+"""Cancels, and restores of a mistaken cancel, the shop's own order system must confirm
+(SHOP_MODE=http): two phases.
 
 1. ``request_cancel``: one guarded write marks the order as cancelling (only from
    the status the shopper saw, only once) and records the request with its
@@ -10,6 +11,11 @@
 
 So the bot never records a refund the shop has not agreed to, and however often a
 lost answer makes it ask again, the shop cancels at most once.
+
+A restore goes the same way, the other way round: phase one withdraws the refund and
+takes the coupon back (so nobody can push the money out while the shop decides) and
+marks the order as restoring; the shop's yes moves the order back to its status before
+the cancel, its no owes the refund again (the next try) and gives the coupon back.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from domain.notifications import (
     CancelDelayed,
     CancelSettled,
     Kind,
+    RestoreSettled,
     ShopRefusedApproval,
     ShopSilent,
 )
@@ -37,20 +44,25 @@ from domain.ports import (
     CancelState,
     Clock,
     Notification,
+    RequestKind,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from domain.refunds import change_refund_in
+from domain.restore import CouponBack, Lost, RestorePlan, give_back, restore_plan, withdraw
 from domain.review import approve_cancelled, staff
 from domain.shop import (
     CancelAccepted,
     CancelRefused,
     CancelReply,
+    RestoreAccepted,
+    RestoreReply,
     ShopSystem,
     ShopUnavailable,
     cancel_key,
+    restore_key,
 )
-from domain.shopper import OrderCard, refuse_press, write_cancel
+from domain.shopper import OrderCard, order_card, refuse_press, write_cancel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -82,6 +94,7 @@ class CancelRequested:
 
 class Settled(StrEnum):
     CANCELLED = "cancelled"
+    RESTORED = "restored"  # a restore the shop confirmed
     REFUSED = "refused"
     PENDING = "pending"  # no answer that counts yet: tried again later
 
@@ -155,6 +168,38 @@ async def send_approval_to_shop(
     return ShopApproval(request.id)
 
 
+async def send_restore_to_shop(
+    uow: UnitOfWork, *, ticket_id: int, reviewer_id: int, rules: ShopRules, now: datetime
+) -> ShopApproval:
+    """Phase one of staff approving a restore ticket: the refund withdrawn, the order marked
+    restoring and the shop asked; the ticket closes once the shop agrees. Nothing is asked
+    when the bot cannot restore it (the review says why)."""
+    async with uow:
+        ticket = await uow.tickets.get(ticket_id)
+        if ticket is None or ticket.status.closed:
+            return ShopApproval()
+        order = await uow.orders.get(ticket.order_id)
+        assert order is not None
+        if order.restoring_since is not None:
+            return ShopApproval(awaiting=True)
+        plan = await restore_plan(uow, order, rules, now, by_staff=True)
+        if plan is None or plan.block is not None:
+            return ShopApproval()
+        asked = await open_restore_request(
+            uow,
+            plan,
+            actor=staff(reviewer_id),
+            now=now,
+            ticket_id=ticket.id,
+            reviewer_id=reviewer_id,
+        )
+        if asked.request_id is None:
+            await uow.rollback()
+            return ShopApproval()
+        await uow.commit()
+    return ShopApproval(asked.request_id)
+
+
 async def _open_request(
     uow: UnitOfWork,
     order: Order,
@@ -204,7 +249,11 @@ async def settle_cancel(
     assert order is not None  # requests reference orders; orders are kept
     reply = await _ask(shop, order, request)
     async with uows() as uow:
-        if isinstance(reply, CancelAccepted) or (
+        if request.kind is RequestKind.RESTORE:
+            result = await _restore_answer(
+                uow, request, reply, rules=rules, now=now, alert_after=alert_after
+            )
+        elif isinstance(reply, CancelAccepted) or (
             isinstance(reply, CancelRefused) and reply.status is OrderStatus.CANCELLED
         ):
             # Refused as "already cancelled" is the shop's own cancel: cancelled all the same.
@@ -213,8 +262,12 @@ async def settle_cancel(
             result = await _accepted(uow, request, at, ref, rules=rules, now=now)
         elif isinstance(reply, CancelRefused):
             result = await _refused(uow, request, reply, rules, now)
-        else:
+        elif isinstance(reply, ShopUnavailable):
             result = await _no_answer(uow, request, reply, now, alert_after)
+        else:  # a restore's answer to a cancel: no answer that counts
+            result = await _no_answer(
+                uow, request, ShopUnavailable("wrong answer"), now, alert_after
+            )
         if tell_shopper and result.outcome is not Settled.PENDING:
             await _tell(uow, request, order, result, now)
         await uow.commit()
@@ -225,10 +278,15 @@ class OrderMoved(RuntimeError):
     """The order changed under a locked write: nothing is written; asked again later."""
 
 
-async def _ask(shop: ShopSystem, order: Order, request: CancelRequest) -> CancelReply:
+async def _ask(
+    shop: ShopSystem, order: Order, request: CancelRequest
+) -> CancelReply | RestoreReply:
     """The shop's answer; an adapter that fails in a way of its own is no answer either,
     so the request backs off, is asked again and alerts staff like any silence."""
     try:
+        if request.kind is RequestKind.RESTORE:
+            assert request.target is not None  # a restore request names where the order goes
+            return await shop.request_restore(order, request.target, request.idempotency_key)
         return await shop.request_cancel(order, request.expected_status, request.idempotency_key)
     except Exception as error:
         log.exception("cancel request %s: the shop adapter failed", request.id)
@@ -299,18 +357,164 @@ async def _refused(
     if reply.status is not order.status and import_may_set(order.status, reply.status):
         # The shop is the record: it delivered meanwhile, so the order is delivered here too.
         await uow.orders.transition(order.id, expected=order.status, new=reply.status, at=now)
+    return await _settle_refused(uow, request, reply, "order.cancel_refused", rules=rules, now=now)
+
+
+async def _settle_refused(
+    uow: UnitOfWork,
+    request: CancelRequest,
+    reply: CancelRefused,
+    action: str,
+    *,
+    rules: ShopRules,
+    now: datetime,
+) -> SettleResult:
+    """The shop's no, recorded once with its audit row: the order as the refusal leaves it."""
     await uow.cancels.settle(request.id, CancelState.REFUSED, now=now, shop_status=reply.status)
     uow.audit.add(
         AuditEntry(
-            "order.cancel_refused",
+            action,
             "shop",
             now,
-            order_id=order.id,
+            order_id=request.order_id,
             detail={"request": request.id, "shop_status": reply.status.value, "why": reply.reason},
         )
     )
-    card = await _card(uow, order.id, rules, now)
+    card = await _card(uow, request.order_id, rules, now)
     return SettleResult(Settled.REFUSED, card, shop_status=reply.status)
+
+
+# --------------------------------------------------------------------------- restores
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreAsked:
+    """Phase one of a restore: the request to settle, or the guarded write that lost."""
+
+    request_id: int | None = None
+    lost: Lost | None = None
+
+
+async def open_restore_request(
+    uow: UnitOfWork,
+    plan: RestorePlan,
+    *,
+    actor: str,
+    now: datetime,
+    ticket_id: int | None = None,
+    reviewer_id: int | None = None,
+) -> RestoreAsked:
+    """Phase one of a restore, in the caller's transaction: the refund withdrawn and the
+    coupon taken back first (nobody may push the money out while the shop decides), then
+    the order marked restoring and the request recorded with its key and audit row."""
+    taken = await withdraw(uow, plan, actor=actor, now=now)
+    if taken.lost is not None:
+        return RestoreAsked(lost=taken.lost)
+    order = plan.order
+    if not await uow.orders.mark_restoring(order.id, now):
+        return RestoreAsked(lost=Lost.ORDER)
+    request = await uow.cancels.add(
+        order.id,
+        key=restore_key(order.id, now),
+        expected=OrderStatus.CANCELLED,
+        actor=actor,
+        now=now,
+        ticket_id=ticket_id,
+        reviewer_id=reviewer_id,
+        kind=RequestKind.RESTORE,
+        target=plan.back_to,
+    )
+    uow.audit.add(
+        AuditEntry(
+            "order.restore_requested",
+            actor,
+            now,
+            order_id=order.id,
+            detail={
+                "to": plan.back_to.value,
+                "request": request.id,
+                "ticket": ticket_id,
+                "refund_fen": plan.refund_back_fen,
+                "coupon": plan.coupon.value,
+            },
+        )
+    )
+    return RestoreAsked(request.id)
+
+
+async def _restore_answer(
+    uow: UnitOfWork,
+    request: CancelRequest,
+    reply: CancelReply | RestoreReply,
+    *,
+    rules: ShopRules,
+    now: datetime,
+    alert_after: timedelta,
+) -> SettleResult:
+    if isinstance(reply, RestoreAccepted) or (
+        # Refused as "already so" is the same yes: the order is live there again.
+        isinstance(reply, CancelRefused) and reply.status is request.target
+    ):
+        return await _restored(uow, request, rules, now)
+    if isinstance(reply, CancelRefused):
+        return await _restore_refused(uow, request, reply, rules, now)
+    why = reply if isinstance(reply, ShopUnavailable) else ShopUnavailable("wrong answer")
+    return await _no_answer(uow, request, why, now, alert_after)
+
+
+async def _asked(uow: UnitOfWork, request: CancelRequest) -> dict[str, Any]:
+    """What phase one of this restore took back, as its audit row says."""
+    for entry in reversed(await uow.audit.for_order(request.order_id)):
+        if entry.action == "order.restore_requested" and entry.detail.get("request") == request.id:
+            return entry.detail
+    return {}
+
+
+async def _restored(
+    uow: UnitOfWork, request: CancelRequest, rules: ShopRules, now: datetime
+) -> SettleResult:
+    order = await uow.orders.get_for_update(request.order_id)
+    assert order is not None and request.target is not None
+    if order.status is OrderStatus.CANCELLED:
+        if not await uow.orders.restore(order.id, to=request.target, at=now):
+            raise OrderMoved(f"order {order.order_no} moved while its restore was written")
+        asked = await _asked(uow, request)
+        detail = {k: asked.get(k) for k in ("to", "refund_fen", "coupon", "ticket")}
+        uow.audit.add(
+            AuditEntry(
+                "order.restored",
+                request.actor,
+                now,
+                order_id=order.id,
+                detail={**detail, "request": request.id},
+            )
+        )
+    if request.ticket_id is not None and request.reviewer_id is not None:
+        await approve_cancelled(
+            uow,
+            ticket_id=request.ticket_id,
+            reviewer_id=request.reviewer_id,
+            refund=None,
+            now=now,
+            restored_to=request.target,
+        )
+    await uow.cancels.settle(request.id, CancelState.ACCEPTED, now=now)
+    return SettleResult(Settled.RESTORED, await _card(uow, order.id, rules, now))
+
+
+async def _restore_refused(
+    uow: UnitOfWork, request: CancelRequest, reply: CancelRefused, rules: ShopRules, now: datetime
+) -> SettleResult:
+    """The shop keeps the order cancelled: what phase one took back is owed again."""
+    order = await uow.orders.get_for_update(request.order_id)
+    assert order is not None
+    await uow.orders.clear_restoring(order.id, now)
+    asked = await _asked(uow, request)
+    taken = asked.get("coupon") in (CouponBack.TAKEN.value, CouponBack.EXPIRED.value)
+    await give_back(uow, order, coupon_taken=taken, actor="shop", rules=rules, now=now)
+    return await _settle_refused(
+        uow, request, reply, "order.restore_refused", rules=rules, now=now
+    )
 
 
 async def _no_answer(
@@ -380,7 +584,7 @@ async def tell_outcome(
         order = await uow.orders.get(request.order_id)
         assert order is not None
         coupon = coupon_outcome(order.coupon, request.settled_at or now)
-        outcome = Settled.CANCELLED if request.state is CancelState.ACCEPTED else Settled.REFUSED
+        outcome = _settled_as(request)
         result = SettleResult(outcome, coupon=coupon, shop_status=request.shop_status)
         await _tell(uow, request, order, result, now)
         await uow.commit()
@@ -393,6 +597,8 @@ async def _as_settled(
     if request is None or request.state is CancelState.PENDING:
         return SettleResult(Settled.PENDING)
     card = await _card(uow, request.order_id, rules, now)
+    if request.kind is RequestKind.RESTORE:
+        return SettleResult(_settled_as(request), card, shop_status=request.shop_status)
     if request.state is CancelState.ACCEPTED:
         order = card.order if card else None
         coupon = coupon_outcome(order.coupon, now) if order else CouponOutcome.NO_COUPON
@@ -400,11 +606,16 @@ async def _as_settled(
     return SettleResult(Settled.REFUSED, card, shop_status=request.shop_status)
 
 
+def _settled_as(request: CancelRequest) -> Settled:
+    if request.state is CancelState.REFUSED:
+        return Settled.REFUSED
+    return Settled.RESTORED if request.kind is RequestKind.RESTORE else Settled.CANCELLED
+
+
 async def _card(uow: UnitOfWork, order_id: int, rules: ShopRules, now: datetime) -> OrderCard:
     order = await uow.orders.get(order_id)
     assert order is not None
-    refund = await uow.refunds.for_order(order_id)
-    return OrderCard(order, rules.decide(order, now), refund)
+    return await order_card(uow, order, rules, now)
 
 
 async def _tell(
@@ -416,7 +627,11 @@ async def _tell(
         await uow.outbox.add(_settled_notice(request, order, result, now), now)
     elif result.outcome is Settled.REFUSED and result.shop_status is not None:
         refused = ShopRefusedApproval(
-            request.id, request.ticket_id, order.order_no, result.shop_status
+            request.id,
+            request.ticket_id,
+            order.order_no,
+            result.shop_status,
+            restore=request.kind is RequestKind.RESTORE,
         )
         notice = Notification(
             Kind.STAFF_SHOP_REFUSED, "staff", f"shop-refused:{request.id}", now, payload=refused
@@ -427,6 +642,21 @@ async def _tell(
 def _settled_notice(
     request: CancelRequest, order: Order, result: SettleResult, now: datetime
 ) -> Notification:
+    if request.kind is RequestKind.RESTORE:
+        return Notification(
+            Kind.CUSTOMER_RESTORE_SETTLED,
+            "customer",
+            f"restore-settled:{request.id}",
+            now,
+            customer_id=order.customer_id,
+            payload=RestoreSettled(
+                request_id=request.id,
+                order_id=order.id,
+                order_no=order.order_no,
+                accepted=result.outcome is Settled.RESTORED,
+                shop_status=result.shop_status,
+            ),
+        )
     return Notification(
         Kind.CUSTOMER_CANCEL_SETTLED,
         "customer",
@@ -447,13 +677,14 @@ def _settled_notice(
 def _silence_notices(request: CancelRequest, order: Order, now: datetime) -> list[Notification]:
     """Staff are told the shop does not answer; the shopper that it takes longer."""
     facts = (request.id, order.id, order.order_no, request.requested_at)
+    restore = request.kind is RequestKind.RESTORE
     return [
         Notification(
             Kind.STAFF_SHOP_SILENT,
             "staff",
             f"shop-silent:{request.id}",
             now,
-            payload=ShopSilent(*facts),
+            payload=ShopSilent(*facts, restore=restore),
         ),
         Notification(
             Kind.CUSTOMER_CANCEL_DELAYED,
@@ -461,7 +692,7 @@ def _silence_notices(request: CancelRequest, order: Order, now: datetime) -> lis
             f"cancel-delayed:{request.id}",
             now,
             customer_id=order.customer_id,
-            payload=CancelDelayed(*facts),
+            payload=CancelDelayed(*facts, restore=restore),
         ),
     ]
 

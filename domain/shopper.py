@@ -19,11 +19,13 @@ from domain.orders import (
     OrderStatus,
     OrderTab,
     Refund,
+    RefundStatus,
     normalize_phone,
 )
 from domain.policy import CancelDecision, CouponOutcome, RefundPlan, RefusalBudget, ShopRules
 from domain.ports import AuditEntry, LinkOutcome, Notification, RefundDraft, UnitOfWork
-from domain.refunds import GATEWAYS, gateway_for
+from domain.refunds import GATEWAYS, gateway_for, reopen_refund
+from domain.restore import RestorePlan, restore_plan
 from domain.services import OrderSummary
 
 PAGE_SIZE = 5
@@ -85,6 +87,31 @@ class OrderCard:
     order: Order
     decision: CancelDecision
     refund: Refund | None  # the refund already under way, for a cancelled paid order
+    #: For a cancelled order: whether (and how) the cancel can be undone, or why not.
+    restore: RestorePlan | None = None
+
+
+async def order_card(uow: UnitOfWork, order: Order, rules: ShopRules, now: datetime) -> OrderCard:
+    """The order as its card shows it, read inside the caller's unit of work."""
+    refund = await uow.refunds.for_order(order.id)
+    plan = await restore_plan(uow, order, rules, now)
+    return OrderCard(order, rules.decide(order, now), refund, plan)
+
+
+#: How many recently cancelled orders a help answer offers to act on.
+HELP_ORDERS = 3
+
+
+async def recent_cancelled(
+    uow: UnitOfWork, customer_id: int, rules: ShopRules, now: datetime
+) -> list[OrderCard]:
+    """The shopper's latest cancelled orders as their cards show them (restore, coupon),
+    for a help answer that acts on the order it is about rather than naming a menu."""
+    async with uow:
+        page = await uow.orders.recent_for_customer(
+            customer_id, tab=OrderTab.CANCELLED, limit=HELP_ORDERS
+        )
+        return [await order_card(uow, order, rules, now) for order in page.orders]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +167,7 @@ async def search_orders(
             if order is None:
                 order = await uow.orders.number_for_customer(customer_id, query.upper())
             if order is not None:
-                refund = await uow.refunds.for_order(order.id)
-                return SearchResult(OrderCard(order, rules.decide(order, now), refund), None)
+                return SearchResult(await order_card(uow, order, rules, now), None)
         wanted = max(page, 0)
         found = await uow.orders.search_for_customer(
             customer_id, query, limit=PAGE_SIZE, offset=wanted * PAGE_SIZE
@@ -167,8 +193,7 @@ async def open_order(
                 uow, "order_not_owned", now, who=f"customer:{customer_id}", budget=rules.refusals
             )
             return None
-        refund = await uow.refunds.for_order(order.id)
-    return OrderCard(order, rules.decide(order, now), refund)
+        return await order_card(uow, order, rules, now)
 
 
 async def refuse_press(
@@ -201,8 +226,7 @@ async def open_order_by_number(
             order = await uow.orders.number_for_customer(customer_id, number.upper())
         if order is None:
             return None
-        refund = await uow.refunds.for_order(order.id)
-    return OrderCard(order, rules.decide(order, now), refund)
+        return await order_card(uow, order, rules, now)
 
 
 # --------------------------------------------------------------------------- cancelling
@@ -266,8 +290,8 @@ async def cancel_order(
             return await _current(uow, customer_id, order_id, rules, now, via=via)
         await uow.commit()
         after = await uow.orders.for_customer(customer_id, order_id)
-    assert after is not None  # it was just cancelled inside this unit of work
-    card = OrderCard(after, rules.decide(after, now), written.refund)
+        assert after is not None  # it was just cancelled inside this unit of work
+        card = await order_card(uow, after, rules, now)
     return CancelResult(CancelOutcome.CANCELLED, card, written.coupon)
 
 
@@ -317,18 +341,8 @@ async def write_cancel(
         return Written(changed=False)
     refund = None
     if plan is not None:
-        refund = await uow.refunds.add(
-            RefundDraft(
-                order_id=order.id,
-                idempotency_key=f"cancel:{order.id}",
-                amount_fen=plan.amount_fen,
-                channel=plan.channel,
-                expected_earliest=plan.earliest,
-                expected_latest=plan.latest,
-                gateway=Gateway.MANUAL if shop_refunds else gateway_for(plan.channel),
-            ),
-            now,
-        )
+        gateway = Gateway.MANUAL if shop_refunds else gateway_for(plan.channel)
+        refund = await _owed(uow, order, plan, gateway=gateway, actor=actor, now=now)
     if coupon is CouponOutcome.RETURNED:
         coupon = await _give_back(uow, order)
     uow.audit.add(
@@ -351,6 +365,37 @@ async def write_cancel(
     return Written(changed=True, refund=refund, coupon=coupon)
 
 
+async def _owed(
+    uow: UnitOfWork,
+    order: Order,
+    plan: RefundPlan,
+    *,
+    gateway: Gateway,
+    actor: str,
+    now: datetime,
+) -> Refund:
+    """The cancel's refund: a new one, or the one a restore withdrew, owed again as its next
+    try. An order has one refund however often it is cancelled and restored, so a second
+    cancel can never refund twice."""
+    existing = await uow.refunds.for_order(order.id)
+    if existing is None:
+        draft = RefundDraft(
+            order_id=order.id,
+            idempotency_key=f"cancel:{order.id}",
+            amount_fen=plan.amount_fen,
+            channel=plan.channel,
+            expected_earliest=plan.earliest,
+            expected_latest=plan.latest,
+            gateway=gateway,
+        )
+        return await uow.refunds.add(draft, now)
+    if existing.status is RefundStatus.VOIDED:
+        reopened = await reopen_refund(uow, existing, plan, actor=actor, now=now)
+        if reopened is not None:
+            return reopened
+    return await uow.refunds.for_order(order.id) or existing
+
+
 async def _current(
     uow: UnitOfWork,
     customer_id: int,
@@ -362,7 +407,7 @@ async def _current(
 ) -> CancelResult:
     order = await uow.orders.for_customer(customer_id, order_id)
     assert order is not None  # ownership was checked moments ago and orders are never deleted
-    card = OrderCard(order, rules.decide(order, now), await uow.refunds.for_order(order.id))
+    card = await order_card(uow, order, rules, now)
     if order.status is OrderStatus.CANCELLED:
         here = via is not None and any(
             entry.action == "order.cancelled" and entry.detail.get("via") == via

@@ -7,19 +7,24 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Protocol, cast, runtime_checkable
 
-from domain.orders import ProductKind
 from domain.policy import ShopRules
 from domain.ports import AuditEntry, UnitOfWork
 from domain.review import (
     ReviewOutcome,
     ReviewResult,
     StaffTicketView,
+    exchange_allowed,
     review_ticket,
     staff_ticket_view,
 )
-from domain.shop_cancels import CancelDesk, Settled, send_approval_to_shop
+from domain.shop_cancels import (
+    CancelDesk,
+    Settled,
+    send_approval_to_shop,
+    send_restore_to_shop,
+)
 from domain.shopper import OrderCard, typed_text
-from domain.tickets import RejectReason, Ticket, TicketStatus, Verdict
+from domain.tickets import RejectReason, Ticket, TicketKind, TicketStatus, Verdict
 
 #: Staff work these hours on working days; "time left" on a ticket counts only them.
 DAY_START = time(9)
@@ -81,10 +86,10 @@ async def decide_ticket(
     """
     if verdict is Verdict.EXCHANGE and is_staff:
         view = await staff_ticket_view(uow, ticket_id, rules, now)
-        if view is None or view.card.order.product_kind is not ProductKind.CARD_KEY:
+        if view is None or not exchange_allowed(view.ticket.kind, view.card.order.product_kind):
             return StaffDecision(ReviewResult(ReviewOutcome.NOT_FOUND))
     if verdict is Verdict.APPROVE and is_staff and desk is not None:
-        held = await _ask_shop(uow, desk, ticket_id, reviewer_id, now)
+        held = await _ask_shop(uow, desk, ticket_id, reviewer_id, rules=rules, now=now)
         if held is not None:
             return await _with_card(uow, ReviewResult(held), ticket_id, rules, now)
     result = await review_ticket(
@@ -104,11 +109,29 @@ async def decide_ticket(
 
 
 async def _ask_shop(
-    uow: UnitOfWork, desk: CancelDesk, ticket_id: int, reviewer_id: int, now: datetime
+    uow: UnitOfWork,
+    desk: CancelDesk,
+    ticket_id: int,
+    reviewer_id: int,
+    *,
+    rules: ShopRules,
+    now: datetime,
 ) -> ReviewOutcome | None:
     """Send the approval to the shop and wait a few seconds for its answer. None: nothing
-    needs asking (closed, or cancelled meanwhile), so the review itself decides."""
-    sent = await send_approval_to_shop(uow, ticket_id=ticket_id, reviewer_id=reviewer_id, now=now)
+    needs asking (closed, cancelled meanwhile, a coupon, a restore the bot cannot do), so
+    the review itself decides (and says why)."""
+    async with uow:
+        ticket = await uow.tickets.get(ticket_id)
+    if ticket is None or ticket.kind is TicketKind.COUPON:
+        return None  # coupons are the bot's own: nothing to ask the shop
+    if ticket.kind is TicketKind.RESTORE:
+        sent = await send_restore_to_shop(
+            uow, ticket_id=ticket_id, reviewer_id=reviewer_id, rules=rules, now=now
+        )
+    else:
+        sent = await send_approval_to_shop(
+            uow, ticket_id=ticket_id, reviewer_id=reviewer_id, now=now
+        )
     if sent.awaiting:
         return ReviewOutcome.AWAITING_SHOP
     if sent.request_id is None:

@@ -21,6 +21,8 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 class TicketKind(StrEnum):
     CANCEL = "cancel"  # 申请取消
     ACTIVATION_CHECK = "activation_check"  # "I have not used this card key" (FAQ 1)
+    RESTORE = "restore"  # undo a cancel the shopper cannot undo alone (FAQ 3)
+    COUPON = "coupon"  # a coupon the cancel did not give back (FAQ 4)
 
 
 class TicketReason(StrEnum):
@@ -28,6 +30,8 @@ class TicketReason(StrEnum):
     WRONG_INFO = "wrong_info"  # 商品信息错误
     PAYMENT_ISSUE = "payment_issue"  # 支付异常
     UNUSED_KEY = "unused_key"  # 未使用卡密
+    MISTAKEN = "mistaken"  # 误操作取消 (a restore)
+    COUPON_MISSING = "coupon_missing"  # 优惠券未退回
     OTHER = "other"  # 其他 (free text)
 
 
@@ -47,7 +51,37 @@ class RejectReason(StrEnum):
     KEY_ACTIVATED = "key_activated"  # 卡密已激活
     ALREADY_SHIPPED = "already_shipped"  # 商品已发货
     INSUFFICIENT_EVIDENCE = "insufficient_evidence"  # 凭证不足
+    REFUND_SENT = "refund_sent"  # 退款已退出,无法恢复
+    COUPON_RULE = "coupon_rule"  # 按优惠券规则不退回
     OTHER = "other"  # staff type the reason
+
+
+#: The reasons a shopper may pick for each kind of request ("other" asks for their words).
+REASONS: dict[TicketKind, tuple[TicketReason, ...]] = {
+    TicketKind.CANCEL: (
+        TicketReason.DUPLICATE,
+        TicketReason.WRONG_INFO,
+        TicketReason.PAYMENT_ISSUE,
+        TicketReason.UNUSED_KEY,
+        TicketReason.OTHER,
+    ),
+    TicketKind.RESTORE: (TicketReason.MISTAKEN, TicketReason.OTHER),
+    TicketKind.COUPON: (TicketReason.COUPON_MISSING, TicketReason.OTHER),
+}
+REASONS[TicketKind.ACTIVATION_CHECK] = REASONS[TicketKind.CANCEL]
+
+#: The reject reasons staff are offered for each kind ("other" asks for their words).
+REJECTS: dict[TicketKind, tuple[RejectReason, ...]] = {
+    TicketKind.CANCEL: (
+        RejectReason.KEY_ACTIVATED,
+        RejectReason.ALREADY_SHIPPED,
+        RejectReason.INSUFFICIENT_EVIDENCE,
+        RejectReason.OTHER,
+    ),
+    TicketKind.RESTORE: (RejectReason.REFUND_SENT, RejectReason.OTHER),
+    TicketKind.COUPON: (RejectReason.COUPON_RULE, RejectReason.OTHER),
+}
+REJECTS[TicketKind.ACTIVATION_CHECK] = REJECTS[TicketKind.CANCEL]
 
 
 class EvidenceProblem(StrEnum):

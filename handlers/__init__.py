@@ -15,6 +15,7 @@ from handlers import (
     link,
     orders,
     refunds,
+    restore,
     settings,
     staff,
     start,
@@ -38,7 +39,9 @@ def create_staff_router() -> Router:
     with_context(parent)
     # In the staff group its commands, buttons and typed reasons win. Tickets come first:
     # a reply that answers no ticket prompt goes on to the refunds' failure reasons.
-    parent.include_routers(staff.create_ticket_router(), staff.create_refund_router())
+    parent.include_routers(
+        staff.create_ticket_router(), staff.create_refund_router(), staff.create_coupon_router()
+    )
     return parent
 
 
@@ -58,6 +61,7 @@ def create_shopper_router() -> Router:
         refunds.create_router(),
         start.create_router(),
         help_menu.create_router(),
+        restore.create_router(),
         # The application's steps take the shopper's text and screenshots before orders does.
         apply.create_router(),
         # Orders takes any remaining shopper text as a search, so it comes after the commands.

@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
 from domain.orders import CancelReason, OrderTab
+from domain.restore import CouponBack
 from domain.tickets import TicketReason
 
 #: Ids and pages as the database can hold them; anything else in forged data fails to parse
@@ -26,11 +27,28 @@ class OrderAction(StrEnum):
     KEEP = "n"  # changed my mind on the confirmation
     APPLY = "a"  # apply for cancel (staff review)
     AFTER_SALES = "s"
+    APPLY_RESTORE = "ar"  # ask staff to restore a cancel the shopper cannot undo alone
+    APPLY_COUPON = "ac"  # ask staff about a coupon the cancel did not give back
 
 
 class OrderCb(CallbackData, prefix="od"):
     action: OrderAction
     order_id: Id
+
+
+class RestoreAction(StrEnum):
+    ASK = "a"  # the confirmation: what restoring does
+    CONFIRM = "y"  # restore now
+    KEEP = "n"  # keep it cancelled
+
+
+class RestoreCb(CallbackData, prefix="rt"):
+    """Restoring a mistaken cancel. ``coupon`` is what the confirmation said of the coupon:
+    the restore acts only on what the shopper saw."""
+
+    action: RestoreAction
+    order_id: Id
+    coupon: CouponBack | None = None
 
 
 class ListCb(CallbackData, prefix="ls"):
@@ -136,6 +154,8 @@ class HelpTopic(StrEnum):
     STATUSES = "st"  # what does each status mean?
     REFUND_LATE = "rl"  # my refund has not arrived
     REVIEW = "rv"  # how long does a review take?
+    RESTORE = "rs"  # I cancelled by mistake: can it come back?
+    COUPON = "cp"  # my coupon did not come back
 
 
 class HelpCb(CallbackData, prefix="hp"):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from domain.shopper import refuse_press
+from domain.shopper import MAX_QUERY, OrderCard, open_order_by_number, refuse_press
 from handlers.context import Ctx
 
 
@@ -40,3 +41,18 @@ async def on_unlinked_press(query: CallbackQuery, ctx: Ctx) -> None:
 
 async def on_unlinked_message(message: Message, ctx: Ctx) -> None:
     await message.answer(ctx.t("unlinked-hint"))
+
+
+async def named_order(
+    message: Message, command: CommandObject, ctx: Ctx, usage: str
+) -> OrderCard | None:
+    """The shopper's own order a command names (``/apply ORDER_NO``); None once the shopper
+    was told why not (``usage`` for a missing or overlong number, or no such order)."""
+    order_no = (command.args or "").strip()
+    if not order_no or len(order_no) > MAX_QUERY:
+        await message.answer(ctx.t(usage))
+        return None
+    card = await open_order_by_number(ctx.uow, ctx.customer.id, order_no, ctx.rules, ctx.now())
+    if card is None:
+        await message.answer(ctx.t("search-no-order", order_no=order_no))
+    return card

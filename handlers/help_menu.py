@@ -9,12 +9,12 @@ from aiogram.filters import Command, MagicData
 from aiogram.types import CallbackQuery, Message
 
 from domain.review import customer_tickets
-from domain.shopper import shopper_refunds
+from domain.shopper import OrderCard, recent_cancelled, shopper_refunds
 from handlers.apply.views import tickets_view
 from handlers.callbacks import HelpCb, HelpTopic, MenuCb, MenuTarget
 from handlers.common import on_unlinked_press, show
 from handlers.context import Ctx
-from handlers.help_views import answer_view, menu_view
+from handlers.help_views import ABOUT_CANCELLED, answer_view, menu_view
 from handlers.refund_views import refunds_view
 
 
@@ -34,10 +34,14 @@ async def help_command(message: Message, ctx: Ctx) -> None:
 
 
 async def on_help(query: CallbackQuery, callback_data: HelpCb, ctx: Ctx) -> None:
-    if callback_data.topic is HelpTopic.MENU:
+    topic = callback_data.topic
+    if topic is HelpTopic.MENU:
         await show(query, *menu_view(ctx.t))
-    else:
-        await show(query, *answer_view(ctx.t, callback_data.topic))
+        return
+    cards: list[OrderCard] = []
+    if topic in ABOUT_CANCELLED and ctx.linked is not None:
+        cards = await recent_cancelled(ctx.uow, ctx.linked.id, ctx.rules, ctx.now())
+    await show(query, *answer_view(ctx.t, topic, ctx.rules, cards))
 
 
 async def on_menu(query: CallbackQuery, callback_data: MenuCb, ctx: Ctx) -> None:

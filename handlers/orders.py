@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, MagicData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from domain.orders import OrderTab
 from domain.policy import NextStep
@@ -84,7 +84,7 @@ async def cancel_command(message: Message, command: CommandObject, ctx: Ctx) -> 
         ctx.uow, ctx.customer.id, order_no, ctx.rules, ctx.now()
     ):
         can = card.decision.can_cancel_now
-        text, markup = confirm_view(ctx.t, card) if can else card_view(ctx.t, card, ctx.tz)
+        text, markup = confirm_view(ctx.t, card, ctx.tz) if can else card_view(ctx.t, card, ctx.tz)
         await message.answer(text, reply_markup=markup)
     else:
         await message.answer(ctx.t("search-no-order", order_no=order_no))
@@ -161,7 +161,7 @@ async def on_card_press(query: CallbackQuery, callback_data: OrderCb, ctx: Ctx) 
     if action is OrderAction.AFTER_SALES and after_sales is not None:
         await ctx.bot.send_message(ctx.user_id, ctx.t(after_sales, order_no=order_no))
     elif action is OrderAction.CANCEL and card.decision.can_cancel_now:
-        await show(query, *confirm_view(ctx.t, card))
+        await show(query, *confirm_view(ctx.t, card, ctx.tz))
     else:
         # Open, Keep, and any press whose order moved on: the order as it is now.
         await show(query, *card_view(ctx.t, card, ctx.tz))
@@ -236,8 +236,19 @@ async def on_reason(query: CallbackQuery, callback_data: ReasonCb, ctx: Ctx) -> 
 
 
 async def _swap_question(query: CallbackQuery, thanks: str) -> None:
-    """Keep the facts of the cancellation; swap the question for the thanks."""
+    """Keep the facts of the cancellation; swap the question for the thanks. Buttons that
+    are not the question's (restoring a mistaken cancel) stay."""
     message = query.message
     if isinstance(message, Message) and message.text:
         facts = message.text.rsplit("\n\n", 1)[0]
-        await show(query, f"{facts}\n\n{thanks}", None)
+        await show(query, f"{facts}\n\n{thanks}", _without_reasons(message.reply_markup))
+
+
+def _without_reasons(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    reason = f"{ReasonCb.__prefix__}{ReasonCb.__separator__}"
+    rows = [
+        kept
+        for row in (markup.inline_keyboard if markup else [])
+        if (kept := [b for b in row if not (b.callback_data or "").startswith(reason)])
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None

@@ -121,6 +121,9 @@ def _earlier_attempts(
             lines.append(
                 t("refund-step-attempt-at", attempt=event.attempt + 1, at=t.datetime(event.at, tz))
             )
+        elif event.action in (Move.VOID, Move.REOPEN):
+            step = "voided" if event.action == Move.VOID else "reopened"
+            lines.append(t(f"refund-step-{step}", at=t.datetime(event.at, tz)))
     return lines
 
 
@@ -151,6 +154,8 @@ def timeline(
     elif refund.status is RefundStatus.SUCCEEDED:
         at = refund.succeeded_at or refund.updated_at
         lines.append(t("refund-step-succeeded", channel=channel, at=t.datetime(at, tz)))
+    elif refund.status is RefundStatus.VOIDED:
+        lines.append(t("refund-step-voided", at=t.datetime(refund.updated_at, tz)))
     else:
         lines.append(_failed_line(t, refund.failure_reason, refund.failed_at, tz))
     if refund.shopper_not_yet_at is not None and refund.status.open:

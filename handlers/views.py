@@ -30,7 +30,9 @@ from domain.services import Home, OrderSummary
 from domain.shop_cancels import Settled, SettleResult
 from domain.shopper import CancelOutcome, CancelResult, OrderCard, OrderList
 from handlers.callbacks import HelpCb, HelpTopic, ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
+from handlers.coupon_views import coupon_line
 from handlers.i18n import Translator, money
+from handlers.restore_card import restore_buttons, restore_lines
 
 PRODUCT_IN_BUTTON = 14  # characters of the product name that fit a button on a phone
 
@@ -74,13 +76,13 @@ def order_button_text(t: Translator, summary: OrderSummary) -> str:
     )
 
 
-def money_lines(t: Translator, order: Order, decision: CancelDecision) -> list[str]:
+def money_lines(t: Translator, order: Order, decision: CancelDecision, tz: tzinfo) -> list[str]:
     """What would happen to the money and the coupon, before anything is pressed."""
     if decision.decision not in (Decision.CANCEL_NOW, Decision.APPLY):
         return []
     lines = [_refund_plan_line(t, order, decision.refund, decision.decision)]
-    if decision.coupon is not CouponOutcome.NO_COUPON and order.coupon is not None:
-        lines.append(t(f"coupon-{decision.coupon}", title=order.coupon.title))
+    if order.coupon is not None and (line := coupon_line(t, order.coupon, decision.coupon, tz)):
+        lines.append(line)
     return lines
 
 
@@ -265,9 +267,11 @@ def card_text(t: Translator, card: OrderCard, tz: tzinfo) -> str:
         "",
         t(f"reason-{decision.reason}"),
     ]
-    lines += money_lines(t, order, decision)
-    if card.refund is not None:
+    lines += money_lines(t, order, decision, tz)
+    # A withdrawn refund (the order restored, or being restored) is no money on its way.
+    if card.refund is not None and card.refund.status is not RefundStatus.VOIDED:
         lines.append(refund_line(t, card.refund))
+    lines += restore_lines(t, card, tz)
     return "\n".join(lines)
 
 
@@ -300,6 +304,7 @@ def card_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup:
                 text=t("card-not-used"),
                 callback_data=OrderCb(action=OrderAction.APPLY, order_id=order_id),
             )
+    restore_buttons(t, builder, card)
     builder.button(text=t("card-back"), callback_data=ListCb(tab=OrderTab.ALL, page=0))
     builder.adjust(1)
     return builder.as_markup()
@@ -309,12 +314,12 @@ def card_view(t: Translator, card: OrderCard, tz: tzinfo) -> Rendered:
     return card_text(t, card, tz), card_keyboard(t, card)
 
 
-def confirm_view(t: Translator, card: OrderCard) -> Rendered:
+def confirm_view(t: Translator, card: OrderCard, tz: tzinfo) -> Rendered:
     order = card.order
     lines = [
         t("confirm-title", order_no=order.order_no),
         t("confirm-product", product=order.product_name, quantity=str(order.quantity)),
-        *money_lines(t, order, card.decision),
+        *money_lines(t, order, card.decision, tz),
     ]
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -328,26 +333,21 @@ def confirm_view(t: Translator, card: OrderCard) -> Rendered:
 
 
 def cancel_facts(
-    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome
+    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome, tz: tzinfo
 ) -> list[str]:
     """What a cancel did with the money and the coupon, as lines."""
     lines = [refund_line(t, refund) if refund is not None else _no_refund(t, order)]
-    if order.coupon is not None and coupon is not CouponOutcome.NO_COUPON:
-        key = (
-            "cancel-done-coupon-returned"
-            if coupon is CouponOutcome.RETURNED
-            else f"coupon-{coupon}"
-        )
-        lines.append(t(key, title=order.coupon.title))
+    if order.coupon is not None and (line := coupon_line(t, order.coupon, coupon, tz, done=True)):
+        lines.append(line)
     return lines
 
 
 def shop_cancelled_push(
-    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome
+    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome, tz: tzinfo
 ) -> Rendered:
     """The shopper's news that the shop cancelled their order on its own side."""
     title = t("shop-cancelled", order_no=order.order_no, product=order.product_name)
-    return "\n".join([title, *cancel_facts(t, order, refund, coupon)]), None
+    return "\n".join([title, *cancel_facts(t, order, refund, coupon, tz)]), None
 
 
 def cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rendered:
@@ -355,7 +355,8 @@ def cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rendered:
     assert result.card is not None
     order = result.card.order
     lines = [t("cancel-done", order_no=order.order_no)]
-    lines += cancel_facts(t, order, result.card.refund, result.coupon)
+    lines += cancel_facts(t, order, result.card.refund, result.coupon, tz)
+    lines += restore_lines(t, result.card, tz, offer_only=True)
     lines += ["", t("cancel-ask-reason")]
     builder = InlineKeyboardBuilder()
     for reason in CancelReason:
@@ -363,7 +364,9 @@ def cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rendered:
             text=t(f"cancel-reason-{reason}"),
             callback_data=ReasonCb(order_id=order.id, reason=reason),
         )
-    builder.adjust(2, 2)
+    # A mistaken cancel is noticed right here: its undo is one tap away (FAQ 3).
+    restorable = restore_buttons(t, builder, result.card, offer_only=True)
+    builder.adjust(2, 2, *([1] if restorable else []))
     return "\n".join(lines), builder.as_markup()
 
 
@@ -379,11 +382,11 @@ def not_cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rende
 
 
 def shop_confirmed_text(
-    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome
+    t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome, tz: tzinfo
 ) -> str:
     """A cancel the shop confirmed after the shopper stopped waiting in the chat."""
     head = t("cancel-shop-confirmed", order_no=order.order_no)
-    return "\n".join([head, *cancel_facts(t, order, refund, coupon)])
+    return "\n".join([head, *cancel_facts(t, order, refund, coupon, tz)])
 
 
 def shop_refused_view(t: Translator, card: OrderCard, tz: tzinfo) -> Rendered:

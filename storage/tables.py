@@ -131,6 +131,11 @@ class OrderRow(Base):
     #: Set while a cancel waits for the shop's word (SHOP_MODE=http); the status stays the
     #: shop's until it answers.
     cancelling_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: Set while the restore of a mistaken cancel waits for the shop's word (SHOP_MODE=http).
+    restoring_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: When a mistaken cancel was last undone; a shop line cancelling it no later than this
+    #: is the echo of the cancel that was undone, not a new one.
+    restored_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -253,6 +258,9 @@ class CancelRequestRow(Base):
     refund_ref: Mapped[str | None] = mapped_column(String(64))
     #: When staff were told the shop does not answer (once per request).
     alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: "cancel", or "restore": undo a mistaken cancel, back to ``target_status``.
+    kind: Mapped[str] = mapped_column(String(16), server_default="cancel")
+    target_status: Mapped[str | None] = mapped_column(String(20))
 
 
 class ShopEventRow(Base):
@@ -269,13 +277,16 @@ class ShopEventRow(Base):
 
 
 class WalletEntryRow(Base):
-    """The shop balance ledger: a refund to balance is a credit row, one per refund."""
+    """The shop balance ledger: a refund to balance is a credit row, and a restored order takes
+    it back with a debit row. ``entry_key`` (what, which refund, which try) makes each count once.
+    """
 
     __tablename__ = "wallet_entries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), unique=True)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), index=True)
+    entry_key: Mapped[str] = mapped_column(String(60), unique=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

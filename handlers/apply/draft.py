@@ -15,7 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import Message
 
-from domain.tickets import Evidence, EvidenceProblem, TicketReason, check_evidence
+from domain.tickets import Evidence, EvidenceProblem, TicketKind, TicketReason, check_evidence
 from handlers.i18n import Translator
 from handlers.states import ApplyFlow
 
@@ -34,6 +34,8 @@ class Draft:
     reason: TicketReason | None = None
     text: str = ""
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    #: What the request asks for: a restore, a coupon; None for what the cancel rules allow.
+    kind: TicketKind | None = None
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -41,6 +43,7 @@ class Draft:
             "reason": self.reason.value if self.reason else None,
             "text": self.text,
             "evidence": [e.to_dict() for e in self.evidence],
+            "kind": self.kind.value if self.kind else None,
         }
 
     @classmethod
@@ -48,6 +51,7 @@ class Draft:
         if not isinstance(data, dict) or not isinstance(data.get("order_id"), int):
             return None
         reason = data.get("reason")
+        kind = data.get("kind")
         return cls(
             order_id=data["order_id"],
             reason=TicketReason(str(reason))
@@ -55,6 +59,7 @@ class Draft:
             else None,
             text=str(data.get("text") or ""),
             evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence") or ()),
+            kind=TicketKind(str(kind)) if kind in TicketKind._value2member_map_ else None,
         )
 
 

@@ -17,8 +17,8 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
 from domain.review import ApplyOutcome, ApplyResult, check_application, file_ticket
-from domain.shopper import MAX_QUERY, OrderCard, open_order_by_number, refuse_press, shopper
-from domain.tickets import TicketReason, clean_reason_text
+from domain.shopper import OrderCard, refuse_press, shopper
+from domain.tickets import TicketKind, TicketReason, clean_reason_text
 from handlers.apply import tickets
 from handlers.apply.draft import (
     IMAGE,
@@ -40,10 +40,18 @@ from handlers.apply.views import (
     ticket_view,
 )
 from handlers.callbacks import ApplyAction, ApplyCb, MyTicketCb, OrderAction, OrderCb
-from handlers.common import on_unlinked_message, on_unlinked_press, show
+from handlers.common import named_order, on_unlinked_message, on_unlinked_press, show
 from handlers.context import Ctx
 from handlers.states import ApplyFlow
 from handlers.views import Rendered, card_view
+
+#: The card's buttons that open a request to staff, and what each asks for (None: what the
+#: cancel rules allow — a cancel application, or a card key's activation check).
+KINDS: dict[OrderAction, TicketKind | None] = {
+    OrderAction.APPLY: None,
+    OrderAction.APPLY_RESTORE: TicketKind.RESTORE,
+    OrderAction.APPLY_COUPON: TicketKind.COUPON,
+}
 
 # --------------------------------------------------------------------------- routers
 
@@ -67,11 +75,9 @@ def create_router() -> Router:
 
     # Everything below needs a linked shopper; the unlinked are told how to link first.
     unlinked = MagicData(F.customer.is_(None))
-    mine = or_f(
-        ApplyCb.filter(), MyTicketCb.filter(), OrderCb.filter(F.action == OrderAction.APPLY)
-    )
+    mine = or_f(ApplyCb.filter(), MyTicketCb.filter(), OrderCb.filter(F.action.in_(KINDS)))
     router.callback_query.register(on_unlinked_press, unlinked, mine)
-    router.message.register(on_unlinked_message, unlinked, Command("apply", "tickets"))
+    router.message.register(on_unlinked_message, unlinked, Command("apply", "tickets", "coupon"))
     router.message.register(on_unlinked_in_flow, unlinked, StateFilter(ApplyFlow))
     # The tickets' screenshots first: the wizard's last handler takes anything in its states.
     router.include_routers(tickets.create_router(), create_wizard_router())
@@ -81,7 +87,8 @@ def create_router() -> Router:
 def create_wizard_router() -> Router:
     router = Router(name=f"{__name__}.wizard")
     router.message.register(apply_command, Command("apply"))
-    router.callback_query.register(on_apply, OrderCb.filter(F.action == OrderAction.APPLY))
+    router.message.register(coupon_command, Command("coupon"))
+    router.callback_query.register(on_apply, OrderCb.filter(F.action.in_(KINDS)))
     router.callback_query.register(on_leave, ApplyCb.filter(F.action == ApplyAction.LEAVE))
     router.callback_query.register(on_step, ApplyCb.filter())
     plain_text = F.text & ~F.text.startswith("/")
@@ -124,23 +131,37 @@ async def apply_command(
     message: Message, command: CommandObject, state: FSMContext, ctx: Ctx
 ) -> None:
     """``/apply ORDER_NO``: the application for that order, resumed if one is under way."""
-    order_no = (command.args or "").strip()
-    if not order_no or len(order_no) > MAX_QUERY:
-        await message.answer(ctx.t("apply-usage"))
-        return
-    card = await open_order_by_number(ctx.uow, ctx.customer.id, order_no, ctx.rules, ctx.now())
+    card = await named_order(message, command, ctx, "apply-usage")
     if card is None:
-        await message.answer(ctx.t("search-no-order", order_no=order_no))
         return
     text, markup = await begin(state, await check_order(card.order.id, ctx), ctx)
+    await message.answer(text, reply_markup=markup)
+
+
+async def coupon_command(
+    message: Message, command: CommandObject, state: FSMContext, ctx: Ctx
+) -> None:
+    """``/coupon ORDER_NO``: ask staff about the coupon a cancel did not give back."""
+    card = await named_order(message, command, ctx, "coupon-request-usage")
+    if card is None:
+        return
+    result = await check_order(card.order.id, ctx, TicketKind.COUPON)
+    if result.outcome is ApplyOutcome.NOT_ALLOWED:
+        head = ctx.t("coupon-request-not-kept", order_no=card.order.order_no)
+        text, markup = card_view(ctx.t, card, ctx.tz)
+        await message.answer(f"{head}\n\n{text}", reply_markup=markup)
+        return
+    text, markup = await begin(state, result, ctx, TicketKind.COUPON)
     await message.answer(text, reply_markup=markup)
 
 
 async def on_apply(
     query: CallbackQuery, callback_data: OrderCb, state: FSMContext, ctx: Ctx
 ) -> None:
-    """The card's 📝 button (or "I have not used this key"): the application as a new message."""
-    result = await check_order(callback_data.order_id, ctx)
+    """The card's 📝 button (or "I have not used this key", or a request to restore the order
+    or about its coupon): the application as a new message."""
+    kind = KINDS[callback_data.action]
+    result = await check_order(callback_data.order_id, ctx, kind)
     if result.outcome is ApplyOutcome.NOT_FOUND:
         ctx.alert(ctx.t("press-not-yours"))
         await refuse_press(
@@ -151,20 +172,27 @@ async def on_apply(
             budget=ctx.rules.refusals,
         )
         return
-    text, markup = await begin(state, result, ctx)
+    text, markup = await begin(state, result, ctx, kind)
     if result.outcome is ApplyOutcome.NOT_ALLOWED:
         await show(query, text, markup)  # a stale card: the order as it is now
     elif isinstance(query.message, Message):
         await query.message.answer(text, reply_markup=markup)
 
 
-async def check_order(order_id: int, ctx: Ctx) -> ApplyResult:
+async def check_order(order_id: int, ctx: Ctx, kind: TicketKind | None = None) -> ApplyResult:
     return await check_application(
-        ctx.uow, customer_id=ctx.customer.id, order_id=order_id, rules=ctx.rules, now=ctx.now()
+        ctx.uow,
+        customer_id=ctx.customer.id,
+        order_id=order_id,
+        rules=ctx.rules,
+        now=ctx.now(),
+        kind=kind,
     )
 
 
-async def begin(state: FSMContext, result: ApplyResult, ctx: Ctx) -> Rendered:
+async def begin(
+    state: FSMContext, result: ApplyResult, ctx: Ctx, kind: TicketKind | None = None
+) -> Rendered:
     """Where an application starts: the open ticket, the card, or the draft's current step."""
     assert result.card is not None
     if result.outcome is ApplyOutcome.ALREADY_OPEN:
@@ -172,28 +200,31 @@ async def begin(state: FSMContext, result: ApplyResult, ctx: Ctx) -> Rendered:
         return ticket_view(ctx.t, result.ticket, head="ticket-already-open")
     if result.outcome is ApplyOutcome.NOT_ALLOWED:
         return card_view(ctx.t, result.card, ctx.tz)
-    found = await resumed(state, result.card.order.id)
+    found = await resumed(state, result.card.order.id, kind)
     if found is None:
-        found = Draft(result.card.order.id), ApplyFlow.reason
+        found = Draft(result.card.order.id, kind=kind), ApplyFlow.reason
         await save_draft(state, *found)
     draft, step = found
     return render_step(step, draft, result.card, ctx)
 
 
-async def resumed(state: FSMContext, order_id: int) -> tuple[Draft, State] | None:
-    """The draft under way for this order, and its step, if there is one to resume."""
+async def resumed(
+    state: FSMContext, order_id: int, kind: TicketKind | None = None
+) -> tuple[Draft, State] | None:
+    """The draft under way for this order (and kind), and its step, if there is one."""
     draft = await load_draft(state)
     step = step_named(await state.get_state())
     # The side step for a filed ticket's screenshots is no step of a draft.
     if step is None or step is ApplyFlow.more_evidence:
         return None
-    if draft is None or draft.order_id != order_id:
+    if draft is None or draft.order_id != order_id or draft.kind is not kind:
         return None
     return draft, step
 
 
 def render_step(step: State, draft: Draft, card: OrderCard | None, ctx: Ctx) -> Rendered:
-    return step_view(ctx.t, step, draft, card, ctx.rules.review_deadline(ctx.now()))
+    deadline = ctx.rules.review_deadline(ctx.now())
+    return step_view(ctx.t, step, draft, card, deadline, tz=ctx.tz)
 
 
 # --------------------------------------------------------------------------- steps
@@ -206,9 +237,9 @@ async def on_step(
     draft = await pressed_draft(state, callback_data, ctx)
     if draft is None:
         return
-    result = await check_order(draft.order_id, ctx)
+    result = await check_order(draft.order_id, ctx, draft.kind)
     if result.outcome is not ApplyOutcome.MAY_APPLY:
-        await stop_with(query, state, result, ctx)
+        await stop_with(query, state, result, ctx, draft.kind)
     elif callback_data.action is ApplyAction.SUBMIT:
         await submit(query, state, draft, ctx)
     else:
@@ -256,20 +287,24 @@ async def move(
 
 
 async def stop_with(
-    query: CallbackQuery, state: FSMContext, result: ApplyResult, ctx: Ctx
+    query: CallbackQuery,
+    state: FSMContext,
+    result: ApplyResult,
+    ctx: Ctx,
+    kind: TicketKind | None = None,
 ) -> None:
     """The order moved on (or was never theirs): the draft ends, the shopper sees why."""
     await leave_flow(state)
     if result.outcome is ApplyOutcome.NOT_FOUND:
         ctx.alert(ctx.t("press-not-yours"))
         return
-    await show(query, *await begin(state, result, ctx))
+    await show(query, *await begin(state, result, ctx, kind))
 
 
 async def submit(query: CallbackQuery, state: FSMContext, draft: Draft, ctx: Ctx) -> None:
     result = await file_draft(draft, ctx)
     if result.outcome is not ApplyOutcome.FILED:
-        await stop_with(query, state, result, ctx)
+        await stop_with(query, state, result, ctx, draft.kind)
         return
     assert result.ticket is not None
     await leave_flow(state)
@@ -288,6 +323,7 @@ async def file_draft(draft: Draft, ctx: Ctx) -> ApplyResult:
         actor=shopper(ctx.user_id),
         rules=ctx.rules,
         now=ctx.now(),
+        kind=draft.kind,
     )
 
 

@@ -5,18 +5,19 @@ Pure rendering: the draft, domain objects and a Translator in, text and keyboard
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 
 from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from domain.review import may_file
+from domain.review import may_request
 from domain.shopper import OrderCard
 from domain.tickets import (
     MAX_EVIDENCE,
     MAX_EVIDENCE_BYTES,
     MAX_REASON_CHARS,
+    REASONS,
     Evidence,
     EvidenceProblem,
     Ticket,
@@ -45,16 +46,29 @@ HINTS = {
 # --------------------------------------------------------------------------- the steps
 
 
+def by_kind(t: Translator, key: str, kind: TicketKind | None) -> str:
+    """The key's wording for this kind of request (a restore, a coupon), else the cancel's."""
+    specific = f"{key}-{kind}"
+    return specific if kind is not None and t.has(specific) else key
+
+
 def step_view(
-    t: Translator, step: State, draft: Draft, card: OrderCard | None, deadline: date
+    t: Translator,
+    step: State,
+    draft: Draft,
+    card: OrderCard | None,
+    deadline: date,
+    *,
+    tz: tzinfo,
 ) -> Rendered:
     when = t.promised(deadline)
     if step is ApplyFlow.reason and card is not None:
         return reason_view(t, draft, card, when)
     if step is ApplyFlow.text:
-        return t("apply-ask-text", limit=MAX_REASON_CHARS), leave_keyboard(t, draft)
+        text = t(by_kind(t, "apply-ask-text", draft.kind), limit=MAX_REASON_CHARS)
+        return text, leave_keyboard(t, draft)
     if step is ApplyFlow.summary and card is not None:
-        return summary_view(t, draft, card, when)
+        return summary_view(t, draft, card, when, tz)
     if step is ApplyFlow.evidence or card is None:
         lines = [t("apply-ask-evidence", limit=MAX_EVIDENCE, max_mb=MAX_EVIDENCE_MB)]
         if draft.evidence:
@@ -64,12 +78,15 @@ def step_view(
 
 
 def reason_view(t: Translator, draft: Draft, card: OrderCard, deadline: str) -> Rendered:
-    lines = [t("apply-intro", order_no=card.order.order_no, deadline=deadline)]
-    if may_file(card.order, card.decision.can_apply) is TicketKind.ACTIVATION_CHECK:
+    kind = may_request(card, draft.kind) or TicketKind.CANCEL
+    intro = by_kind(t, "apply-intro", draft.kind)
+    lines = [t(intro, order_no=card.order.order_no, deadline=deadline)]
+    if kind is TicketKind.ACTIVATION_CHECK:
         lines.append(t("apply-intro-activation"))
-    lines += ["", t("apply-ask-reason", limit=MAX_REASON_CHARS)]
+    lines += ["", t(by_kind(t, "apply-ask-reason", draft.kind), limit=MAX_REASON_CHARS)]
     builder = InlineKeyboardBuilder()
-    for reason in TicketReason:
+    reasons = REASONS[kind]
+    for reason in reasons:
         builder.button(
             text=t(f"apply-reason-{reason}"),
             callback_data=ApplyCb(
@@ -77,11 +94,13 @@ def reason_view(t: Translator, draft: Draft, card: OrderCard, deadline: str) -> 
             ),
         )
     builder.button(text=t("apply-leave"), callback_data=_cb(ApplyAction.LEAVE, draft))
-    builder.adjust(2, 2, 1, 1)
+    builder.adjust(*([2] * (len(reasons) // 2)), *([1] * (len(reasons) % 2)), 1)
     return "\n".join(lines), builder.as_markup()
 
 
-def summary_view(t: Translator, draft: Draft, card: OrderCard, deadline: str) -> Rendered:
+def summary_view(
+    t: Translator, draft: Draft, card: OrderCard, deadline: str, tz: tzinfo
+) -> Rendered:
     order = card.order
     reason = draft.reason or TicketReason.OTHER
     lines = [
@@ -93,9 +112,9 @@ def summary_view(t: Translator, draft: Draft, card: OrderCard, deadline: str) ->
         lines.append(t("apply-summary-text", text=draft.text))
     lines += [t("apply-summary-evidence", count=len(draft.evidence)), ""]
     lines.append(t("apply-summary-next", deadline=deadline))
-    if may_file(order, card.decision.can_apply) is TicketKind.ACTIVATION_CHECK:
+    if may_request(card, draft.kind) is TicketKind.ACTIVATION_CHECK:
         lines.append(t("apply-summary-activation"))
-    lines += money_lines(t, order, card.decision)
+    lines += money_lines(t, order, card.decision, tz)
     return "\n".join(lines), summary_keyboard(t, draft)
 
 

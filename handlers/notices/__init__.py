@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.notifications import Kind
-from handlers.notices import accounts, orders, refund_cards, refunds, reminders, tickets
+from handlers.notices import (
+    accounts,
+    orders,
+    refund_cards,
+    refunds,
+    reminders,
+    restores,
+    tickets,
+)
 from handlers.notices.base import Letter, NotReady, Outlet, Renderer, Sent, Skip
 
 RENDERERS: Mapping[Kind, Renderer] = {
@@ -32,6 +40,8 @@ RENDERERS: Mapping[Kind, Renderer] = {
     Kind.STAFF_SHOP_SILENT: orders.shop_silent,
     Kind.STAFF_SHOP_REFUSED: orders.shop_refused,
     Kind.CUSTOMER_LINK_ATTEMPT: accounts.link_attempt,
+    Kind.CUSTOMER_RESTORE_SETTLED: restores.restore_settled,
+    Kind.CUSTOMER_COUPON_RETURNED: restores.coupon_returned,
 }
 
 

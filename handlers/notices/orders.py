@@ -31,7 +31,9 @@ async def _now(out: Outlet, order_id: int) -> tuple[Order, Refund | None]:
 async def order_cancelled(out: Outlet, letter: Letter[OrderCancelled]) -> Sent:
     order, refund = await _now(out, letter.payload.order_id)
     return await send(
-        out, letter, shop_cancelled_push(letter.t, order, refund, letter.payload.coupon)
+        out,
+        letter,
+        shop_cancelled_push(letter.t, order, refund, letter.payload.coupon, out.rules.tz),
     )
 
 
@@ -39,7 +41,7 @@ async def cancel_settled(out: Outlet, letter: Letter[CancelSettled]) -> Sent:
     news = letter.payload
     order, refund = await _now(out, news.order_id)
     if news.accepted:
-        text = shop_confirmed_text(letter.t, order, refund, news.coupon)
+        text = shop_confirmed_text(letter.t, order, refund, news.coupon, out.rules.tz)
         return Sent(await out.send_text(letter.chat_id, text))
     card = OrderCard(order, out.rules.decide(order, out.clock.now()), refund)
     return await send(out, letter, shop_refused_view(letter.t, card, out.rules.tz))
@@ -47,17 +49,19 @@ async def cancel_settled(out: Outlet, letter: Letter[CancelSettled]) -> Sent:
 
 async def cancel_delayed(out: Outlet, letter: Letter[CancelDelayed]) -> Sent:
     order, _ = await _now(out, letter.payload.order_id)
-    if order.cancelling_since is None:
+    restore = letter.payload.restore
+    waiting = order.restoring_since if restore else order.cancelling_since
+    if waiting is None:
         raise Skip(f"order {order.order_no} is no longer waiting for the shop")
-    return Sent(
-        await out.send_text(letter.chat_id, letter.t("cancel-delayed", order_no=order.order_no))
-    )
+    key = "restore-delayed" if restore else "cancel-delayed"
+    return Sent(await out.send_text(letter.chat_id, letter.t(key, order_no=order.order_no)))
 
 
 async def shop_silent(out: Outlet, letter: Letter[ShopSilent]) -> Sent:
     news = letter.payload
     since = letter.t.datetime(news.since, out.rules.tz)
-    text = letter.t("staff-shop-silent", order_no=news.order_no, id=news.request_id, since=since)
+    key = "staff-shop-silent-restore" if news.restore else "staff-shop-silent"
+    text = letter.t(key, order_no=news.order_no, id=news.request_id, since=since)
     return Sent(await out.send_text(letter.chat_id, text))
 
 
@@ -67,5 +71,6 @@ async def shop_refused(out: Outlet, letter: Letter[ShopRefusedApproval]) -> Sent
     async with out.uows() as uow:
         _, card_id = await open_ticket_card(uow, news.ticket_id)
     status = letter.t(f"status-{news.shop_status}")
-    text = letter.t("staff-shop-refused", id=news.ticket_id, order_no=news.order_no, status=status)
+    key = "staff-shop-refused-restore" if news.restore else "staff-shop-refused"
+    text = letter.t(key, id=news.ticket_id, order_no=news.order_no, status=status)
     return Sent(await out.send_text(letter.chat_id, text, reply_to=card_id))

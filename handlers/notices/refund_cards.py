@@ -46,7 +46,13 @@ async def _post(out: Outlet, chat_id: int, t: Translator, card: RefundCard) -> S
 
 async def refund_requested(out: Outlet, letter: Letter[RefundRequested]) -> Sent:
     """A new manual refund: the card whose buttons staff report back with."""
-    return await _post(out, letter.chat_id, letter.t, await _card(out, letter.payload))
+    card = await _card(out, letter.payload)
+    if card.refund.status is RefundStatus.VOIDED:
+        # Withdrawn (the order was restored) before its card went out: nothing to push out.
+        raise Skip(f"refund {card.refund.id} was withdrawn")
+    if card.refund.attempt != letter.payload.attempt:
+        raise Skip(f"refund {card.refund.id} has a newer card")
+    return await _post(out, letter.chat_id, letter.t, card)
 
 
 async def refund_updated(out: Outlet, letter: Letter[RefundUpdated]) -> Sent:
@@ -54,6 +60,8 @@ async def refund_updated(out: Outlet, letter: Letter[RefundUpdated]) -> Sent:
     chat_id, t = letter.chat_id, letter.t
     card = await _card(out, letter.payload)
     card_id = card.message_id
+    if card_id is None and card.refund.status is RefundStatus.VOIDED:
+        raise Skip(f"refund {card.refund.id} was withdrawn before its card went out")
     if card_id is None:
         return await _post(out, chat_id, t, card)
     names = await refund_card_names(out.bot, chat_id, card)

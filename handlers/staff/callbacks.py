@@ -33,6 +33,13 @@ class RejectCb(CallbackData, prefix="tr"):
     reason: RejectReason
 
 
+class StaffCouponCb(CallbackData, prefix="sc"):
+    """Give back the coupon of a cancelled order (a dispute), from a ticket's card."""
+
+    order_id: Id
+    ticket_id: Id
+
+
 class RefundReasonCb(CallbackData, prefix="fr"):
     refund_id: Id
     attempt: Attempt

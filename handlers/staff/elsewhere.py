@@ -9,13 +9,17 @@ from aiogram.types import CallbackQuery
 
 from handlers.callbacks import StaffRefundCb
 from handlers.context import Ctx
-from handlers.staff.callbacks import RefundReasonCb, RejectCb, StaffTicketCb
+from handlers.staff.callbacks import RefundReasonCb, RejectCb, StaffCouponCb, StaffTicketCb
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
     staff_buttons = or_f(
-        StaffTicketCb.filter(), RejectCb.filter(), RefundReasonCb.filter(), StaffRefundCb.filter()
+        StaffTicketCb.filter(),
+        RejectCb.filter(),
+        RefundReasonCb.filter(),
+        StaffRefundCb.filter(),
+        StaffCouponCb.filter(),
     )
     router.callback_query.register(pressed_outside_the_group, staff_buttons)
     return router

@@ -40,6 +40,7 @@ _BUTTONS: dict[RefundStatus, tuple[RefundButton, ...]] = {
     RefundStatus.PROCESSING: (RefundButton.SUCCEEDED, RefundButton.FAILED),
     RefundStatus.FAILED: (RefundButton.REINITIATE,),
     RefundStatus.SUCCEEDED: (),
+    RefundStatus.VOIDED: (),  # the order was restored: nothing to push out
 }
 
 
@@ -204,6 +205,7 @@ def followup_text(t: Translator, refund: Refund, why: FollowUp) -> str:
 _PLAIN = {
     DeskOutcome.NEEDS_REASON: "staff-refund-needs-reason",
     DeskOutcome.NOT_MANUAL: "staff-refund-not-manual",
+    DeskOutcome.VOIDED: "staff-refund-voided",
 }
 
 
@@ -235,6 +237,6 @@ def refund_outcome_text(
             "staff-refund-already", id=refund.id, who=who, time=when, action=action_text
         ), True
     if result.outcome in _PLAIN:
-        return t(_PLAIN[result.outcome], id=refund.id), True
+        return t(_PLAIN[result.outcome], id=refund.id, order_no=refund.order_no), True
     status = status_text(t, refund.status)
     return t("staff-refund-not-allowed", id=refund.id, status=status, action=action_text), True

@@ -13,15 +13,19 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from domain.orders import ProductKind
+from domain.coupons import CouponReturn, returnable_by_staff
+from domain.orders import Order, ProductKind
 from domain.policy import ShopRules
 from domain.ports import AuditEntry
-from domain.review import ReviewOutcome, StaffTicketView
+from domain.restore import CouponBack, RestoreBlock
+from domain.review import ReviewOutcome, StaffTicketView, exchange_allowed
 from domain.shopper import OrderCard
 from domain.staff import CardAccess, OrderTimeline, StaffDecision, hours_left
-from domain.tickets import RejectReason, Ticket, TicketStatus
+from domain.tickets import REJECTS, RejectReason, Ticket, TicketKind, TicketStatus
+from handlers.coupon_views import coupon_expiry
 from handlers.i18n import Translator, money
-from handlers.staff.callbacks import RejectCb, StaffTicketAction, StaffTicketCb
+from handlers.restore_views import status_name
+from handlers.staff.callbacks import RejectCb, StaffCouponCb, StaffTicketAction, StaffTicketCb
 from handlers.views import refund_line, status_label
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -42,13 +46,19 @@ def left_text(t: Translator, deadline: date, rules: ShopRules, now: datetime) ->
     return t("staff-left-hours" if hours >= 0 else "staff-left-overdue", hours=shown)
 
 
+def of_kind(t: Translator, key: str, kind: TicketKind) -> str:
+    """The key's wording for this kind of ticket (a restore, a coupon), else the cancel's."""
+    specific = f"{key}-{kind}"
+    return specific if t.has(specific) else key
+
+
 def ticket_outcome_text(t: Translator, ticket: Ticket, who: str, tz: tzinfo) -> str:
     """What happened to a closed ticket, by whom and when."""
     at = t.datetime(ticket.decided_at, tz) if ticket.decided_at else ""
     if ticket.status is TicketStatus.REJECTED:
         reason = ticket.decision_note or t(f"staff-reject-{ticket.reject_reason or 'other'}")
         return t("staff-outcome-rejected", reason=reason, who=who, time=at)
-    return t(f"staff-outcome-{ticket.status}", who=who, time=at)
+    return t(of_kind(t, f"staff-outcome-{ticket.status}", ticket.kind), who=who, time=at)
 
 
 def _key_line(t: Translator, activated: bool | None) -> str:
@@ -103,6 +113,8 @@ def ticket_card_text(
         )
     )
     lines += _order_lines(t, view.card)
+    if ticket.kind is TicketKind.RESTORE and not ticket.status.closed:
+        lines += restore_plan_lines(t, view.card)
     lines.append(t("staff-card-reason", reason=t(f"staff-reason-{ticket.reason}")))
     if ticket.reason_text:
         lines.append(t("staff-card-text", text=ticket.reason_text))
@@ -114,30 +126,91 @@ def ticket_card_text(
 
 
 def decision_keyboard(t: Translator, view: StaffTicketView) -> InlineKeyboardMarkup | None:
-    ticket = view.ticket
-    if ticket.status.closed:
-        return None
+    ticket, order = view.ticket, view.card.order
     builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("staff-btn-approve"),
-        callback_data=StaffTicketCb(action=StaffTicketAction.APPROVE, ticket_id=ticket.id),
-    )
-    builder.button(
-        text=t("staff-btn-reject"),
-        callback_data=StaffTicketCb(action=StaffTicketAction.REJECT, ticket_id=ticket.id),
-    )
-    if view.card.order.product_kind is ProductKind.CARD_KEY:
+    decisions = 0
+    if not ticket.status.closed:
         builder.button(
-            text=t("staff-btn-exchange"),
-            callback_data=StaffTicketCb(action=StaffTicketAction.EXCHANGE, ticket_id=ticket.id),
+            text=t(of_kind(t, "staff-btn-approve", ticket.kind)),
+            callback_data=StaffTicketCb(action=StaffTicketAction.APPROVE, ticket_id=ticket.id),
         )
-    builder.adjust(3)
+        builder.button(
+            text=t("staff-btn-reject"),
+            callback_data=StaffTicketCb(action=StaffTicketAction.REJECT, ticket_id=ticket.id),
+        )
+        decisions = 2
+        if exchange_allowed(ticket.kind, order.product_kind):
+            builder.button(
+                text=t("staff-btn-exchange"),
+                callback_data=StaffTicketCb(
+                    action=StaffTicketAction.EXCHANGE, ticket_id=ticket.id
+                ),
+            )
+            decisions = 3
+    # A dispute about a coupon the cancel kept: staff may give it back from any card.
+    if ticket.kind is not TicketKind.COUPON and returnable_by_staff(order) and order.coupon:
+        builder.button(
+            text=t("staff-btn-return-coupon", title=order.coupon.title),
+            callback_data=StaffCouponCb(order_id=order.id, ticket_id=ticket.id),
+        )
+    if not builder.buttons:
+        return None
+    builder.adjust(*([decisions] if decisions else []), 1)
     return builder.as_markup()
 
 
-def reject_keyboard(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:
+def restore_plan_lines(t: Translator, card: OrderCard) -> list[str]:
+    """What approving a restore would do, as staff may do it (or that it cannot be done)."""
+    plan = card.restore
+    if plan is None:
+        return []
+    order = card.order
+    status = status_name(t, order, plan.back_to)
+    if plan.block is not None:
+        return [by_hand_text(t, plan.block, card)]
+    if plan.refund is not None:
+        lines = [
+            t("staff-card-restore-refund", status=status, amount=money(plan.refund.amount_fen))
+        ]
+    else:
+        lines = [t("staff-card-restore-plan", status=status)]
+    if plan.coupon is CouponBack.USED_ELSEWHERE and order.coupon is not None:
+        discount = money(order.coupon.discount_fen)
+        lines.append(
+            t("staff-card-restore-coupon-elsewhere", title=order.coupon.title, discount=discount)
+        )
+    return lines
+
+
+def by_hand_text(t: Translator, blocked: RestoreBlock, card: OrderCard) -> str:
+    """Why the bot cannot restore the order, and what staff can do by hand instead."""
+    order = card.order
+    refund = refund_line(t, card.refund) if card.refund is not None else ""
+    return t(
+        f"staff-restore-by-hand-{blocked}",
+        order_no=order.order_no,
+        status=status_label(t, order),
+        refund=refund.removeprefix("💰 "),
+    )
+
+
+def coupon_reply(t: Translator, outcome: CouponReturn, order: Order | None, tz: tzinfo) -> str:
+    """What staff are told about a coupon they gave back (or could not)."""
+    coupon = order.coupon if order is not None else None
+    return t(
+        f"staff-coupon-{outcome}",
+        order_no=order.order_no if order is not None else "",
+        title=coupon.title if coupon is not None else "",
+        status=status_label(t, order) if order is not None else "",
+        expiry=coupon_expiry(t, coupon, tz) if coupon is not None else "",
+    )
+
+
+def reject_keyboard(
+    t: Translator, ticket_id: int, kind: TicketKind = TicketKind.CANCEL
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for reason in RejectReason:
+    for reason in REJECTS[kind]:
         builder.button(
             text=t(f"staff-btn-reject-{reason}"),
             callback_data=RejectCb(ticket_id=ticket_id, reason=reason),
@@ -170,8 +243,15 @@ def decision_reply(
 ) -> tuple[str, bool]:
     """What the presser is told about the decision, and whether it is an alert."""
     view = decision.view
+    blocked = decision.result.blocked
+    if decision.outcome is ReviewOutcome.BY_HAND and view is not None and blocked is not None:
+        if isinstance(blocked, RestoreBlock):
+            return by_hand_text(t, blocked, view.card), True
+        return coupon_reply(t, blocked, view.card.order, tz), True
     if decision.outcome in _PLAIN_REPLIES or view is None:
         key, alert = _PLAIN_REPLIES.get(decision.outcome, ("staff-alert-not-found", True))
+        if view is not None:
+            key = of_kind(t, key, view.ticket.kind)
         return t(key, id=view.ticket.id if view else 0), alert
     ticket = view.ticket
     outcome = ticket_outcome_text(t, ticket, who, tz)
@@ -240,7 +320,10 @@ def decided_text(t: Translator, payload: Mapping[str, Any]) -> str:
     """The shopper's news of a staff decision, in the shopper's language."""
     order_no = str(payload["order_no"])
     verdict = payload["verdict"]
-    if verdict == "approve":
+    kind = TicketKind(str(payload.get("kind") or TicketKind.CANCEL))
+    if verdict == "approve" and kind in _APPROVED:
+        lines = [_approved_text(t, kind, order_no, payload)]
+    elif verdict == "approve":
         lines = [t("decided-approved", order_no=order_no)]
         if payload.get("amount_fen") and payload.get("refund_status") == "succeeded":
             # A balance refund is credited with the approval itself: it has arrived.
@@ -272,10 +355,23 @@ def decided_text(t: Translator, payload: Mapping[str, Any]) -> str:
             if preset and preset != RejectReason.OTHER
             else ""
         )
-        lines = [t("decided-rejected", order_no=order_no)]
+        lines = [t(of_kind(t, "decided-rejected", kind), order_no=order_no)]
         if reason:
             lines.append(t("decided-reason", reason=reason))
     else:
         lines = [t("decided-exchange", order_no=order_no)]
     lines.append(t("decided-footer"))
     return "\n".join(lines)
+
+
+#: The shopper's news of an approved restore or coupon request.
+_APPROVED = {TicketKind.RESTORE: "decided-restored", TicketKind.COUPON: "decided-coupon"}
+
+
+def _approved_text(
+    t: Translator, kind: TicketKind, order_no: str, payload: Mapping[str, Any]
+) -> str:
+    restored = payload.get("restored_to")
+    status = t(f"status-{restored}") if restored else ""
+    title = str(payload.get("coupon_title") or "")
+    return t(_APPROVED[kind], order_no=order_no, status=status, title=title)

@@ -212,7 +212,10 @@ async def reasons(query: CallbackQuery, callback_data: StaffTicketCb, ctx: Ctx) 
     if view is None:
         return
     t, reject_menu = ctx.staff_t, callback_data.action is StaffTicketAction.REJECT
-    markup = reject_keyboard(t, view.ticket.id) if reject_menu else decision_keyboard(t, view)
+    ticket = view.ticket
+    markup = (
+        reject_keyboard(t, ticket.id, ticket.kind) if reject_menu else decision_keyboard(t, view)
+    )
     ctx.toast(t("staff-toast-pick-reason") if reject_menu else None)
     # Answered before the edit, which may wait for the group's per-minute budget.
     await ctx.answer_now(query)

@@ -97,6 +97,8 @@ def _order(row: OrderRow, coupon: CouponRow | None, sku: str | None = None) -> O
         cancelled_at=row.cancelled_at,
         card_key_activated=row.card_key_activated,
         cancelling_since=row.cancelling_since,
+        restoring_since=row.restoring_since,
+        restored_at=row.restored_at,
     )
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.orders import OrderStatus
-from domain.ports import CancelRequest, CancelState
+from domain.ports import CancelRequest, CancelState, RequestKind
 from storage.repositories._rows import _rowcount
 from storage.tables import CancelRequestRow
 
@@ -31,6 +31,8 @@ def _request(row: CancelRequestRow) -> CancelRequest:
         shop_status=OrderStatus(row.shop_status) if row.shop_status else None,
         refund_ref=row.refund_ref,
         alerted_at=row.alerted_at,
+        kind=RequestKind(row.kind),
+        target=OrderStatus(row.target_status) if row.target_status else None,
     )
 
 
@@ -48,8 +50,12 @@ class SqlCancelRequests:
         now: datetime,
         ticket_id: int | None = None,
         reviewer_id: int | None = None,
+        kind: RequestKind = RequestKind.CANCEL,
+        target: OrderStatus | None = None,
     ) -> CancelRequest:
         row = CancelRequestRow(
+            kind=kind.value,
+            target_status=target.value if target else None,
             order_id=order_id,
             idempotency_key=key,
             expected_status=expected.value,

@@ -237,6 +237,56 @@ class SqlOrderRepository:
         )
         return _rowcount(result) == 1
 
+    async def take_coupon(self, coupon_id: int) -> bool:
+        """Spend a coupon given back by a cancel again, once: only one not spent since."""
+        result = await self.session.execute(
+            update(CouponRow)
+            .where(
+                CouponRow.id == coupon_id,
+                CouponRow.status.in_((CouponStatus.AVAILABLE.value, CouponStatus.EXPIRED.value)),
+            )
+            .values(status=CouponStatus.USED.value)
+        )
+        return _rowcount(result) == 1
+
+    async def restore(self, order_id: int, *, to: OrderStatus, at: datetime) -> bool:
+        """Undo a cancel in one guarded statement: only a cancelled order moves back to ``to``,
+        and its cancel time, reason and any restore mark go with the cancel."""
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.status == OrderStatus.CANCELLED.value)
+            .values(
+                status=to.value,
+                cancelled_at=None,
+                cancel_reason=None,
+                restoring_since=None,
+                restored_at=at,
+                updated_at=at,
+            )
+        )
+        return _rowcount(result) == 1
+
+    async def mark_restoring(self, order_id: int, now: datetime) -> bool:
+        """Mark a restore as sent to the shop, once: only a cancelled order not marked yet."""
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(
+                OrderRow.id == order_id,
+                OrderRow.status == OrderStatus.CANCELLED.value,
+                OrderRow.restoring_since.is_(None),
+            )
+            .values(restoring_since=now, updated_at=now)
+        )
+        return _rowcount(result) == 1
+
+    async def clear_restoring(self, order_id: int, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.restoring_since.is_not(None))
+            .values(restoring_since=None, updated_at=now)
+        )
+        return _rowcount(result) == 1
+
     async def transition(
         self, order_id: int, *, expected: OrderStatus, new: OrderStatus, at: datetime
     ) -> bool:

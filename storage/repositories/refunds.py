@@ -108,7 +108,11 @@ class SqlRefundRepository:
             values["expected_latest"] = change.expected_latest
         if change.provider_ref:
             values["provider_ref"] = change.provider_ref
-        if change.status is RefundStatus.PROCESSING:
+        if change.amount_fen is not None:
+            values["amount_fen"] = change.amount_fen
+        if change.status is RefundStatus.VOIDED:
+            pass  # withdrawn: what it was when withdrawn stays on the row
+        elif change.status is RefundStatus.PROCESSING:
             # Pushed out now: the arrival window starts again, and so do the questions about it.
             values |= {
                 "submitted_at": change.at,
@@ -121,7 +125,7 @@ class SqlRefundRepository:
         elif change.status is RefundStatus.FAILED:
             values["failed_at"] = change.at
             values["failure_reason"] = change.failure_reason
-        else:  # re-initiated: a new attempt starts clean, and will be asked about again
+        else:  # re-initiated or reopened: a new attempt starts clean, and is asked about again
             values |= {
                 # The old reference stays on the attempt's events; a new try gets a new one.
                 "provider_ref": None,
@@ -266,9 +270,16 @@ class SqlRefundRepository:
         return sum(counts.values()), failed
 
     async def credit_wallet(self, refund: Refund, now: datetime) -> bool:
-        """One ledger credit per refund (unique ``refund_id``); False if it was credited."""
+        """One ledger credit per refund and try; False if it was credited."""
+        return await self._ledger(refund, f"credit:{refund.id}:{refund.attempt}", 1, now)
+
+    async def debit_wallet(self, refund: Refund, now: datetime) -> bool:
+        """Take a try's credit back (the order was restored), once; False if it was."""
+        return await self._ledger(refund, f"debit:{refund.id}:{refund.attempt}", -1, now)
+
+    async def _ledger(self, refund: Refund, key: str, sign: int, now: datetime) -> bool:
         exists = await self.session.scalar(
-            select(WalletEntryRow.id).where(WalletEntryRow.refund_id == refund.id)
+            select(WalletEntryRow.id).where(WalletEntryRow.entry_key == key)
         )
         if exists is not None:
             return False
@@ -276,7 +287,8 @@ class SqlRefundRepository:
             WalletEntryRow(
                 customer_id=refund.customer_id,
                 refund_id=refund.id,
-                amount_fen=refund.amount_fen,
+                entry_key=key,
+                amount_fen=sign * refund.amount_fen,
                 created_at=now,
             )
         )

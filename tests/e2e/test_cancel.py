@@ -85,11 +85,13 @@ async def test_reason_is_asked_after_success_and_recorded_once(
     user = tg.user(1001)
     await user.send("/cancel KM-3003")
     await user.press("确认取消")
-    assert user.buttons() == ["重复下单", "信息填错", "不想要了", "其他"]
+    # A mistaken cancel can be undone from right here (FAQ 3).
+    assert user.buttons() == ["重复下单", "信息填错", "不想要了", "其他", "↩ 恢复订单"]
     order = await shop.order("KM-3003")
     await user.press("重复下单")
     assert "已记录取消原因:重复下单" in user.last_text()
     assert "订单 KM-3003 已取消" in user.last_text()
+    assert user.buttons() == ["↩ 恢复订单"]
     # A second tap from another device's copy of the old buttons changes nothing.
     await user.press_data(f"rs:{order.id}:other")
     async with shop.session() as uow:
@@ -129,7 +131,7 @@ async def test_double_press_and_two_devices_cancel_exactly_once(
     assert "✅ 订单 KM-4004 已取消。" in shown.content
     assert "预计" in shown.content and "前到账" in shown.content
     assert "已经取消过了" not in shown.content
-    assert shown.buttons == ["重复下单", "信息填错", "不想要了", "其他"]
+    assert shown.buttons == ["重复下单", "信息填错", "不想要了", "其他", "↩ 恢复订单"]
     assert user.toasts().count("已经取消好了,不用再按。") == 1
 
 

@@ -3,7 +3,7 @@ ending in the one button that acts on it."""
 
 from __future__ import annotations
 
-from domain.orders import OrderStatus
+from domain.orders import Coupon, OrderStatus
 from tests.e2e.conftest import Shop
 from tests.fakebot import FakeTelegram
 
@@ -20,6 +20,8 @@ async def test_help_lists_the_common_questions_and_the_orders(
         "❓ 为什么我的订单不能取消?",
         "❓ 各个订单状态是什么意思?",
         "❓ 退款没到账怎么办?",
+        "❓ 误取消了订单,能恢复吗?",
+        "❓ 取消后优惠券没退回怎么办?",
         "❓ 申请取消要审核多久?",
         "📋 查看我的订单",
     ]
@@ -117,3 +119,70 @@ async def test_a_stranger_reads_help_and_is_told_to_link_before_opening_anything
     answer = await stranger.press("💰 查看我的退款")
 
     assert answer is not None and "关联" in (answer.text or "")
+
+
+async def test_restore_answer_offers_to_restore_the_order_just_cancelled(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await shop.add_order("KM-R1", status=OrderStatus.PAID, price_fen=900)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/cancel KM-R1")
+    await user.press("确认取消")
+    await user.send("/help")
+
+    await user.press("误取消了订单")
+
+    assert "取消后 30 分钟内" in user.last_text()
+    assert user.buttons() == ["↩ 恢复订单 KM-R1", "⬅ 返回帮助"]
+    await user.press("↩ 恢复订单 KM-R1")
+    assert "确认恢复订单 KM-R1" in user.last_text()
+
+
+async def test_restore_answer_after_the_window_offers_to_ask_staff(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await shop.add_order("KM-R2", status=OrderStatus.PAID)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/cancel KM-R2")
+    await user.press("确认取消")
+    shop.clock.advance(minutes=31)
+    await user.send("/help")
+
+    await user.press("误取消了订单")
+
+    assert user.buttons() == ["📝 请客服恢复订单 KM-R2", "⬅ 返回帮助"]
+
+
+async def test_coupon_answer_opens_a_staff_request_about_the_kept_coupon(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    kept = Coupon("CP-K", "新人券", 100, returnable_on_cancel=False)
+    await shop.add_order("KM-C1", status=OrderStatus.PAID, coupon=kept)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/cancel KM-C1")
+    await user.press("确认取消")
+    await user.send("/help")
+
+    await user.press("优惠券没退回")
+
+    assert "「取消可退」" in user.last_text()
+    await user.press("🎟 KM-C1:请客服处理优惠券")
+    assert "🎟 申请退回订单 KM-C1 的优惠券" in user.last_text()
+
+
+async def test_answers_about_a_cancelled_order_without_one_open_the_cancelled_tab(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await shop.add_order("KM-P1", status=OrderStatus.PAID)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/help")
+
+    await user.press("优惠券没退回")
+
+    assert user.buttons() == ["🗂 查看已取消的订单", "⬅ 返回帮助"]
+    await user.press("🗂 查看已取消的订单")
+    assert "已取消" in user.last_text()

@@ -57,6 +57,7 @@ REASON = {
 }
 
 # What the card says about the money (¥6.00 paid by WeChat on Thursday 2026-11-26).
+ASK_RESTORE = "📝 申请客服恢复订单"
 MONEY = {
     "none": "💰 该订单尚未支付,取消后无需退款。",
     "refund": (
@@ -163,7 +164,10 @@ def _cases() -> list[Case]:
         cases.append(
             Case(OrderStatus.COMPLETED, kind, None, "completed", None, AFTER_SALES, "contact")
         )
-        cases.append(Case(OrderStatus.CANCELLED, kind, None, "cancelled", None, None, None))
+        # Cancelled in the shop's own system (imported so): only staff can restore it.
+        cases.append(
+            Case(OrderStatus.CANCELLED, kind, None, "cancelled", None, ASK_RESTORE, "restore")
+        )
     return cases
 
 
@@ -300,10 +304,11 @@ async def test_card_offers_exactly_the_next_step_the_rules_allow(
         assert "❓ 确认取消订单 KM-J1?" in confirm
         assert MONEY[case.money or "none"] in confirm
         assert user.buttons() == ["✅ 确认取消", "↩ 不取消了"]
-    elif case.outcome == "apply":
+    elif case.outcome in ("apply", "restore"):
         assert len(user.messages()) == before + 1  # instructions come as a new message
         text = user.last_text()
-        assert "📝 申请取消订单 KM-J1" in text
+        verb = "取消" if case.outcome == "apply" else "恢复"
+        assert f"📝 申请{verb}订单 KM-J1" in text
         assert "最晚 11月30日(周一)" in text  # Thu + 2 working days
         assert card.buttons == expected_buttons  # the card stays as it was
     else:
@@ -360,7 +365,7 @@ async def test_card_shows_times_in_shanghai_price_quantity_channel_and_coupon(
     ]
     assert REASON["key_not_activated"] in lines
     assert "💰 如审核通过,¥55.00 原路退回支付宝,最晚 12月3日(周四) 到账。" in lines
-    assert "🎟 优惠券「满50减5」将退回您的账户。" in lines
+    assert "🎟 优惠券「满50减5」将退回您的账户(此券规则:取消可退;长期有效)。" in lines
 
     await user.send("KM-T2")
     pending = card_lines(user.last_text())
@@ -448,12 +453,13 @@ async def test_bank_card_cancel_gives_three_to_five_working_days(
                 returnable_on_cancel=True,
                 expires_at=NOW - timedelta(days=1),
             ),
-            "🎟 优惠券「满30减3」已过期,取消后不再退回。",
+            "🎟 优惠券「满30减3」已过期,取消后不再退回"
+            "(此券规则:取消可退;已于 11月25日(周三) 过期)。",
             "expired",
         ),
         (
             Coupon("CP-NR", "新人专享券", 200, returnable_on_cancel=False),
-            "🎟 优惠券「新人专享券」按规则取消后不退回。",
+            "🎟 优惠券「新人专享券」按规则不退回(此券规则:取消不退;长期有效)。",
             "not_returned",
         ),
     ],

@@ -2,14 +2,16 @@
 
 It keeps its own orders, checks every request's signature like a real shop
 must, honours idempotency keys (the same key always gets the first answer and
-cancels at most once), and can be told to misbehave: answer slowly, fail with
-a 500, or cancel and then lose its answer.
+cancels or restores at most once), and can be told to misbehave: answer slowly,
+fail with a 500, or cancel and then lose its answer. An order marked not
+``restorable`` refuses a restore, as a shop that moved the money already would.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -34,6 +36,9 @@ class ShopOrder:
     status: str
     cancelled_at: datetime | None = None
     cancels: int = 0
+    restores: int = 0
+    #: Whether the shop lets a cancel of this order be undone.
+    restorable: bool = True
 
 
 @dataclass
@@ -66,6 +71,7 @@ class FakeShop:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/orders/cancel", self._cancel)
+        app.router.add_post("/orders/restore", self._restore)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -92,6 +98,16 @@ class FakeShop:
         return f"http://127.0.0.1:{self._port}"
 
     async def _cancel(self, request: web.Request) -> web.Response:
+        return await self._handle(request, self._decide)
+
+    async def _restore(self, request: web.Request) -> web.Response:
+        return await self._handle(request, self._decide_restore)
+
+    async def _handle(
+        self,
+        request: web.Request,
+        decide: Callable[[dict[str, Any]], tuple[int, dict[str, Any]]],
+    ) -> web.Response:
         body = await request.read()
         seen = Request(dict(request.headers), body, request.headers.get("Idempotency-Key"))
         self.requests.append(seen)
@@ -103,7 +119,7 @@ class FakeShop:
         if behaviour is Behaviour.FAIL:
             return self._reply(seen, 500, {"error": "internal"})
         payload = json.loads(body)
-        status, answer = self._decide(payload)
+        status, answer = decide(payload)
         if behaviour is Behaviour.SLOW:
             await asyncio.sleep(self.delay)
         if behaviour is Behaviour.DROP:
@@ -135,6 +151,32 @@ class FakeShop:
                     "refund_ref": self.refund_ref,
                 },
             )
+        self._answers[key] = answer
+        return answer
+
+    def _decide_restore(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        key = str(payload["idempotency_key"])
+        if key in self._answers:
+            return self._answers[key]
+        order = self.orders.get(str(payload["order_no"]))
+        answer: tuple[int, dict[str, Any]]
+        if order is None:
+            answer = (409, {"result": "refused", "status": "cancelled", "reason": "no such order"})
+        elif order.status != "cancelled":
+            answer = (
+                409,
+                {"result": "refused", "status": order.status, "reason": "not cancelled"},
+            )
+        elif not order.restorable:
+            answer = (
+                409,
+                {"result": "refused", "status": "cancelled", "reason": "funds reallocated"},
+            )
+        else:
+            order.status, order.cancelled_at = str(payload["restore_to"]), None
+            order.restores += 1
+            at = datetime.now(UTC).isoformat()
+            answer = (200, {"result": "accepted", "restored_at": at})
         self._answers[key] = answer
         return answer
 

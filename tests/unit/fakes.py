@@ -16,7 +16,6 @@ from types import TracebackType
 from typing import Any, Self
 
 from domain.orders import (
-    Coupon,
     CouponStatus,
     Customer,
     Order,
@@ -46,7 +45,8 @@ class _State:
     refunds: dict[int, Refund] = field(default_factory=dict)
     refund_events: dict[str, RefundEvent] = field(default_factory=dict)
     wallet: dict[int, int] = field(default_factory=dict)
-    credited: set[int] = field(default_factory=set)
+    #: The wallet ledger's entry keys (a credit or debit per refund and try).
+    credited: set[str] = field(default_factory=set)
     outbox: dict[str, Notification] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
 
@@ -89,15 +89,48 @@ class FakeOrders:
         return True
 
     async def return_coupon(self, coupon_id: int) -> bool:
-        for order_id, order in self._uow.state.orders.items():
-            coupon: Coupon | None = order.coupon
-            if coupon is not None and coupon.id == coupon_id:
-                if coupon.status is not CouponStatus.USED:
-                    return False
-                returned = replace(coupon, status=CouponStatus.AVAILABLE)
-                self._uow.state.orders[order_id] = replace(order, coupon=returned)
-                return True
-        return False
+        return self._coupon(coupon_id, {CouponStatus.USED}, CouponStatus.AVAILABLE)
+
+    async def take_coupon(self, coupon_id: int) -> bool:
+        spendable = {CouponStatus.AVAILABLE, CouponStatus.EXPIRED}
+        return self._coupon(coupon_id, spendable, CouponStatus.USED)
+
+    def _coupon(self, coupon_id: int, expected: set[CouponStatus], new: CouponStatus) -> bool:
+        """One coupon row, as the orders that carry it see it."""
+        carriers = [
+            (order_id, order)
+            for order_id, order in self._uow.state.orders.items()
+            if order.coupon is not None and order.coupon.id == coupon_id
+        ]
+        if not carriers or carriers[0][1].coupon.status not in expected:  # type: ignore[union-attr]
+            return False
+        for order_id, order in carriers:
+            moved = replace(order.coupon, status=new)  # type: ignore[type-var]
+            self._uow.state.orders[order_id] = replace(order, coupon=moved)
+        return True
+
+    async def restore(self, order_id: int, *, to: OrderStatus, at: datetime) -> bool:
+        order = self._uow.state.orders.get(order_id)
+        if order is None or order.status is not OrderStatus.CANCELLED:
+            return False
+        self._uow.state.orders[order_id] = replace(
+            order, status=to, cancelled_at=None, restoring_since=None, restored_at=at
+        )
+        return True
+
+    async def mark_restoring(self, order_id: int, now: datetime) -> bool:
+        order = self._uow.state.orders.get(order_id)
+        if order is None or order.status is not OrderStatus.CANCELLED or order.restoring_since:
+            return False
+        self._uow.state.orders[order_id] = replace(order, restoring_since=now)
+        return True
+
+    async def clear_restoring(self, order_id: int, now: datetime) -> bool:
+        order = self._uow.state.orders.get(order_id)
+        if order is None or order.restoring_since is None:
+            return False
+        self._uow.state.orders[order_id] = replace(order, restoring_since=None)
+        return True
 
 
 class FakeRefunds:
@@ -154,6 +187,10 @@ class FakeRefunds:
             moved["expected_earliest"] = change.expected_earliest
         if change.provider_ref is not None:
             moved["provider_ref"] = change.provider_ref
+        if change.amount_fen is not None:
+            moved["amount_fen"] = change.amount_fen
+        if change.status is RefundStatus.REQUESTED:  # a new try starts clean
+            moved |= {"provider_ref": None, "submitted_at": None, "failed_at": None}
         self._uow.state.refunds[refund.id] = replace(current, updated_at=change.at, **moved)
         return True
 
@@ -168,12 +205,17 @@ class FakeRefunds:
         return [e for e in self._uow.state.refund_events.values() if e.refund_id == refund_id]
 
     async def credit_wallet(self, refund: Refund, now: datetime) -> bool:
+        return self._ledger(f"credit:{refund.id}:{refund.attempt}", refund, refund.amount_fen)
+
+    async def debit_wallet(self, refund: Refund, now: datetime) -> bool:
+        return self._ledger(f"debit:{refund.id}:{refund.attempt}", refund, -refund.amount_fen)
+
+    def _ledger(self, key: str, refund: Refund, amount: int) -> bool:
         state = self._uow.state
-        if refund.id in state.credited:
+        if key in state.credited:
             return False
-        state.credited.add(refund.id)
-        state.wallet[refund.customer_id] = state.wallet.get(refund.customer_id, 0)
-        state.wallet[refund.customer_id] += refund.amount_fen
+        state.credited.add(key)
+        state.wallet[refund.customer_id] = state.wallet.get(refund.customer_id, 0) + amount
         return True
 
     async def wallet_balance(self, customer_id: int) -> int:

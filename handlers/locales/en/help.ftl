@@ -37,3 +37,17 @@ help-q-review = ❓ How long does a review take?
 help-a-review =
     Staff decide within {$review_days} working days (weekends and public holidays do not count), and each application shows its last day.
     You are told the outcome at once: if approved, the money goes back the way you paid; if not, you are told why. Meanwhile you can add screenshots or withdraw the application.
+
+help-go-cancelled = 🗂 My cancelled orders
+help-q-restore = ❓ I cancelled by mistake: can I get the order back?
+help-a-restore =
+    An order you cancelled yourself can be restored within {$restore_minutes} minutes of the cancel, while nothing was delivered and the refund has not been sent out: tap "↩ Restore order" on the order. It goes back to where it was, the refund is withdrawn and the coupon stays on the order.
+    After that, when the refund was already sent, or when the shop or staff cancelled it, tap "📝 Ask staff to restore it" on the order and staff help by hand (only for goods not delivered and money not yet paid out elsewhere).
+help-restore-self = ↩ Restore order {$order_no}
+help-restore-staff = 📝 Ask staff to restore {$order_no}
+
+help-q-coupon = ❓ My coupon did not come back after a cancel
+help-a-coupon =
+    Whether a coupon comes back depends on its own rule: one "returned on cancel" goes back to your account when the order is cancelled; one "not returned" is spent once used. The order, the cancel confirmation and the cancel's success message all name the coupon's rule and expiry.
+    If its rule says it comes back and it did not, tap below to have staff check: they return it by hand and tell you.
+help-coupon-ask = 🎟 {$order_no}: ask staff about the coupon

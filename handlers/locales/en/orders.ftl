@@ -60,9 +60,6 @@ money-refund-if-approved = 💰 If approved, {$amount} goes back to your {$chann
 money-none = 💰 This order is not paid, so there is nothing to refund.
 money-zero = 💰 Nothing was paid for this order (¥0.00), so there is nothing to refund.
 search-bad-number = 🔍 “{$text}” is not an order number (they are at most 64 letters, digits and dashes). Please check it.
-coupon-returned = 🎟 The coupon “{$title}” will be returned to your account.
-coupon-not_returned = 🎟 The coupon “{$title}” is not returned on cancel, by its rules.
-coupon-expired = 🎟 The coupon “{$title}” has expired, so it will not be returned.
 
 refund-line-requested = 💰 Refund of {$amount} requested to your {$channel}, expected by {$latest}.
 refund-line-processing = 💰 Refund of {$amount} to your {$channel} is in progress, expected by {$latest}.
@@ -78,7 +75,6 @@ confirm-no = ↩ Keep the order
 confirm-kept = OK, order {$order_no} stays as it is.
 
 cancel-done = ✅ Order {$order_no} is cancelled.
-cancel-done-coupon-returned = 🎟 The coupon “{$title}” is back in your account.
 cancel-ask-reason = Would you tell us why? (optional)
 shop-cancelled = ℹ️ The shop has cancelled your order {$order_no} ({$product}).
 cancel-already = ℹ️ Order {$order_no} is already cancelled; nothing more to do.

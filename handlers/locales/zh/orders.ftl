@@ -60,9 +60,6 @@ money-refund-if-approved = 💰 如审核通过,{$amount} 原路退回{$channel}
 money-none = 💰 该订单尚未支付,取消后无需退款。
 money-zero = 💰 该订单实付 ¥0.00,取消后无需退款。
 search-bad-number = 🔍 「{$text}」不是有效的订单号(订单号最长 64 位字母、数字或短横线),请核对后再试。
-coupon-returned = 🎟 优惠券「{$title}」将退回您的账户。
-coupon-not_returned = 🎟 优惠券「{$title}」按规则取消后不退回。
-coupon-expired = 🎟 优惠券「{$title}」已过期,取消后不再退回。
 
 refund-line-requested = 💰 退款 {$amount} 已申请,原路退回{$channel},预计 {$latest} 前到账。
 refund-line-processing = 💰 退款 {$amount} 处理中,原路退回{$channel},预计 {$latest} 前到账。
@@ -78,7 +75,6 @@ confirm-no = ↩ 不取消了
 confirm-kept = 好的,订单 {$order_no} 保持不变。
 
 cancel-done = ✅ 订单 {$order_no} 已取消。
-cancel-done-coupon-returned = 🎟 优惠券「{$title}」已退回您的账户。
 cancel-ask-reason = 方便告诉我们取消原因吗?(可选,不选也没关系)
 shop-cancelled = ℹ️ 您的订单 {$order_no}({$product})已由商城取消。
 cancel-already = ℹ️ 订单 {$order_no} 已经取消过了,无需重复操作。

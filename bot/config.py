@@ -24,6 +24,7 @@ MAX_LINK_TOKEN_TTL_HOURS = 720
 #: Telegram allows a bot about 20 messages a minute in one group; stay a little under it.
 MAX_STAFF_MESSAGES_PER_MINUTE = 20
 MAX_OUTBOX_WAKE_SECONDS = 300
+MAX_CASE_REOPEN_DAYS = 365
 #: Telegram allows a bot about 30 messages a second across all chats; stay a little under it.
 MAX_GLOBAL_MESSAGES_PER_SECOND = 30
 #: Telegram allows about one message a second in one chat; a faster pace only meets 429s.
@@ -92,6 +93,9 @@ class Settings(BaseSettings):
     #: Where the shop's order events are received (with SHOP_API_SECRET set).
     shop_events_host: str = "127.0.0.1"
     shop_events_port: int = 8088
+    #: A conversation closed fewer days ago than this is reopened when the shopper writes
+    #: again; an older one is left closed and a new one opened (0: always a new one).
+    case_reopen_days: int = 7
 
     @field_validator(
         "bot_token",
@@ -319,6 +323,13 @@ class Settings(BaseSettings):
     def _throttle_rate(cls, value: float) -> float:
         if value != 0 and not MIN_THROTTLE_PER_SECOND <= value <= MAX_THROTTLE_PER_SECOND:
             raise ValueError("config-throttle-rate")
+        return value
+
+    @field_validator("case_reopen_days")
+    @classmethod
+    def _reopen_range(cls, value: int) -> int:
+        if not 0 <= value <= MAX_CASE_REOPEN_DAYS:
+            raise ValueError("config-case-reopen")
         return value
 
     @field_validator("outbox_wake_seconds")

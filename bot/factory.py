@@ -30,7 +30,17 @@ from storage.db import SessionFactory
 log = logging.getLogger(__name__)
 
 #: Commands shown in Telegram's menu, in this order; descriptions come from the locale files.
-MENU_COMMANDS = ("start", "orders", "cancel", "tickets", "refunds", "help", "lang", "unlink")
+MENU_COMMANDS = (
+    "start",
+    "orders",
+    "cancel",
+    "tickets",
+    "refunds",
+    "contact",
+    "help",
+    "lang",
+    "unlink",
+)
 
 
 def create_bot(settings: Settings, clock: Clock | None = None, sleep: Sleep | None = None) -> Bot:
@@ -92,6 +102,7 @@ def create_dispatcher(
             staff_chat=staff_chat or StaffChat(settings.staff_chat_id),
             staff_ids=settings.staff_ids,
             desk=desk,
+            case_reopen=timedelta(days=settings.case_reopen_days),
         ),
     )
     if settings.throttle_per_second > 0:

@@ -19,8 +19,9 @@ they share this gate too:
   queues behind a busy one's;
 * those sent to the staff group go out at most ``STAFF_MESSAGES_PER_MINUTE`` in
   any rolling minute, whoever sends them: a card from the outbox, a reply to
-  ``/queue``, a prompt, a card edited after a press. Telegram's limit for a
-  group counts them all.
+  ``/queue``, a prompt, a card edited after a press, a forum topic made or
+  closed. Telegram's limit for a group counts them all, and an album (or a
+  batch of copies) as the messages it puts there.
 
 A send waiting for its chat (a pause, its pace, a staff-minute slot) waits
 first, on its own, and only then queues for the second's budget.
@@ -97,6 +98,11 @@ SENDING_METHODS = frozenset(
         "editMessageCaption",
         "editMessageMedia",
         "editMessageReplyMarkup",
+        # A forum topic made, renamed, closed or reopened is a service message in the group.
+        "createForumTopic",
+        "editForumTopic",
+        "closeForumTopic",
+        "reopenForumTopic",
     }
 )
 #: Long polling is how the bot hears anything at all; holding it back would only delay
@@ -147,6 +153,17 @@ class StaffSlot:
     at: datetime
     sent: bool = False
     done: bool = False
+    #: Messages it puts in the group: an album of three counts three.
+    weight: int = 1
+
+
+def message_count(method: object) -> int:
+    """How many messages one call puts in its chat (an album, a batch of copies)."""
+    for batch in ("media", "message_ids"):
+        items = getattr(method, batch, None)
+        if isinstance(items, list) and items:
+            return len(items)
+    return 1
 
 
 @dataclass(eq=False)
@@ -368,7 +385,7 @@ class FloodGate(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         """One try. Each try to the staff group takes a slot, a refused one too: counting a
         try Telegram may not have counted only makes the group's pace a little slower."""
-        slot = await self._staff_slot() if target.to_staff else None
+        slot = await self._staff_slot(message_count(method)) if target.to_staff else None
         entry = None
         try:
             entry = await self._ready(target)
@@ -392,9 +409,9 @@ class FloodGate(BaseRequestMiddleware):
     def _now(self) -> datetime:
         return max(self.clock.now(), self._slept_until)
 
-    async def _staff_slot(self) -> StaffSlot:
+    async def _staff_slot(self, weight: int = 1) -> StaffSlot:
         """Wait (holding nothing) until a send to the staff group fits its rolling minute."""
-        slot = StaffSlot(self._now())
+        slot = StaffSlot(self._now(), weight=min(max(weight, 1), self.staff_per_minute))
         self._staff.append(slot)
         try:
             while (wait := self._staff_wait(slot)) > timedelta(0):
@@ -416,10 +433,12 @@ class FloodGate(BaseRequestMiddleware):
         self._staff = [s for s in self._staff if not s.done or s.at > now - MINUTE]
         ahead = self._staff[: self._staff.index(slot)]
         slot.at = now
-        if len(ahead) >= self.staff_per_minute:
-            # A send granted but not over yet goes out no earlier than now.
-            times = sorted(s.at if s.done else max(s.at, now) for s in ahead)
-            slot.at = max(now, times[-self.staff_per_minute] + MINUTE)
+        room = self.staff_per_minute - slot.weight  # others' messages that fit its minute
+        # A send granted but not over yet goes out no earlier than now; an album's messages
+        # each count, at its time.
+        times = sorted(at for s in ahead for at in [s.at if s.done else max(s.at, now)] * s.weight)
+        if len(times) > room:
+            slot.at = max(now, times[-(room + 1)] + MINUTE)
         return slot.at - now
 
     def _staff_over(self, slot: StaffSlot) -> None:

@@ -11,6 +11,9 @@ update, and by the scheduler every few seconds), then delivers every due row:
   one guarded statement, before the message goes out, or the send is dropped;
 * it is rendered when sent, in the recipient's language (a shopper's saved
   choice; the shop's default language for the staff group);
+* rows of one chain (a conversation's messages to one side) go out in the
+  order they were written: a chained row is claimed only once every earlier
+  row of its chain is settled, so a retry or a restart never reorders them;
 * a private chat gets about one push a second; the rest waits, none is
   dropped. The staff group's ``STAFF_MESSAGES_PER_MINUTE``, the bot-wide limit
   and ``retry_after`` (429) are the session's flood gate's (bot.flood), which
@@ -59,7 +62,7 @@ from aiogram.types import Message, ReplyParameters, TelegramObject, Update
 
 from bot.config import Settings
 from bot.flood import before_send, check_before_send
-from domain.notifications import DeadLetter, Kind, UnknownKind, decode, kind_of
+from domain.notifications import LIVE_KINDS, DeadLetter, Kind, UnknownKind, decode, kind_of
 from domain.policy import ShopRules
 from domain.ports import Clock, Notification, OutboxMessage, UnitOfWork
 from domain.schedule import quiet_until
@@ -355,18 +358,22 @@ class Notifier:
         if chat_id is None:
             return
         try:
-            await self._call(chat_id, lambda: self.bot.get_chat(chat_id))
+            chat = await self._call(chat_id, lambda: self.bot.get_chat(chat_id))
         except StaffChatMoved as moved:
             self.follow(moved.new_id)
         except StaffChatDown as down:
             self._staff_down(str(down))
         except Exception as error:  # Telegram briefly away: the first card will tell
             log.warning("could not check the staff group %s: %s", chat_id, error)
+        else:
+            # Whether each case gets a forum topic; asked again when it is not known.
+            self.staff_chat.is_forum = bool(chat.is_forum)
 
     def follow(self, new_id: int) -> None:
         old, self.staff_chat.id = self.staff_chat.id, new_id
         if old == new_id:
             return
+        self.staff_chat.is_forum = None  # a new supergroup: its topics are asked again
         log.error(
             "The staff group %s was upgraded to a supergroup with the new id %s; the bot now "
             "uses the new id. Fix: set STAFF_CHAT_ID=%s in the settings so it starts with it.",
@@ -573,9 +580,10 @@ class Notifier:
                 raise KnownUnreachable(f"since {customer.unreachable_at.isoformat()}")
             locale = await uow.prefs.locale(customer.telegram_id)
         # Every customer row is a push (replies to a press are sent by the handler itself),
-        # so none goes out in the shopper's night.
+        # so none goes out in the shopper's night; staff's part of a conversation the
+        # shopper started is not a push.
         until = quiet_until(self.clock.now(), _zone(customer.timezone) or self.rules.tz)
-        if until is not None:
+        if until is not None and message.kind not in LIVE_KINDS:
             raise Hold(until)
         return customer.telegram_id, self.translations.get(locale)
 

@@ -47,6 +47,19 @@ class Kind(StrEnum):
     CUSTOMER_LINK_ATTEMPT = "customer.link_attempt"
     CUSTOMER_RESTORE_SETTLED = "customer.restore_settled"
     CUSTOMER_COUPON_RETURNED = "customer.coupon_returned"
+    STAFF_CASE_OPENED = "staff.case_opened"
+    STAFF_CASE_MESSAGE = "staff.case_message"
+    STAFF_CASE_CHANGED = "staff.case_changed"
+    CUSTOMER_CASE_MESSAGE = "customer.case_message"
+    CUSTOMER_CASE_CLOSED = "customer.case_closed"
+    CUSTOMER_CASE_REOPENED = "customer.case_reopened"
+
+
+#: A conversation the shopper started is not a push: staff's answers are not held for the
+#: shopper's night (a notice held till morning would also hold the case's later messages).
+LIVE_KINDS = frozenset(
+    {Kind.CUSTOMER_CASE_MESSAGE, Kind.CUSTOMER_CASE_CLOSED, Kind.CUSTOMER_CASE_REOPENED}
+)
 
 
 class FollowUp(StrEnum):
@@ -196,6 +209,62 @@ class CancelDelayed(ShopSilent):
     """The shopper's side of the same silence: it takes longer, nothing is lost."""
 
 
+# --------------------------------------------------------------------------- conversations
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOpened:
+    """A new case: its topic (or card) in the staff group, headed by its card."""
+
+    case_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRelay:
+    """One recorded message of a case, to copy to the other side."""
+
+    case_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShopperWrote(CaseRelay):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class StaffWrote(CaseRelay):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CaseChanged:
+    """The case was closed or reopened: its card, its topic and a note follow."""
+
+    case_id: int
+    closed: bool
+    by_shopper: bool = False
+    staff_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseNews:
+    """The shopper's news that staff closed or reopened their case."""
+
+    case_id: int
+    order_no: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseClosed(CaseNews):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CaseReopened(CaseNews):
+    pass
+
+
 # --------------------------------------------------------------------------- the staff chat
 
 
@@ -308,6 +377,12 @@ Payload = (
     | RefundSucceeded
     | RefundFailed
     | ArrivalCheck
+    | CaseOpened
+    | ShopperWrote
+    | StaffWrote
+    | CaseChanged
+    | CaseClosed
+    | CaseReopened
 )
 
 #: The payload each kind carries; one class per kind, so a payload names its kind too.
@@ -337,6 +412,12 @@ PAYLOADS: Mapping[Kind, type[Payload]] = {
     Kind.CUSTOMER_LINK_ATTEMPT: LinkAttempt,
     Kind.CUSTOMER_RESTORE_SETTLED: RestoreSettled,
     Kind.CUSTOMER_COUPON_RETURNED: CouponReturned,
+    Kind.STAFF_CASE_OPENED: CaseOpened,
+    Kind.STAFF_CASE_MESSAGE: ShopperWrote,
+    Kind.STAFF_CASE_CHANGED: CaseChanged,
+    Kind.CUSTOMER_CASE_MESSAGE: StaffWrote,
+    Kind.CUSTOMER_CASE_CLOSED: CaseClosed,
+    Kind.CUSTOMER_CASE_REOPENED: CaseReopened,
 }
 
 

@@ -215,15 +215,21 @@ async def refuse_press(
         await uow.commit()
 
 
+async def own_order_by_number(uow: UnitOfWork, customer_id: int, order_no: str) -> Order | None:
+    """The shopper's own order by the number they typed; the caller holds the unit of work."""
+    number = typed_text(order_no)
+    order = await uow.orders.number_for_customer(customer_id, number)
+    if order is None and number != number.upper():
+        # Shoppers type what they see on a phone keyboard: km-1001 means KM-1001.
+        order = await uow.orders.number_for_customer(customer_id, number.upper())
+    return order
+
+
 async def open_order_by_number(
     uow: UnitOfWork, customer_id: int, order_no: str, rules: ShopRules, now: datetime
 ) -> OrderCard | None:
-    number = typed_text(order_no)
     async with uow:
-        order = await uow.orders.number_for_customer(customer_id, number)
-        if order is None and number != number.upper():
-            # Shoppers type what they see on a phone keyboard: km-1001 means KM-1001.
-            order = await uow.orders.number_for_customer(customer_id, number.upper())
+        order = await own_order_by_number(uow, customer_id, order_no)
         if order is None:
             return None
         return await order_card(uow, order, rules, now)

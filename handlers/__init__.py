@@ -10,6 +10,7 @@ from aiogram import Router
 
 from handlers import (
     apply,
+    conversation,
     fallback,
     help_menu,
     link,
@@ -22,6 +23,7 @@ from handlers import (
 )
 from handlers.filters import in_private_chat, in_staff_chat
 from handlers.middlewares import UpdateContext
+from handlers.staff import cases as staff_cases
 from handlers.staff import elsewhere as staff_elsewhere
 
 
@@ -38,9 +40,13 @@ def create_staff_router() -> Router:
     parent.callback_query.filter(in_staff_chat)
     with_context(parent)
     # In the staff group its commands, buttons and typed reasons win. Tickets come first:
-    # a reply that answers no ticket prompt goes on to the refunds' failure reasons.
+    # a reply that answers no ticket prompt goes on to the refunds' failure reasons; what
+    # staff write in a case's topic (or reply chain) then goes to its shopper.
     parent.include_routers(
-        staff.create_ticket_router(), staff.create_refund_router(), staff.create_coupon_router()
+        staff.create_ticket_router(),
+        staff.create_refund_router(),
+        staff.create_coupon_router(),
+        staff_cases.create_router(),
     )
     return parent
 
@@ -56,12 +62,16 @@ def create_shopper_router() -> Router:
         staff_elsewhere.create_router(),
         # A command during an application leaves it, then reaches its own handler below.
         apply.create_leave_router(),
+        # So does a command while writing to staff (except /contact).
+        conversation.create_leave_router(),
         link.create_router(),
         settings.create_router(),
         refunds.create_router(),
         start.create_router(),
         help_menu.create_router(),
         restore.create_router(),
+        # While writing to staff, their text, photos and files go to the case, not to a search.
+        conversation.create_router(),
         # The application's steps take the shopper's text and screenshots before orders does.
         apply.create_router(),
         # Orders takes any remaining shopper text as a search, so it comes after the commands.

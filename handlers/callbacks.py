@@ -8,6 +8,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from domain.cases import CaseTopic
 from domain.orders import CancelReason, OrderTab
 from domain.restore import CouponBack
 from domain.tickets import TicketReason
@@ -171,3 +172,26 @@ class MenuTarget(StrEnum):
 
 class MenuCb(CallbackData, prefix="mn"):
     target: MenuTarget
+
+
+class ContactAction(StrEnum):
+    OPEN = "o"  # open (or go back to) the case about this order; no order: a general one
+    MENU = "m"  # which order is it about? (the help menu's "contact staff")
+
+
+class ContactCb(CallbackData, prefix="ct"):
+    """💬 Contact staff: the order is re-checked against the presser on every press."""
+
+    action: ContactAction
+    order_id: Id | None = None
+    topic: CaseTopic = CaseTopic.GENERAL
+
+
+class CaseAction(StrEnum):
+    WRITE = "w"  # write in this case (the reply button on staff's messages)
+    LEAVE = "x"  # stop writing to staff: back to my orders (the case stays open)
+
+
+class CaseCb(CallbackData, prefix="cs"):
+    action: CaseAction
+    case_id: Id

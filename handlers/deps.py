@@ -7,8 +7,9 @@ handlers never import the process's settings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
+from domain.conversations import REOPEN_WITHIN
 from domain.policy import ShopRules
 from domain.ports import Clock
 from domain.shop_cancels import CancelDesk
@@ -25,6 +26,9 @@ class StaffChat:
     """
 
     id: int | None = None
+    #: Whether the group has topics (a forum): each case then gets a topic of its own.
+    #: ``None`` until asked (``getChat``), and again after the group moved.
+    is_forum: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,8 @@ class Deps:
     #: Where cancels meet the shop's own order system (SHOP_MODE=http); ``None`` when the
     #: bot's database is the order system and a cancel is written at once.
     desk: CancelDesk | None = None
+    #: A case closed this recently is opened again by the shopper (CASE_REOPEN_DAYS).
+    case_reopen: timedelta = REOPEN_WITHIN
 
     @property
     def staff_chat_id(self) -> int | None:

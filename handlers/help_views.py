@@ -19,6 +19,8 @@ from domain.policy import REFUND_WORKDAYS, REVIEW_WORKDAYS, ShopRules
 from domain.review import coupon_kept
 from domain.shopper import OrderCard
 from handlers.callbacks import (
+    ContactAction,
+    ContactCb,
     HelpCb,
     HelpTopic,
     ListCb,
@@ -64,6 +66,8 @@ def menu_view(t: Translator) -> Rendered:
     for topic in QUESTIONS:
         builder.button(text=t(f"help-q-{topic.name.lower()}"), callback_data=HelpCb(topic=topic))
     builder.button(text=t("help-go-orders"), callback_data=ListCb(tab=OrderTab.ALL, page=0))
+    # Whatever the questions do not cover, a person does: about an order, or about anything.
+    builder.button(text=t("contact-button"), callback_data=ContactCb(action=ContactAction.MENU))
     builder.adjust(1)
     return f"{t('help-text')}\n\n{t('help-questions')}", builder.as_markup()
 

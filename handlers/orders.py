@@ -7,6 +7,7 @@ from aiogram.filters import Command, CommandObject, MagicData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from domain.conversations import case_topic
 from domain.orders import OrderTab
 from domain.policy import NextStep
 from domain.shop_cancels import CancelDesk, request_cancel
@@ -24,6 +25,7 @@ from domain.shopper import (
 from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
 from handlers.common import on_unlinked_message, on_unlinked_press, show
 from handlers.context import Ctx
+from handlers.conversation_views import contact_keyboard
 from handlers.views import (
     cancelled_view,
     card_view,
@@ -159,7 +161,11 @@ async def on_card_press(query: CallbackQuery, callback_data: OrderCb, ctx: Ctx) 
         ctx.toast(ctx.t("confirm-kept", order_no=order_no))
     after_sales = AFTER_SALES_TEXT.get(card.decision.next_step)
     if action is OrderAction.AFTER_SALES and after_sales is not None:
-        await ctx.bot.send_message(ctx.user_id, ctx.t(after_sales, order_no=order_no))
+        # Staff must help from here: the text ends with the button that reaches them.
+        markup = contact_keyboard(ctx.t, card.order.id, case_topic(card.decision))
+        await ctx.bot.send_message(
+            ctx.user_id, ctx.t(after_sales, order_no=order_no), reply_markup=markup
+        )
     elif action is OrderAction.CANCEL and card.decision.can_cancel_now:
         await show(query, *confirm_view(ctx.t, card, ctx.tz))
     else:

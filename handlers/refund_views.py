@@ -13,10 +13,12 @@ from datetime import date, datetime, tzinfo
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from domain.cases import CaseTopic
 from domain.orders import Gateway, PaymentChannel, Refund, RefundStatus
 from domain.orders import RefundAction as Move
 from domain.ports import RefundEvent
 from handlers.callbacks import FailPreset, RefundButton, RefundCb
+from handlers.conversation_views import add_contact_button
 from handlers.i18n import Translator, money
 from handlers.views import refund_line
 
@@ -65,14 +67,26 @@ _BUTTON = {
 
 
 def _keyboard(
-    t: Translator, refund_id: int, *actions: RefundButton, attempt: int | None = None
+    t: Translator,
+    refund_id: int,
+    *actions: RefundButton,
+    attempt: int | None = None,
+    contact: int | None = None,
 ) -> InlineKeyboardMarkup:
+    """The refund's buttons; with ``contact`` (the order's id) a 💬 row to talk to staff."""
     builder = InlineKeyboardBuilder()
     for action in actions:
         data = RefundCb(action=action, refund_id=refund_id, attempt=attempt)
         builder.button(text=t(_BUTTON[action]), callback_data=data)
-    builder.adjust(len(actions))
+    if contact is not None:
+        add_contact_button(t, builder, contact, CaseTopic.REFUND)
+    builder.adjust(len(actions), 1)
     return builder.as_markup()
+
+
+def _failed(refund: Refund) -> int | None:
+    """A failed refund's order: staff must start it again, so the shopper may talk to them."""
+    return refund.order_id if refund.status is RefundStatus.FAILED else None
 
 
 # --------------------------------------------------------------------------- the timeline
@@ -208,7 +222,7 @@ def refund_detail_view(
     markup = (
         None
         if action is RefundButton.OPEN
-        else _keyboard(t, refund.id, action, attempt=refund.attempt)
+        else _keyboard(t, refund.id, action, attempt=refund.attempt, contact=_failed(refund))
     )
     return "\n".join(lines), markup
 
@@ -258,14 +272,18 @@ def failed_view(t: Translator, refund: Refund) -> Rendered:
         reason=failure_reason(t, refund.failure_reason),
         **_facts(t, refund),
     )
-    return text, _keyboard(t, refund.id, RefundButton.ASK_STAFF, attempt=refund.attempt)
+    markup = _keyboard(
+        t, refund.id, RefundButton.ASK_STAFF, attempt=refund.attempt, contact=refund.order_id
+    )
+    return text, markup
 
 
 def asked_staff_view(t: Translator, refund: Refund) -> Rendered:
     # Failed in our records: staff start it again. Still open here (the shopper's bill says
     # it failed): staff check with the provider first, and promise no more than that.
     key = "refund-asked-staff" if refund.status is RefundStatus.FAILED else "refund-asked-check"
-    return t(key, **_facts(t, refund)), _keyboard(t, refund.id, RefundButton.OPEN)
+    markup = _keyboard(t, refund.id, RefundButton.OPEN, contact=_failed(refund))
+    return t(key, **_facts(t, refund)), markup
 
 
 def submitted_push(
@@ -311,6 +329,7 @@ def failed_push(
     channel: PaymentChannel,
     reason: str | None,
     attempt: int | None = None,
+    order_id: int | None = None,
 ) -> Rendered:
     text = t(
         "push-refund-failed",
@@ -319,7 +338,8 @@ def failed_push(
         channel=_channel(t, channel),
         reason=failure_reason(t, reason),
     )
-    return text, _keyboard(t, refund_id, RefundButton.ASK_STAFF, attempt=attempt)
+    markup = _keyboard(t, refund_id, RefundButton.ASK_STAFF, attempt=attempt, contact=order_id)
+    return text, markup
 
 
 def arrival_check_push(t: Translator, refund: Refund) -> Rendered:

@@ -17,3 +17,13 @@ class ApplyFlow(StatesGroup):
     evidence = State()
     summary = State()
     more_evidence = State()
+
+
+class ConversationFlow(StatesGroup):
+    """The shopper chose to write to staff: their plain messages go to one case.
+
+    The case's id is kept in FSM data (``case``) and checked against the shopper with
+    every message; the case itself lives in the database whatever the state says.
+    """
+
+    writing = State()

@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     String,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -295,7 +296,10 @@ class OutboxRow(Base):
     """A message to send, written in the same transaction as the change that causes it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "due_at"),
+        Index("ix_outbox_chain_id", "chain", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
@@ -311,6 +315,8 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(300))
+    #: Rows of one chain (a case's messages to one side) are sent in order, one at a time.
+    chain: Mapped[str | None] = mapped_column(String(64))
 
 
 class TicketRow(Base):
@@ -355,4 +361,85 @@ class FsmStateRow(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseRow(Base):
+    """A conversation between a shopper and staff about an order (or about no order).
+
+    ``open_key`` holds "customer:order" while the case is open and NULL once closed: its
+    unique constraint keeps one open case per order and shopper, as tickets do.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_customer_order", "customer_id", "order_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    open_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    topic: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: The staff group's forum topic; NULL without topics (reply threading under the card).
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    header_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: True from each (re)opening until the shopper's first message, which is acknowledged.
+    awaiting_first: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The shopper was told staff answer from then: once per quiet stretch.
+    quiet_told_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: Closes and reopens so far; names each change's notices.
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseMessageRow(Base):
+    """One message of a case, as written; its relay is an outbox row written with it.
+
+    A message is known by its chat and id, so one Telegram hands out twice (around a
+    restart) is recorded, and relayed, once.
+    """
+
+    __tablename__ = "case_messages"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", name="uq_case_messages_source"),
+        Index("ix_case_messages_album", "case_id", "media_group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(4))
+    author: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(10))
+    file_id: Mapped[str | None] = mapped_column(String(200))
+    caption: Mapped[str | None] = mapped_column(String(1100))
+    text: Mapped[str | None] = mapped_column(String(4100))
+    media_group_id: Mapped[str | None] = mapped_column(String(40))
+    #: The album item whose relay carried this one (its own id when it led).
+    sent_with: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseLinkRow(Base):
+    """A message the bot sent for a case (a relayed message, its card): a reply to it is
+    about that case. ``place`` is "staff" or the shopper's chat ("tg:<id>")."""
+
+    __tablename__ = "case_links"
+
+    place: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+
+
+class SavedReplyRow(Base):
+    """A text staff send with ``/reply NAME``, kept by ``/replies``."""
+
+    __tablename__ = "saved_replies"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    text: Mapped[str] = mapped_column(String(3000))
+    updated_by: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import (
     SqlAuditLog,
     SqlCancelRequests,
+    SqlCaseRepository,
     SqlCustomerRepository,
     SqlLinkTokens,
     SqlOrderRepository,
     SqlOutbox,
     SqlPreferences,
     SqlRefundRepository,
+    SqlSavedReplies,
     SqlShopEvents,
     SqlTicketRepository,
 )
@@ -42,6 +44,8 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(session)
         self.cancels = SqlCancelRequests(session)
         self.shop_events = SqlShopEvents(session)
+        self.cases = SqlCaseRepository(session)
+        self.replies = SqlSavedReplies(session)
 
     async def __aenter__(self) -> Self:
         return self

@@ -16,6 +16,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
+from domain.conversations import late_reviews
 from domain.review import ApplyOutcome, ApplyResult, check_application, file_ticket
 from domain.shopper import OrderCard, refuse_press, shopper
 from domain.tickets import TicketKind, TicketReason, clean_reason_text
@@ -197,7 +198,8 @@ async def begin(
     assert result.card is not None
     if result.outcome is ApplyOutcome.ALREADY_OPEN:
         assert result.ticket is not None
-        return ticket_view(ctx.t, result.ticket, head="ticket-already-open")
+        late = result.ticket.id in late_reviews([result.ticket], ctx.rules, ctx.now())
+        return ticket_view(ctx.t, result.ticket, head="ticket-already-open", late=late)
     if result.outcome is ApplyOutcome.NOT_ALLOWED:
         return card_view(ctx.t, result.card, ctx.tz)
     found = await resumed(state, result.card.order.id, kind)

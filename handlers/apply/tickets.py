@@ -11,6 +11,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from domain.conversations import late_reviews
 from domain.review import (
     EvidenceOutcome,
     add_ticket_evidence,
@@ -62,7 +63,9 @@ def create_router() -> Router:
 
 
 async def tickets_command(message: Message, ctx: Ctx) -> None:
-    text, markup = tickets_view(ctx.t, await customer_tickets(ctx.uow, ctx.customer.id))
+    tickets = await customer_tickets(ctx.uow, ctx.customer.id)
+    late = late_reviews(tickets, ctx.rules, ctx.now())
+    text, markup = tickets_view(ctx.t, tickets, late)
     await message.answer(text, reply_markup=markup)
 
 
@@ -148,7 +151,8 @@ async def on_ticket_done(
 async def show_open_ticket(query: CallbackQuery, ticket_id: int, ctx: Ctx, *, head: str) -> None:
     ticket = await own_open_ticket(ticket_id, ctx)
     if ticket is not None:
-        await show(query, *ticket_view(ctx.t, ticket, head=head))
+        late = ticket.id in late_reviews([ticket], ctx.rules, ctx.now())
+        await show(query, *ticket_view(ctx.t, ticket, head=head, late=late))
 
 
 # --------------------------------------------------------------------------- withdrawing

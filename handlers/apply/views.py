@@ -11,6 +11,7 @@ from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from domain.cases import CaseTopic
 from domain.review import may_request
 from domain.shopper import OrderCard
 from domain.tickets import (
@@ -26,6 +27,7 @@ from domain.tickets import (
 )
 from handlers.apply.draft import Draft, MoreEvidence
 from handlers.callbacks import ApplyAction, ApplyCb, MyTicketAction, MyTicketCb
+from handlers.conversation_views import add_contact_button
 from handlers.i18n import Translator
 from handlers.states import ApplyFlow
 from handlers.views import Rendered, money_lines
@@ -213,14 +215,17 @@ def ticket_lines(t: Translator, ticket: Ticket) -> list[str]:
     return lines
 
 
-def ticket_view(t: Translator, ticket: Ticket, *, head: str) -> Rendered:
+def ticket_view(t: Translator, ticket: Ticket, *, head: str, late: bool = False) -> Rendered:
     lines = [t(head, id=ticket.id, order_no=ticket.order_no, deadline=t.promised(ticket.deadline))]
     lines += ["", *ticket_lines(t, ticket)]
-    return "\n".join(lines), ticket_keyboard(t, ticket)
+    return "\n".join(lines), ticket_keyboard(t, ticket, late=late)
 
 
-def ticket_buttons(t: Translator, builder: InlineKeyboardBuilder, ticket: Ticket) -> int:
-    """Add evidence / withdraw for an open ticket; returns how many buttons were added."""
+def ticket_buttons(
+    t: Translator, builder: InlineKeyboardBuilder, ticket: Ticket, *, late: bool = False
+) -> int:
+    """Add evidence / withdraw for an open ticket, and 💬 once its review is ``late``;
+    returns how many buttons were added."""
     if ticket.status.closed:
         return 0
     added = 0
@@ -228,6 +233,9 @@ def ticket_buttons(t: Translator, builder: InlineKeyboardBuilder, ticket: Ticket
         _ticket_button(builder, t("ticket-add-evidence", id=ticket.id), MyTicketAction.ADD, ticket)
         added += 1
     _ticket_button(builder, t("ticket-withdraw", id=ticket.id), MyTicketAction.WITHDRAW, ticket)
+    if late:  # past its review deadline: staff must answer, so the shopper may ask them
+        add_contact_button(t, builder, ticket.order_id, CaseTopic.LATE)
+        added += 1
     return added + 1
 
 
@@ -237,22 +245,26 @@ def _ticket_button(
     builder.button(text=text, callback_data=MyTicketCb(action=action, ticket_id=ticket.id))
 
 
-def ticket_keyboard(t: Translator, ticket: Ticket) -> InlineKeyboardMarkup | None:
+def ticket_keyboard(
+    t: Translator, ticket: Ticket, *, late: bool = False
+) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
-    if not ticket_buttons(t, builder, ticket):
+    if not ticket_buttons(t, builder, ticket, late=late):
         return None
     builder.adjust(1)
     return builder.as_markup()
 
 
-def tickets_view(t: Translator, tickets: list[Ticket]) -> Rendered:
+def tickets_view(
+    t: Translator, tickets: list[Ticket], late: frozenset[int] = frozenset()
+) -> Rendered:
     if not tickets:
         return t("tickets-empty"), None
     lines = [t("tickets-header", count=len(tickets)), ""]
     builder = InlineKeyboardBuilder()
     for ticket in tickets:
         lines.append(ticket_line(t, ticket))
-        ticket_buttons(t, builder, ticket)
+        ticket_buttons(t, builder, ticket, late=ticket.id in late)
     builder.adjust(1)
     markup = builder.as_markup() if builder.buttons else None
     return "\n".join(lines), markup

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from domain.notifications import Kind
 from handlers.notices import (
     accounts,
+    cases,
     orders,
     refund_cards,
     refunds,
@@ -42,6 +43,12 @@ RENDERERS: Mapping[Kind, Renderer] = {
     Kind.CUSTOMER_LINK_ATTEMPT: accounts.link_attempt,
     Kind.CUSTOMER_RESTORE_SETTLED: restores.restore_settled,
     Kind.CUSTOMER_COUPON_RETURNED: restores.coupon_returned,
+    Kind.STAFF_CASE_OPENED: cases.case_opened,
+    Kind.STAFF_CASE_MESSAGE: cases.shopper_wrote,
+    Kind.STAFF_CASE_CHANGED: cases.case_changed,
+    Kind.CUSTOMER_CASE_MESSAGE: cases.staff_wrote,
+    Kind.CUSTOMER_CASE_CLOSED: cases.case_closed,
+    Kind.CUSTOMER_CASE_REOPENED: cases.case_reopened,
 }
 
 

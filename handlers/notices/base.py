@@ -12,6 +12,7 @@ from aiogram.types import InlineKeyboardMarkup
 from domain.notifications import Kind, Payload
 from domain.policy import ShopRules
 from domain.ports import Clock, Notification, UnitOfWorkFactory
+from handlers.deps import StaffChat
 from handlers.i18n import Translator
 
 P_co = TypeVar("P_co", bound=Payload, covariant=True)
@@ -53,6 +54,8 @@ class Outlet(Protocol):
     def clock(self) -> Clock: ...
     @property
     def uows(self) -> UnitOfWorkFactory: ...
+    @property
+    def staff_chat(self) -> StaffChat: ...
 
     async def call(self, chat_id: int, method: Callable[[], Awaitable[Any]]) -> Any:
         """One Bot API call, paced and classified (unreachable chats, retries)."""

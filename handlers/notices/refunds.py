@@ -39,11 +39,15 @@ async def refund_succeeded(out: Outlet, letter: Letter[RefundSucceeded]) -> Sent
 
 async def refund_failed(out: Outlet, letter: Letter[RefundFailed]) -> Sent:
     news = letter.payload
+    async with out.uows() as uow:
+        refund = await uow.refunds.get(news.refund_id)
     rendered = failed_push(
         letter.t,
         news.refund_id,
         reason=news.reason or None,
         attempt=news.attempt,
+        # Staff must start it again: the shopper may talk to them about the order.
+        order_id=refund.order_id if refund is not None else None,
         **_common(news),
     )
     return await send(out, letter, rendered)

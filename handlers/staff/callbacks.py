@@ -44,3 +44,15 @@ class RefundReasonCb(CallbackData, prefix="fr"):
     refund_id: Id
     attempt: Attempt
     reason: FailPreset
+
+
+class StaffCaseAction(StrEnum):
+    CLOSE = "c"
+    REOPEN = "r"
+
+
+class StaffCaseCb(CallbackData, prefix="sc"):
+    """A case card's button in the staff group (staff rights re-checked on every press)."""
+
+    action: StaffCaseAction
+    case_id: Id

@@ -9,7 +9,13 @@ from aiogram.types import CallbackQuery
 
 from handlers.callbacks import StaffRefundCb
 from handlers.context import Ctx
-from handlers.staff.callbacks import RefundReasonCb, RejectCb, StaffCouponCb, StaffTicketCb
+from handlers.staff.callbacks import (
+    RefundReasonCb,
+    RejectCb,
+    StaffCaseCb,
+    StaffCouponCb,
+    StaffTicketCb,
+)
 
 
 def create_router() -> Router:
@@ -20,6 +26,7 @@ def create_router() -> Router:
         RefundReasonCb.filter(),
         StaffRefundCb.filter(),
         StaffCouponCb.filter(),
+        StaffCaseCb.filter(),
     )
     router.callback_query.register(pressed_outside_the_group, staff_buttons)
     return router

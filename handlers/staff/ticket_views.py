@@ -67,7 +67,7 @@ def _key_line(t: Translator, activated: bool | None) -> str:
     return t("staff-card-key-true" if activated else "staff-card-key-false")
 
 
-def _order_lines(t: Translator, card: OrderCard) -> list[str]:
+def order_lines(t: Translator, card: OrderCard) -> list[str]:
     """The order's facts, as both the ticket card and /order show them."""
     order = card.order
     lines = [
@@ -112,7 +112,7 @@ def ticket_card_text(
             tickets=history.tickets,
         )
     )
-    lines += _order_lines(t, view.card)
+    lines += order_lines(t, view.card)
     if ticket.kind is TicketKind.RESTORE and not ticket.status.closed:
         lines += restore_plan_lines(t, view.card)
     lines.append(t("staff-card-reason", reason=t(f"staff-reason-{ticket.reason}")))
@@ -297,7 +297,7 @@ def _action(t: Translator, entry: AuditEntry) -> str:
 
 
 def order_timeline_text(t: Translator, timeline: OrderTimeline, tz: tzinfo) -> str:
-    lines = _order_lines(t, timeline.card)
+    lines = order_lines(t, timeline.card)
     if timeline.open_ticket is not None:
         lines.append(t("staff-order-open-ticket", id=timeline.open_ticket.id))
     lines.append("")

@@ -5,6 +5,7 @@ They never commit: the use case decides, through the unit of work.
 
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.cancels import SqlCancelRequests
+from storage.repositories.cases import SqlCaseRepository, SqlSavedReplies
 from storage.repositories.customers import SqlCustomerRepository, SqlLinkTokens, SqlPreferences
 from storage.repositories.events import SqlShopEvents
 from storage.repositories.imports import upsert_many
@@ -16,12 +17,14 @@ from storage.repositories.tickets import SqlTicketRepository
 __all__ = [
     "SqlAuditLog",
     "SqlCancelRequests",
+    "SqlCaseRepository",
     "SqlCustomerRepository",
     "SqlLinkTokens",
     "SqlOrderRepository",
     "SqlOutbox",
     "SqlPreferences",
     "SqlRefundRepository",
+    "SqlSavedReplies",
     "SqlShopEvents",
     "SqlTicketRepository",
     "upsert_many",

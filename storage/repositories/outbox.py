@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.notifications import encode
 from domain.ports import (
@@ -45,6 +46,7 @@ class SqlOutbox:
             "attempts": 0,
             "created_at": now,
             "due_at": notification.due_at,
+            "chain": notification.chain,
         }
         result = await self.session.execute(
             dialect.insert_ignoring_conflicts(self.session, OutboxRow)
@@ -63,11 +65,22 @@ class SqlOutbox:
         being sent ``due_at`` holds the lease's end. The statement writes first
         and reads nothing before, so two senders (two processes on one SQLite
         file, or PostgreSQL) can never both win the same row.
+
+        A row of a chain waits while an earlier row of its chain is unsettled
+        (waiting, retrying or being sent): a case's messages go out in the order
+        they were written, whatever failed or was held on the way.
         """
+        earlier = aliased(OutboxRow)
+        waits_behind = exists().where(
+            earlier.chain == OutboxRow.chain,
+            earlier.id < OutboxRow.id,
+            earlier.status.in_(_CLAIMABLE),
+        )
         due = and_(
             OutboxRow.audience == audience,
             OutboxRow.status.in_(_CLAIMABLE),
             OutboxRow.due_at <= now,
+            or_(OutboxRow.chain.is_(None), ~waits_behind),
         )
         for _ in range(_CLAIM_TRIES):
             oldest = (

@@ -521,3 +521,127 @@ async def test_waiting_reports_what_went_wrong() -> None:
             await user.send("hello")
         with pytest.raises(AssertionError, match="no bot message with an inline keyboard"):
             await user.press("确认")
+
+
+# --------------------------------------------------------------------------- forum topics
+
+
+async def test_forum_topics_are_threads_of_their_creation_message(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    group = tg.group(-1005, "客服组", forum=True)
+    chat = await bot.get_chat(-1005)
+    assert chat.is_forum is True
+    topic = await bot.create_forum_topic(-1005, "KM-1 · 退货退款")
+    assert topic.name == "KM-1 · 退货退款" and topic.icon_color == 0x6FB9F0
+    [created] = tg.messages(-1005)
+    assert created.message_id == topic.message_thread_id  # the topic is its message's thread
+    assert created.data["forum_topic_created"]["name"] == "KM-1 · 退货退款"
+    assert created.thread_id == topic.message_thread_id
+
+    sent = await bot.send_message(-1005, "卡片", message_thread_id=topic.message_thread_id)
+    assert sent.message_thread_id == topic.message_thread_id and sent.is_topic_message
+    # A message in a topic that replies to nothing replies to the topic's creation message.
+    assert sent.reply_to_message is not None
+    assert sent.reply_to_message.forum_topic_created is not None
+    general = await bot.send_message(-1005, "大厅")
+    assert general.message_thread_id is None and general.reply_to_message is None
+
+    staff = group.as_user(tg.user(9001, "李客服"), thread_id=topic.message_thread_id)
+    written, record = tg.user_message(
+        staff.user, -1005, {"text": "收到"}, thread_id=topic.message_thread_id
+    )
+    update = record.payload["message"]
+    assert update["message_thread_id"] == topic.message_thread_id
+    assert update["is_topic_message"] is True
+    assert update["reply_to_message"]["message_id"] == topic.message_thread_id
+    assert update["chat"]["is_forum"] is True
+    assert [m.content for m in tg.topic_messages(-1005, topic.message_thread_id)][1:] == [
+        "卡片",
+        "收到",
+    ]
+    assert written.thread_id == topic.message_thread_id
+
+
+async def test_forum_topic_errors_match_telegram(tg: FakeTelegram, bot: Bot) -> None:
+    tg.group(-1005, "客服组", forum=True)
+    tg.group(-1006, "普通群", chat_type="supergroup")
+    with pytest.raises(TelegramBadRequest, match="the chat is not a forum"):
+        await bot.create_forum_topic(-1006, "KM-1")
+    with pytest.raises(TelegramBadRequest, match="message thread not found"):
+        await bot.send_message(-1005, "hi", message_thread_id=999)
+    with pytest.raises(TelegramBadRequest, match="message thread not found"):
+        await bot.send_message(-1006, "hi", message_thread_id=1)
+    with pytest.raises(TelegramBadRequest, match="TOPIC_TITLE_EMPTY"):
+        await bot.create_forum_topic(-1005, " ")
+    topic = await bot.create_forum_topic(-1005, "KM-1")
+    thread = topic.message_thread_id
+    assert await bot.close_forum_topic(-1005, thread)
+    assert tg.topic(-1005, thread).closed  # type: ignore[union-attr]
+    with pytest.raises(TelegramBadRequest, match="TOPIC_NOT_MODIFIED"):
+        await bot.close_forum_topic(-1005, thread)
+    # An administrator (the bot) may still write in a closed topic.
+    assert (await bot.send_message(-1005, "备注", message_thread_id=thread)).is_topic_message
+    assert await bot.reopen_forum_topic(-1005, thread)
+    assert await bot.edit_forum_topic(-1005, thread, name="KM-1 · 已处理")
+    assert tg.topic(-1005, thread).name == "KM-1 · 已处理"  # type: ignore[union-attr]
+    with pytest.raises(TelegramBadRequest, match="TOPIC_ID_INVALID"):
+        await bot.close_forum_topic(-1005, 12345)
+    events = [
+        key
+        for m in tg.topic_messages(-1005, thread)
+        for key in m.data
+        if key.startswith("forum_topic_")
+    ]
+    assert events == [
+        "forum_topic_created",
+        "forum_topic_closed",
+        "forum_topic_reopened",
+        "forum_topic_edited",
+    ]
+    tg.set_member_status(-1005, tg.bot_id, "member")
+    with pytest.raises(TelegramBadRequest, match="not enough rights"):
+        await bot.create_forum_topic(-1005, "KM-2")
+
+
+async def test_copies_keep_albums_and_skip_what_is_gone(tg: FakeTelegram, bot: Bot) -> None:
+    tg.group(-1005, "客服组", forum=True)
+    user = tg.user(1001, "张三")
+    album = await user.send_album([50_000, 60_000], caption="坏的键", wait=False)
+    text = await user.send("说明", wait=False)
+    topic = await bot.create_forum_topic(-1005, "KM-1")
+    ids = [*(m.message_id for m in album), text.message_id, 999]
+    copied = await bot.copy_messages(-1005, 1001, ids, message_thread_id=topic.message_thread_id)
+    assert len(copied) == 3  # the missing one is skipped
+    photos = [tg.message(-1005, c.message_id) for c in copied[:2]]
+    groups = {m.media_group_id for m in photos if m is not None}
+    assert len(groups) == 1 and None not in groups
+    assert groups != {album[0].media_group_id}  # a new album, as Telegram makes
+    assert photos[0] is not None and photos[0].caption == "坏的键"
+    with pytest.raises(TelegramBadRequest, match="increasing order"):
+        await bot.copy_messages(-1005, 1001, [text.message_id, album[0].message_id])
+    with pytest.raises(TelegramBadRequest, match="message to copy not found"):
+        await bot.copy_messages(-1005, 1001, [999])
+    one = await bot.copy_message(-1005, 1001, text.message_id, message_thread_id=1)
+    assert tg.message(-1005, one.message_id).thread_id == 1  # type: ignore[union-attr]
+
+
+async def test_a_groups_minute_counts_each_message_of_an_album_and_topic_changes(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    tg.group(-1005, "客服组", forum=True)
+    now = [1000.0]
+    tg.enforce_limits(group_per_minute=5, clock=lambda: now[0])
+    photo = tg.upload_photo(size=1000)[-1].file_id
+    topic = await bot.create_forum_topic(-1005, "KM-1")  # 1
+    media = [InputMediaPhoto(media=photo) for _ in range(3)]
+    await bot.send_media_group(-1005, media, message_thread_id=topic.message_thread_id)  # 4
+    with pytest.raises(TelegramRetryAfter) as refused:
+        await bot.send_media_group(-1005, media[:2])  # 6 > 5
+    assert refused.value.retry_after == 60
+    await bot.close_forum_topic(-1005, topic.message_thread_id)  # 5
+    with pytest.raises(TelegramRetryAfter):
+        await bot.reopen_forum_topic(-1005, topic.message_thread_id)
+    now[0] += 60
+    assert await bot.reopen_forum_topic(-1005, topic.message_thread_id)
+    assert [hit.scope for hit in tg.limit_hits] == ["group", "group"]

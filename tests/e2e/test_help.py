@@ -24,7 +24,23 @@ async def test_help_lists_the_common_questions_and_the_orders(
         "❓ 取消后优惠券没退回怎么办?",
         "❓ 申请取消要审核多久?",
         "📋 查看我的订单",
+        "💬 联系客服",
     ]
+
+
+async def test_help_reaches_a_person_about_an_order_or_anything_else(
+    shop: Shop, tg: FakeTelegram
+) -> None:
+    await shop.add_order("KM-S1", status=OrderStatus.DELIVERED)
+    await shop.link("C0001", 1001)
+    user = tg.user(1001)
+    await user.send("/help")
+
+    await user.press("💬 联系客服")
+
+    assert "请问您想咨询哪个订单" in user.last_text()
+    assert any("KM-S1" in b for b in user.buttons())
+    assert "💬 其他问题(不涉及具体订单)" in user.buttons()
 
 
 async def test_the_home_screen_opens_help(shop: Shop, tg: FakeTelegram) -> None:

@@ -79,6 +79,6 @@ async def test_menu_commands_are_set_in_both_languages(shop: Shop, tg: FakeTeleg
     assert languages == {None, "en"}
     assert all(
         [cmd["command"] for cmd in c.params["commands"]]
-        == ["start", "orders", "cancel", "tickets", "refunds", "help", "lang", "unlink"]
+        == ["start", "orders", "cancel", "tickets", "refunds", "contact", "help", "lang", "unlink"]
         for c in calls
     )

@@ -29,7 +29,12 @@ RESPONSE_METHODS = frozenset(
         "deleteMessage",
         "answerCallbackQuery",
         "copyMessage",
+        "copyMessages",
         "forwardMessage",
+        "createForumTopic",
+        "editForumTopic",
+        "closeForumTopic",
+        "reopenForumTopic",
     }
 )
 # A chat action announces work rather than finishing it, so it only extends the quiet window.
@@ -230,11 +235,17 @@ class ChatView:
 
 
 class Actor(ChatView):
-    """A user acting in one chat: every action queues the update a real client would cause."""
+    """A user acting in one chat: every action queues the update a real client would cause.
 
-    def __init__(self, tg: FakeTelegram, user: FakeUser, chat_id: int) -> None:
+    With ``thread_id`` the user writes in that forum topic of a supergroup.
+    """
+
+    def __init__(
+        self, tg: FakeTelegram, user: FakeUser, chat_id: int, thread_id: int | None = None
+    ) -> None:
         super().__init__(tg, chat_id)
         self.user = user
+        self.thread_id = thread_id
         self._pending: list[UpdateRecord] = []
         self._last_action_at: float | None = None
 
@@ -270,7 +281,9 @@ class Actor(ChatView):
         wait: bool,
         reply_to: StoredMessage | None = None,
     ) -> StoredMessage:
-        message, record = self.tg.user_message(self.user, self.chat_id, content, reply_to=reply_to)
+        message, record = self.tg.user_message(
+            self.user, self.chat_id, content, reply_to=reply_to, thread_id=self.thread_id
+        )
         await self._finish([record], wait)
         return message
 
@@ -324,7 +337,9 @@ class Actor(ChatView):
             data = photo if isinstance(photo, bytes) else None
             size = photo if isinstance(photo, int) else None
             content = self._photo_content(data, size, caption if index == 0 else None, group_id)
-            message, record = self.tg.user_message(self.user, self.chat_id, content)
+            message, record = self.tg.user_message(
+                self.user, self.chat_id, content, thread_id=self.thread_id
+            )
             messages.append(message)
             records.append(record)
         await self._finish(records, wait)
@@ -553,7 +568,7 @@ class FakeGroup(ChatView):
     def __init__(self, tg: FakeTelegram, chat_id: int, title: str) -> None:
         super().__init__(tg, chat_id)
         self.title = title
-        self._actors: dict[int, Actor] = {}
+        self._actors: dict[tuple[int, int | None], Actor] = {}
 
     def add_member(self, user: FakeUser, status: str = "member") -> None:
         self.tg.set_member_status(self.chat_id, user.id, status)
@@ -561,15 +576,22 @@ class FakeGroup(ChatView):
     def set_status(self, user: FakeUser, status: str) -> None:
         self.tg.set_member_status(self.chat_id, user.id, status)
 
-    def as_user(self, user: FakeUser, status: str | None = None) -> Actor:
-        """An actor for ``user`` in this group (optionally setting their member status)."""
+    def as_user(
+        self, user: FakeUser, status: str | None = None, *, thread_id: int | None = None
+    ) -> Actor:
+        """An actor for ``user`` in this group (optionally setting their member status);
+        with ``thread_id``, writing in that forum topic."""
         if status is not None:
             self.add_member(user, status)
-        actor = self._actors.get(user.id)
+        actor = self._actors.get((user.id, thread_id))
         if actor is None:
-            actor = Actor(self.tg, user, self.chat_id)
-            self._actors[user.id] = actor
+            actor = Actor(self.tg, user, self.chat_id, thread_id)
+            self._actors[user.id, thread_id] = actor
         return actor
+
+    def in_topic(self, actor: Actor, thread_id: int) -> Actor:
+        """The same member, writing in a forum topic."""
+        return self.as_user(actor.user, thread_id=thread_id)
 
     def remove_bot(self) -> None:
         """The bot gets kicked: sends to this chat fail with 403 from now on."""

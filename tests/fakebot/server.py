@@ -89,8 +89,18 @@ _LIMITED_METHODS = frozenset(
         "editMessageText",
         "editMessageCaption",
         "editMessageReplyMarkup",
+        "copyMessages",
+        # A topic made, renamed, closed or reopened posts a service message in the group.
+        "createForumTopic",
+        "editForumTopic",
+        "closeForumTopic",
+        "reopenForumTopic",
     }
 )
+#: The colours Telegram accepts for a topic's icon.
+TOPIC_ICON_COLORS = (0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F)
+MAX_TOPIC_NAME = 128
+MAX_COPY_MESSAGES = 100
 
 # Sent as plain form strings by aiogram and never JSON: decoding them would turn a text such
 # as "123" or "true" into a number or a bool.
@@ -368,6 +378,16 @@ class StoredMessage:
         return self.data.get("media_group_id")
 
     @property
+    def thread_id(self) -> int | None:
+        """The forum topic it is in (None: a chat without topics, or the General topic)."""
+        return self.data.get("message_thread_id") if self.data.get("is_topic_message") else None
+
+    @property
+    def reply_to_id(self) -> int | None:
+        replied = self.data.get("reply_to_message")
+        return replied.get("message_id") if replied else None
+
+    @property
     def inline_keyboard(self) -> list[list[dict[str, Any]]]:
         markup = self.data.get("reply_markup") or {}
         return markup.get("inline_keyboard") or []
@@ -439,6 +459,8 @@ class ChatInfo:
     first_name: str | None = None
     last_name: str | None = None
     bot_removed: bool = False
+    #: A supergroup with topics (Telegram: "Optional. True, if the supergroup chat is a forum").
+    is_forum: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": self.id, "type": self.type}
@@ -446,7 +468,27 @@ class ChatInfo:
             value = getattr(self, key)
             if value is not None:
                 chat[key] = value
+        if self.is_forum:
+            chat["is_forum"] = True
         return chat
+
+
+@dataclass
+class ForumTopic:
+    """A topic of a forum supergroup: the thread of the service message that created it."""
+
+    chat_id: int
+    thread_id: int
+    name: str
+    icon_color: int
+    closed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "message_thread_id": self.thread_id,
+            "name": self.name,
+            "icon_color": self.icon_color,
+        }
 
 
 @dataclass
@@ -485,22 +527,27 @@ class _Limits:
     groups: dict[int, deque[float]] = field(default_factory=dict)
     sent: deque[float] = field(default_factory=deque)
 
-    def check(self, method: str, chat_id: int | None) -> LimitHit | None:
-        """Count one call, or the limit it is over (then it counts for nothing)."""
+    def check(self, method: str, chat_id: int | None, count: int = 1) -> LimitHit | None:
+        """Count one call (an album: each of its ``count`` messages), or the limit it is
+        over (then it counts for nothing)."""
         if method not in _LIMITED_METHODS or chat_id is None:
             return None
         now = self.clock()
         while self.sent and self.sent[0] <= now - 1:
             self.sent.popleft()
-        if len(self.sent) >= self.global_per_second:
-            return LimitHit("global", method, chat_id, now, _seconds(self.sent[0] + 1 - now))
+        if len(self.sent) + count > self.global_per_second:
+            leaving = min(len(self.sent) + count - self.global_per_second, len(self.sent))
+            wait = self.sent[leaving - 1] + 1 - now if leaving else 1
+            return LimitHit("global", method, chat_id, now, _seconds(wait))
         if chat_id < 0:
             times = self.groups.setdefault(chat_id, deque())
             while times and times[0] <= now - 60:
                 times.popleft()
-            if len(times) >= self.group_per_minute:
-                return LimitHit("group", method, chat_id, now, _seconds(times[0] + 60 - now))
-            times.append(now)
+            if len(times) + count > self.group_per_minute:
+                # Room comes back as the oldest messages of the minute leave it.
+                oldest = times[min(len(times) + count - self.group_per_minute, len(times)) - 1]
+                return LimitHit("group", method, chat_id, now, _seconds(oldest + 60 - now))
+            times.extend([now] * count)
         else:
             tokens, at = self.buckets.get(chat_id, (float(self.burst), now))
             tokens = min(float(self.burst), tokens + (now - at) * self.per_chat_per_second)
@@ -509,7 +556,7 @@ class _Limits:
                 wait = (1 - tokens) / self.per_chat_per_second
                 return LimitHit("chat", method, chat_id, now, _seconds(wait))
             self.buckets[chat_id] = (tokens - 1, now)
-        self.sent.append(now)
+        self.sent.extend([now] * count)
         return None
 
 
@@ -988,6 +1035,7 @@ class FakeTelegram:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._migrated: dict[int, int] = {}
+        self._topics: dict[int, dict[int, ForumTopic]] = {}
         self._limits: _Limits | None = None
         self.limit_hits: list[LimitHit] = []
         self._records: dict[int, UpdateRecord] = {}
@@ -1195,19 +1243,56 @@ class FakeTelegram:
         *,
         chat_type: str | None = None,
         username: str | None = None,
+        forum: bool = False,
     ) -> FakeGroup:
+        """A group the bot is in; ``forum`` makes it a supergroup with topics."""
         existing = self._groups.get(chat_id)
         if existing is not None:
             return existing
         if chat_type is None:
-            chat_type = "supergroup" if str(chat_id).startswith("-100") else "group"
-        self._chats[chat_id] = ChatInfo(id=chat_id, type=chat_type, title=title, username=username)
+            chat_type = "supergroup" if forum or str(chat_id).startswith("-100") else "group"
+        if forum and chat_type != "supergroup":
+            msg = "only a supergroup can have topics"
+            raise ValueError(msg)
+        self._chats[chat_id] = ChatInfo(
+            id=chat_id, type=chat_type, title=title, username=username, is_forum=forum
+        )
         group = FakeGroup(self, chat_id, title)
         self._groups[chat_id] = group
         return group
 
     def chat(self, chat_id: int) -> ChatInfo:
         return self._chats[chat_id]
+
+    def set_forum(self, chat_id: int, on: bool) -> None:
+        """An admin turns the supergroup's topics on or off (off: its topics are gone)."""
+        chat = self._chats[chat_id]
+        if on and chat.type != "supergroup":
+            msg = "only a supergroup can have topics"
+            raise ValueError(msg)
+        chat.is_forum = on
+        if not on:
+            self._topics.pop(chat_id, None)
+
+    def topics(self, chat_id: int) -> list[ForumTopic]:
+        """The chat's topics, oldest first."""
+        return sorted(self._topics.get(chat_id, {}).values(), key=lambda topic: topic.thread_id)
+
+    def topic(self, chat_id: int, thread_id: int) -> ForumTopic | None:
+        return self._topics.get(chat_id, {}).get(thread_id)
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin deletes a topic with its messages."""
+        self._topics.get(chat_id, {}).pop(thread_id, None)
+        for message in self.messages(chat_id):
+            if message.thread_id == thread_id:
+                message.deleted = True
+
+    def topic_messages(
+        self, chat_id: int, thread_id: int, *, from_bot: bool | None = None
+    ) -> list[StoredMessage]:
+        """Messages in one topic (its creation message first), oldest first."""
+        return [m for m in self.messages(chat_id, from_bot=from_bot) if m.thread_id == thread_id]
 
     def upgrade_group(
         self, chat_id: int, new_chat_id: int, *, by: FakeUser | None = None
@@ -1423,8 +1508,14 @@ class FakeTelegram:
         content: dict[str, Any],
         *,
         reply_to: StoredMessage | None = None,
+        thread_id: int | None = None,
     ) -> tuple[StoredMessage, UpdateRecord]:
-        """Store a message written by ``user`` in ``chat_id`` and queue it as an update."""
+        """Store a message written by ``user`` in ``chat_id`` and queue it as an update.
+
+        With ``thread_id`` it is written in that forum topic: like Telegram, it carries
+        ``message_thread_id`` and ``is_topic_message``, and a message that replies to
+        nothing replies to the topic's creation message.
+        """
         chat = self._chats[chat_id]
         user.started = True
         data: dict[str, Any] = {
@@ -1434,6 +1525,13 @@ class FakeTelegram:
             "date": int(time.time()),
             **content,
         }
+        if thread_id is not None:
+            topic = self.topic(chat_id, thread_id)
+            if topic is None:
+                msg = f"no topic {thread_id} in chat {chat_id}"
+                raise AssertionError(msg)
+            data |= {"message_thread_id": thread_id, "is_topic_message": True}
+            reply_to = reply_to or self.message(chat_id, thread_id)
         if reply_to is not None:
             data["reply_to_message"] = _without_reply(reply_to.data)
         message = self._store(
@@ -1620,7 +1718,11 @@ class FakeTelegram:
                     "Bad Request: group chat was upgraded to a supergroup chat",
                     migrate_to_chat_id=self._migrated[call.chat_id],
                 )
-            hit = self._limits.check(canonical, call.chat_id) if self._limits else None
+            hit = (
+                self._limits.check(canonical, call.chat_id, _message_count(params))
+                if self._limits
+                else None
+            )
             if hit is not None:
                 self.limit_hits.append(hit)
                 raise ApiError(
@@ -1713,7 +1815,12 @@ class FakeTelegram:
             "sendMediaGroup": self._send_media_group,
             "getFile": self._get_file,
             "copyMessage": self._copy_message,
+            "copyMessages": self._copy_messages,
             "forwardMessage": self._forward_message,
+            "createForumTopic": self._create_forum_topic,
+            "editForumTopic": self._edit_forum_topic,
+            "closeForumTopic": self._close_forum_topic,
+            "reopenForumTopic": self._reopen_forum_topic,
             "sendChatAction": self._send_chat_action,
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
@@ -1986,6 +2093,11 @@ class FakeTelegram:
             "date": int(time.time()),
             **content,
         }
+        topic = self._thread(request, chat)
+        if topic is not None:
+            data |= {"message_thread_id": topic.thread_id, "is_topic_message": True}
+            # In a topic, a message that replies to nothing replies to its creation message.
+            reply_to = reply_to or self.message(chat.id, topic.thread_id)
         if reply_to is not None:
             data["reply_to_message"] = _without_reply(reply_to.data)
         if _inline_rows(markup):
@@ -2159,11 +2271,7 @@ class FakeTelegram:
         chat = self._chat(request)
         self._check_writable(chat)
         source = self._source_message(request, "copy")
-        content = {
-            k: v
-            for k, v in source.data.items()
-            if k in {"text", "entities", "photo", "document", "sticker", "contact"}
-        }
+        content = _copied_content(source)
         if request.get("caption") is not None:
             content.pop("caption_entities", None)
             content.update(
@@ -2187,6 +2295,46 @@ class FakeTelegram:
             source_text=source.source_text,
         )
         return {"message_id": message.message_id}
+
+    def _copy_messages(self, request: _Request) -> list[dict[str, int]]:
+        """Copies of several messages; missing ones are skipped, albums stay albums."""
+        chat = self._chat(request)
+        self._check_writable(chat)
+        source_chat = self._chat(request, "from_chat_id")
+        ids = request.get("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_COPY_MESSAGES:
+            raise _bad_request("message_ids must be a list of 1-100 message identifiers")
+        if any(not isinstance(i, int) for i in ids) or ids != sorted(set(ids)):
+            raise _bad_request("message identifiers must be in a strictly increasing order")
+        found = [
+            source
+            for message_id in ids
+            if (source := self.message(source_chat.id, message_id)) is not None
+            and not source.deleted
+        ]
+        if not found:
+            raise _bad_request("message to copy not found")
+        albums: dict[str, str] = {}
+        copied = []
+        for source in found:
+            content = _copied_content(source)
+            if not request.flag("remove_caption") and "caption" in source.data:
+                content["caption"] = source.data["caption"]
+            if source.media_group_id is not None:
+                new_group = albums.setdefault(
+                    source.media_group_id, str(next(self._media_group_counter))
+                )
+                content["media_group_id"] = new_group
+            message = self._new_bot_message(
+                request,
+                chat,
+                content,
+                markup=None,
+                parse_mode=source.parse_mode,
+                source_text=source.source_text,
+            )
+            copied.append({"message_id": message.message_id})
+        return copied
 
     def _forward_message(self, request: _Request) -> dict[str, Any]:
         chat = self._chat(request)
@@ -2221,6 +2369,115 @@ class FakeTelegram:
             source_text=source.source_text,
         )
         return message.data
+
+    # -- forum topics ------------------------------------------------------------------------
+
+    def _thread(self, request: _Request, chat: ChatInfo) -> ForumTopic | None:
+        """The topic ``message_thread_id`` names, checked as Telegram does."""
+        thread_id = request.int("message_thread_id")
+        if thread_id is None:
+            return None
+        topic = self.topic(chat.id, thread_id) if chat.is_forum else None
+        if topic is None:
+            raise _bad_request("message thread not found")
+        if topic.closed and self.member_status(chat.id, self.bot_id) not in {
+            "administrator",
+            "creator",
+        }:
+            raise _bad_request("TOPIC_CLOSED")
+        return topic
+
+    def _forum(self, request: _Request) -> ChatInfo:
+        chat = self._chat(request)
+        self._check_writable(chat)
+        if not chat.is_forum:
+            raise _bad_request("the chat is not a forum")
+        if self.member_status(chat.id, self.bot_id) not in {"administrator", "creator"}:
+            raise _bad_request("not enough rights to manage topics")
+        return chat
+
+    def _existing_topic(self, request: _Request, chat: ChatInfo) -> ForumTopic:
+        thread_id = request.int("message_thread_id")
+        topic = self.topic(chat.id, thread_id) if thread_id is not None else None
+        if topic is None:
+            raise _bad_request("TOPIC_ID_INVALID")
+        return topic
+
+    def _topic_service(
+        self, request: _Request, chat: ChatInfo, topic: ForumTopic, event: dict[str, Any]
+    ) -> StoredMessage:
+        """The service message a topic change posts in the topic (not an update for the bot:
+        Telegram does not send a bot its own messages)."""
+        data: dict[str, Any] = {
+            "message_id": self._next_message_id(chat.id),
+            "from": self.bot_user,
+            "chat": chat.to_dict(),
+            "date": int(time.time()),
+            "message_thread_id": topic.thread_id,
+            "is_topic_message": True,
+            **event,
+        }
+        creation = self.message(chat.id, topic.thread_id)
+        if creation is not None and creation.message_id != data["message_id"]:
+            data["reply_to_message"] = _without_reply(creation.data)
+        return self._store(
+            StoredMessage(
+                chat_id=chat.id,
+                message_id=data["message_id"],
+                from_bot=True,
+                data=data,
+                sent_at=time.monotonic(),
+                method=request.method,
+            )
+        )
+
+    def _create_forum_topic(self, request: _Request) -> dict[str, Any]:
+        chat = self._forum(request)
+        name = request.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise _bad_request("TOPIC_TITLE_EMPTY")
+        if len(name) > MAX_TOPIC_NAME:
+            raise _bad_request("TOPIC_TITLE_TOO_LONG")
+        color = request.int("icon_color", TOPIC_ICON_COLORS[0])
+        if color not in TOPIC_ICON_COLORS:
+            raise _bad_request("TOPIC_ICON_COLOR_INVALID")
+        assert color is not None
+        # A topic is the thread of its creation message: its id is that message's.
+        thread_id = self._last_message_id.get(chat.id, 0) + 1
+        topic = ForumTopic(chat.id, thread_id, name, color)
+        self._topics.setdefault(chat.id, {})[thread_id] = topic
+        self._topic_service(
+            request, chat, topic, {"forum_topic_created": {"name": name, "icon_color": color}}
+        )
+        return topic.to_dict()
+
+    def _edit_forum_topic(self, request: _Request) -> bool:
+        chat = self._forum(request)
+        topic = self._existing_topic(request, chat)
+        name = request.get("name")
+        if name is None or name == topic.name:
+            raise _bad_request("TOPIC_NOT_MODIFIED")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_TOPIC_NAME:
+            raise _bad_request("TOPIC_TITLE_EMPTY")
+        topic.name = name
+        self._topic_service(request, chat, topic, {"forum_topic_edited": {"name": name}})
+        return True
+
+    def _close_forum_topic(self, request: _Request) -> bool:
+        return self._set_topic_closed(request, closed=True)
+
+    def _reopen_forum_topic(self, request: _Request) -> bool:
+        return self._set_topic_closed(request, closed=False)
+
+    def _set_topic_closed(self, request: _Request, *, closed: bool) -> bool:
+        chat = self._forum(request)
+        topic = self._existing_topic(request, chat)
+        if topic.closed == closed:
+            raise _bad_request("TOPIC_NOT_MODIFIED")
+        topic.closed = closed
+        event = "forum_topic_closed" if closed else "forum_topic_reopened"
+        self._topic_service(request, chat, topic, {event: {}})
+        return True
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -2352,8 +2609,26 @@ def _true(_: _Request) -> bool:
     return True
 
 
+def _message_count(params: dict[str, Any]) -> int:
+    """How many messages a call puts in its chat: an album or a batch of copies counts each."""
+    for batch in ("media", "message_ids"):
+        items = params.get(batch)
+        if isinstance(items, list) and items:
+            return len(items)
+    return 1
+
+
 def _without_reply(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "reply_to_message"}
+
+
+def _copied_content(source: StoredMessage) -> dict[str, Any]:
+    """What a copy keeps of a message: its content, not its sender, date or buttons."""
+    return {
+        k: v
+        for k, v in source.data.items()
+        if k in {"text", "entities", "photo", "document", "sticker", "contact"}
+    }
 
 
 def _inline_rows(markup: dict[str, Any] | None) -> bool:

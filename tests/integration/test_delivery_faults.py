@@ -20,11 +20,15 @@ import pytest
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import (
     AnswerCallbackQuery,
+    CloseForumTopic,
+    CreateForumTopic,
     EditMessageText,
     GetChatMember,
     GetUpdates,
+    SendMediaGroup,
     SendMessage,
 )
+from aiogram.types import InputMediaPhoto
 from pydantic import ValidationError
 from sqlalchemy import select
 
@@ -326,6 +330,31 @@ async def test_every_message_and_edit_in_the_staff_group_shares_one_minute_budge
     await gate(telegram, None, GetChatMember(chat_id=STAFF, user_id=9001))  # type: ignore[arg-type]
     await gate(telegram, None, message(1001))  # type: ignore[arg-type]
     assert slept == [60.0]
+    await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
+    assert slept == [60.0, 60.0]
+
+
+async def test_an_album_and_a_new_topic_count_as_the_messages_they_put_in_the_group() -> None:
+    clock = FixedClock(NOW)
+    slept: list[float] = []
+
+    async def fixed_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    gate = staff_gate(clock, fixed_sleep, per_minute=5)
+    telegram = Telegram(clock)
+    topic = CreateForumTopic(chat_id=STAFF, name="KM-1 · 退货退款")
+    photos = [InputMediaPhoto(media=f"photo-{n}") for n in range(3)]
+    album = SendMediaGroup(chat_id=STAFF, media=photos, message_thread_id=7)
+    await gate(telegram, None, topic)  # type: ignore[arg-type]
+    await gate(telegram, None, album)  # type: ignore[arg-type]
+    assert slept == []  # four of the minute's five
+    await gate(telegram, None, album)  # type: ignore[arg-type]
+    assert slept == [60.0]  # three more do not fit: the next minute
+    closed = CloseForumTopic(chat_id=STAFF, message_thread_id=7)
+    await gate(telegram, None, closed)  # type: ignore[arg-type]
+    await gate(telegram, None, closed)  # type: ignore[arg-type]
+    assert slept == [60.0]  # 3 + 2 in the second minute
     await gate(telegram, None, message(STAFF))  # type: ignore[arg-type]
     assert slept == [60.0, 60.0]
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+from domain.cases import Case, CaseMessage, CaseStatus, SavedReply
 from domain.orders import (
     CouponStatus,
     Customer,
@@ -25,7 +27,11 @@ from domain.orders import (
 )
 from domain.ports import (
     AuditEntry,
+    CaseDraft,
+    CaseMessageDraft,
+    CustomerHistory,
     Notification,
+    OrderPage,
     RefundChange,
     RefundDraft,
     RefundEvent,
@@ -49,6 +55,13 @@ class _State:
     credited: set[str] = field(default_factory=set)
     outbox: dict[str, Notification] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    cases: dict[int, Case] = field(default_factory=dict)
+    #: Per case: awaiting the shopper's first message, and told of quiet hours until then.
+    case_flags: dict[int, tuple[bool, datetime | None]] = field(default_factory=dict)
+    case_messages: dict[int, CaseMessage] = field(default_factory=dict)
+    album_taken: dict[int, int] = field(default_factory=dict)
+    links: dict[tuple[str, int], int] = field(default_factory=dict)
+    replies: dict[str, SavedReply] = field(default_factory=dict)
 
 
 class FakeCustomers:
@@ -87,6 +100,19 @@ class FakeOrders:
         stamp = {_STAMP[new]: at} if new in _STAMP else {}
         self._uow.state.orders[order_id] = replace(order, status=new, **stamp)
         return True
+
+    async def number_for_customer(self, customer_id: int, order_no: str) -> Order | None:
+        found = [
+            o
+            for o in self._uow.state.orders.values()
+            if o.order_no == order_no and o.customer_id == customer_id
+        ]
+        return found[0] if found else None
+
+    async def recent_for_customer(self, customer_id: int, *, limit: int = 5) -> OrderPage:
+        mine = [o for o in self._uow.state.orders.values() if o.customer_id == customer_id]
+        mine.sort(key=lambda o: o.placed_at, reverse=True)
+        return OrderPage(mine[:limit], len(mine))
 
     async def return_coupon(self, coupon_id: int) -> bool:
         return self._coupon(coupon_id, {CouponStatus.USED}, CouponStatus.AVAILABLE)
@@ -234,6 +260,191 @@ class FakeOutbox:
         return True
 
 
+class FakeTickets:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def history(self, customer_id: int) -> CustomerHistory:
+        mine = [o for o in self._uow.state.orders.values() if o.customer_id == customer_id]
+        cancelled = sum(o.status is OrderStatus.CANCELLED for o in mine)
+        return CustomerHistory(len(mine), cancelled, 0)
+
+
+class FakeCases:
+    """Cases as storage keeps them: one open per order and shopper, guarded moves, each
+    message (by chat and id) once, each album item taken by one relay."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._ids = uow.ids
+
+    def _with_order(self, case: Case) -> Case:
+        order = self._uow.state.orders.get(case.order_id) if case.order_id else None
+        return replace(case, order_no=order.order_no if order else None)
+
+    async def add(self, draft: CaseDraft, now: datetime) -> Case | None:
+        state = self._uow.state
+        if any(
+            c.customer_id == draft.customer_id
+            and c.order_id == draft.order_id
+            and c.status is CaseStatus.OPEN
+            for c in state.cases.values()
+        ):
+            return None
+        case = Case(
+            next(self._ids),
+            draft.customer_id,
+            draft.order_id,
+            None,
+            draft.topic,
+            CaseStatus.OPEN,
+            now,
+        )
+        state.cases[case.id] = self._with_order(case)
+        state.case_flags[case.id] = (True, None)
+        return state.cases[case.id]
+
+    async def get(self, case_id: int) -> Case | None:
+        return self._uow.state.cases.get(case_id)
+
+    async def for_customer(self, customer_id: int, case_id: int) -> Case | None:
+        case = self._uow.state.cases.get(case_id)
+        return case if case is not None and case.customer_id == customer_id else None
+
+    async def latest(self, customer_id: int, order_id: int | None) -> Case | None:
+        mine = [
+            c
+            for c in self._uow.state.cases.values()
+            if c.customer_id == customer_id and c.order_id == order_id
+        ]
+        return max(mine, key=lambda c: c.id) if mine else None
+
+    async def open_for_customer(self, customer_id: int, *, limit: int = 10) -> list[Case]:
+        mine = [
+            c
+            for c in self._uow.state.cases.values()
+            if c.customer_id == customer_id and c.status is CaseStatus.OPEN
+        ]
+        return sorted(mine, key=lambda c: c.id, reverse=True)[:limit]
+
+    async def by_thread(self, thread_id: int) -> Case | None:
+        found = [c for c in self._uow.state.cases.values() if c.thread_id == thread_id]
+        return found[0] if found else None
+
+    async def by_link(self, place: str, message_id: int) -> Case | None:
+        case_id = self._uow.state.links.get((place, message_id))
+        return self._uow.state.cases.get(case_id) if case_id is not None else None
+
+    async def transition(
+        self, case_id: int, *, expected: CaseStatus, new: CaseStatus, now: datetime
+    ) -> bool:
+        state = self._uow.state
+        case = state.cases.get(case_id)
+        if case is None or case.status is not expected:
+            return False
+        if new is CaseStatus.OPEN:
+            if any(
+                c.customer_id == case.customer_id
+                and c.order_id == case.order_id
+                and c.status is CaseStatus.OPEN
+                for c in state.cases.values()
+            ):
+                return False
+            state.case_flags[case_id] = (True, None)
+        closed_at = now if new is CaseStatus.CLOSED else None
+        state.cases[case_id] = replace(
+            case, status=new, closed_at=closed_at, changes=case.changes + 1
+        )
+        return True
+
+    async def set_thread(self, case_id: int, thread_id: int) -> bool:
+        case = self._uow.state.cases[case_id]
+        if case.thread_id is not None:
+            return False
+        self._uow.state.cases[case_id] = replace(case, thread_id=thread_id)
+        return True
+
+    async def set_header(self, case_id: int, message_id: int) -> None:
+        case = self._uow.state.cases[case_id]
+        self._uow.state.cases[case_id] = replace(case, header_message_id=message_id)
+
+    async def lose_thread(self, case_id: int, thread_id: int) -> None:
+        case = self._uow.state.cases[case_id]
+        if case.thread_id == thread_id:
+            self._uow.state.cases[case_id] = replace(case, thread_id=None, header_message_id=None)
+
+    async def first_message(self, case_id: int) -> bool:
+        awaiting, told = self._uow.state.case_flags[case_id]
+        self._uow.state.case_flags[case_id] = (False, told)
+        return awaiting
+
+    async def tell_quiet(self, case_id: int, until: datetime) -> bool:
+        awaiting, told = self._uow.state.case_flags[case_id]
+        if told is not None and told >= until:
+            return False
+        self._uow.state.case_flags[case_id] = (awaiting, until)
+        return True
+
+    async def add_message(self, draft: CaseMessageDraft, now: datetime) -> CaseMessage | None:
+        incoming, messages = draft.incoming, self._uow.state.case_messages
+        if any(
+            (m.chat_id, m.message_id) == (incoming.chat_id, incoming.message_id)
+            for m in messages.values()
+        ):
+            return None
+        message = CaseMessage(
+            next(self._ids),
+            draft.case_id,
+            draft.direction,
+            draft.author,
+            incoming.chat_id,
+            incoming.message_id,
+            incoming.kind,
+            now,
+            incoming.file_id,
+            incoming.caption,
+            incoming.media_group_id,
+            incoming.text,
+        )
+        messages[message.id] = message
+        return message
+
+    async def message(self, message_id: int) -> CaseMessage | None:
+        return self._uow.state.case_messages.get(message_id)
+
+    async def take_album(self, lead: CaseMessage) -> list[CaseMessage]:
+        taken = self._uow.state.album_taken
+        for message in self._uow.state.case_messages.values():
+            same = (message.case_id, message.media_group_id, message.direction)
+            if same == (lead.case_id, lead.media_group_id, lead.direction):
+                taken.setdefault(message.id, lead.id)
+        mine = [m for m in self._uow.state.case_messages.values() if taken.get(m.id) == lead.id]
+        return sorted(mine, key=lambda m: m.message_id)
+
+    async def link(self, case_id: int, place: str, message_ids: Sequence[int]) -> None:
+        for message_id in message_ids:
+            self._uow.state.links.setdefault((place, message_id), case_id)
+
+
+class FakeSavedReplies:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def all(self) -> list[SavedReply]:
+        return sorted(self._uow.state.replies.values(), key=lambda r: r.name)
+
+    async def get(self, name: str) -> SavedReply | None:
+        return self._uow.state.replies.get(name)
+
+    async def put(self, reply: SavedReply) -> bool:
+        new = reply.name not in self._uow.state.replies
+        self._uow.state.replies[reply.name] = reply
+        return new
+
+    async def delete(self, name: str) -> bool:
+        return self._uow.state.replies.pop(name, None) is not None
+
+
 class FakeAudit:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
@@ -258,6 +469,9 @@ class FakeUnitOfWork:
         self.refunds = FakeRefunds(self)
         self.outbox = FakeOutbox(self)
         self.audit = FakeAudit(self)
+        self.tickets = FakeTickets(self)
+        self.cases = FakeCases(self)
+        self.replies = FakeSavedReplies(self)
 
     def seed(self, *items: Customer | Order) -> None:
         """Put rows in as if committed earlier."""

@@ -1,0 +1,311 @@
+"""A case's rows on their way: its place in the staff group (a forum topic headed by its
+card, or the card alone), each message copied to the other side, and the news of a close
+or reopen.
+
+Every row of a case goes out in its chain's order (storage keeps the order), so the card
+is always there before the first message, and a message waits rather than crossing into
+another case. Copies are the bot's own messages: the shopper sees the shop speaking.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import (
+    ForumTopic,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    MediaUnion,
+    Message,
+    MessageId,
+    ReplyParameters,
+)
+
+from domain.cases import Case, CaseMessage, CaseStatus, MessageKind
+from domain.conversations import CaseView, case_view
+from domain.notifications import (
+    CaseChanged,
+    CaseClosed,
+    CaseOpened,
+    CaseReopened,
+    ShopperWrote,
+    StaffWrote,
+)
+from handlers.conversation_views import closed_push, reopened_push, reply_keyboard
+from handlers.i18n import Translator
+from handlers.notices.base import Letter, NotReady, Outlet, Sent, Skip, send
+from handlers.staff.case_views import case_card_view, change_note, topic_name
+from handlers.staff.chat import edit_card, staff_name
+
+log = logging.getLogger(__name__)
+
+#: Telegram's words when the group has no topics, or the topic is gone.
+_NOT_A_FORUM = "not a forum"
+_THREAD_GONE = ("thread not found", "topic_id_invalid", "topic_deleted")
+_TOPIC_UNCHANGED = "topic_not_modified"
+_SOURCE_GONE = "message to copy not found"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a case lives in the staff group: its topic (or none), and its card."""
+
+    thread_id: int | None
+    header_id: int
+
+    @property
+    def reply_to(self) -> int | None:
+        """Without a topic, the case's messages reply to its card (the reply chain)."""
+        return self.header_id if self.thread_id is None else None
+
+
+def _reply(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+
+async def _view(out: Outlet, case_id: int) -> CaseView:
+    async with out.uows() as uow:
+        view = await case_view(uow, case_id, out.rules, out.clock.now())
+    if view is None:
+        raise Skip(f"case {case_id} not found")
+    return view
+
+
+async def _is_forum(out: Outlet, chat_id: int) -> bool:
+    """Whether the group has topics: asked once (getChat) and remembered."""
+    if out.staff_chat.is_forum is None:
+        chat = await out.call(chat_id, lambda: out.bot.get_chat(chat_id))
+        out.staff_chat.is_forum = bool(chat.is_forum)
+    return out.staff_chat.is_forum
+
+
+async def _make_topic(out: Outlet, chat_id: int, t: Translator, view: CaseView) -> int | None:
+    """A forum topic for the case, remembered at once (so a retry does not make another)."""
+    name = topic_name(t, view)
+    try:
+        topic: ForumTopic = await out.call(
+            chat_id, lambda: out.bot.create_forum_topic(chat_id, name)
+        )
+    except TelegramBadRequest as error:
+        if _NOT_A_FORUM not in error.message.lower():
+            raise
+        out.staff_chat.is_forum = False  # topics were turned off: reply threading instead
+        return None
+    async with out.uows() as uow:
+        won = await uow.cases.set_thread(view.case.id, topic.message_thread_id)
+        await uow.commit()
+        if won:
+            return topic.message_thread_id
+        current = await uow.cases.get(view.case.id)
+    # Another sender made one meanwhile (two processes): that one is the case's.
+    log.warning("case %s got a second topic %s", view.case.id, topic.message_thread_id)
+    return current.thread_id if current is not None else None
+
+
+async def ensure_place(
+    out: Outlet, chat_id: int, t: Translator, case_id: int
+) -> tuple[Place, Case]:
+    """The case's topic and card, made now if they are not there yet."""
+    view = await _view(out, case_id)
+    case = view.case
+    thread_id = case.thread_id
+    if case.header_message_id is not None:
+        return Place(thread_id, case.header_message_id), case
+    if thread_id is None and await _is_forum(out, chat_id):
+        thread_id = await _make_topic(out, chat_id, t, view)
+    text, markup = case_card_view(t, view, out.rules.tz, in_topic=thread_id is not None)
+    header_id = await out.send_text(
+        chat_id, text, reply_markup=markup, message_thread_id=thread_id
+    )
+    async with out.uows() as uow:
+        await uow.cases.set_header(case.id, header_id)
+        await uow.cases.link(case.id, "staff", [header_id])
+        await uow.commit()
+    return Place(thread_id, header_id), case
+
+
+async def case_opened(out: Outlet, letter: Letter[CaseOpened]) -> Sent:
+    place, _ = await ensure_place(out, letter.chat_id, letter.t, letter.payload.case_id)
+    return Sent(place.header_id)
+
+
+# --------------------------------------------------------------------------- copies
+
+
+async def _items(out: Outlet, message_id: int) -> list[CaseMessage]:
+    """The message to copy, or with an album the items this row takes (none: sent already)."""
+    async with out.uows() as uow:
+        message = await uow.cases.message(message_id)
+        if message is None:
+            raise Skip(f"case message {message_id} not found")
+        if message.media_group_id is None:
+            return [message]
+        items = await uow.cases.take_album(message)
+        await uow.commit()
+    if not items:
+        raise Skip("sent with its album")
+    return items
+
+
+async def _copy_run(
+    out: Outlet,
+    chat_id: int,
+    run: Sequence[CaseMessage],
+    *,
+    thread_id: int | None,
+    reply_to: int | None,
+    markup: InlineKeyboardMarkup | None,
+) -> list[int]:
+    """One message (a copy, or a saved reply's text), or an album of one kind."""
+    first, reply = run[0], _reply(reply_to)
+    if len(run) > 1:
+        media: list[MediaUnion] = [
+            InputMediaPhoto(media=item.file_id or "", caption=item.caption)
+            if item.kind is MessageKind.PHOTO
+            else InputMediaDocument(media=item.file_id or "", caption=item.caption)
+            for item in run
+        ]
+        sent: list[Message] = await out.call(
+            chat_id,
+            lambda: out.bot.send_media_group(
+                chat_id, media, message_thread_id=thread_id, reply_parameters=reply
+            ),
+        )
+        return [message.message_id for message in sent]
+    if first.kind is MessageKind.SAVED:
+        text = first.text or ""
+        return [
+            await out.send_text(
+                chat_id, text, reply_to=reply_to, message_thread_id=thread_id, reply_markup=markup
+            )
+        ]
+    copied: MessageId = await out.call(
+        chat_id,
+        lambda: out.bot.copy_message(
+            chat_id,
+            first.chat_id,
+            first.message_id,
+            message_thread_id=thread_id,
+            reply_parameters=reply,
+            reply_markup=markup,
+        ),
+    )
+    return [copied.message_id]
+
+
+async def _copy(
+    out: Outlet,
+    chat_id: int,
+    items: Sequence[CaseMessage],
+    *,
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> list[int]:
+    """Copy the items in order: an album as albums of one kind each (Telegram groups
+    photos with photos and files with files), anything else one by one."""
+    sent: list[int] = []
+    for _, group in groupby(items, key=lambda item: item.kind):
+        run = list(group)
+        try:
+            sent += await _copy_run(
+                out, chat_id, run, thread_id=thread_id, reply_to=reply_to, markup=markup
+            )
+        except TelegramBadRequest as error:
+            if _SOURCE_GONE not in error.message.lower():
+                raise
+            log.warning("case message %s was deleted before it was relayed", run[0].id)
+    if not sent:
+        raise Skip("the message was deleted by its writer")
+    return sent
+
+
+async def shopper_wrote(out: Outlet, letter: Letter[ShopperWrote]) -> Sent:
+    """The shopper's message in the case's topic (or under its card)."""
+    chat_id, payload = letter.chat_id, letter.payload
+    place, case = await ensure_place(out, chat_id, letter.t, payload.case_id)
+    items = await _items(out, payload.message_id)
+    try:
+        sent = await _copy(out, chat_id, items, thread_id=place.thread_id, reply_to=place.reply_to)
+    except TelegramBadRequest as error:
+        if place.thread_id is None or not any(w in error.message.lower() for w in _THREAD_GONE):
+            raise
+        # Staff deleted the topic (or turned topics off): the next try makes a new place.
+        async with out.uows() as uow:
+            await uow.cases.lose_thread(case.id, place.thread_id)
+            await uow.commit()
+        out.staff_chat.is_forum = None
+        raise NotReady("the case's topic is gone") from error
+    async with out.uows() as uow:
+        await uow.cases.link(case.id, "staff", sent)
+        await uow.commit()
+    return Sent(sent[0])
+
+
+async def staff_wrote(out: Outlet, letter: Letter[StaffWrote]) -> Sent:
+    """Staff's message in the shopper's chat, as the shop's own, with a button to answer."""
+    items = await _items(out, letter.payload.message_id)
+    markup = reply_keyboard(letter.t, letter.payload.case_id)
+    sent = await _copy(out, letter.chat_id, items, markup=markup)
+    return Sent(sent[0])
+
+
+# --------------------------------------------------------------------------- closing, reopening
+
+
+async def case_changed(out: Outlet, letter: Letter[CaseChanged]) -> Sent:
+    """The card shows the case as it is now, the topic closes or opens with it, and a note
+    says who did it."""
+    chat_id, t, change = letter.chat_id, letter.t, letter.payload
+    place, _ = await ensure_place(out, chat_id, t, change.case_id)
+    view = await _view(out, change.case_id)
+    text, markup = case_card_view(t, view, out.rules.tz, in_topic=place.thread_id is not None)
+    await out.call(chat_id, lambda: edit_card(out.bot, chat_id, place.header_id, text, markup))
+    who = await staff_name(out.bot, chat_id, change.staff_id)
+    note = await out.send_text(
+        chat_id,
+        change_note(t, change, who),
+        reply_to=place.reply_to,
+        message_thread_id=place.thread_id,
+    )
+    if place.thread_id is not None:
+        await _follow_topic(out, chat_id, place.thread_id, view.case.status)
+    return Sent(note)
+
+
+async def _follow_topic(out: Outlet, chat_id: int, thread_id: int, status: CaseStatus) -> None:
+    """Close or reopen the topic as the case is now (a second close changes nothing)."""
+    bot = out.bot
+    try:
+        if status is CaseStatus.CLOSED:
+            await out.call(chat_id, lambda: bot.close_forum_topic(chat_id, thread_id))
+        else:
+            await out.call(chat_id, lambda: bot.reopen_forum_topic(chat_id, thread_id))
+    except TelegramBadRequest as error:
+        if _TOPIC_UNCHANGED not in error.message.lower():
+            raise
+
+
+async def _news_case(out: Outlet, case_id: int) -> Case:
+    async with out.uows() as uow:
+        case = await uow.cases.get(case_id)
+    if case is None:
+        raise Skip(f"case {case_id} not found")
+    return case
+
+
+async def case_closed(out: Outlet, letter: Letter[CaseClosed]) -> Sent:
+    case = await _news_case(out, letter.payload.case_id)
+    return await send(out, letter, closed_push(letter.t, case))
+
+
+async def case_reopened(out: Outlet, letter: Letter[CaseReopened]) -> Sent:
+    case = await _news_case(out, letter.payload.case_id)
+    return await send(out, letter, reopened_push(letter.t, case))

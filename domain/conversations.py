@@ -59,6 +59,7 @@ from domain.ports import (
     Notification,
     UnitOfWork,
 )
+from domain.satisfaction import CONVERSATION, ask_satisfaction, case_key
 from domain.services import OrderSummary
 from domain.shopper import OrderCard, own_order_by_number, refuse_press, shopper
 from domain.staff import DAY_END, DAY_START, hours_left
@@ -535,11 +536,17 @@ async def close_case(
 
 async def case_ended(uow: UnitOfWork, case: Case, *, actor: str, now: datetime) -> None:
     """The case ended (staff closed it): the one place to act on that, inside its
-    transaction, such as asking the shopper how it went.
-
-    Nothing more happens here yet; the closing's audit row and notices are written
-    by the caller.
+    transaction. The shopper is asked once how it went; a case reopened and closed again
+    is the same case, so it is not asked about twice. The closing's audit row and notices
+    are written by the caller.
     """
+    await ask_satisfaction(
+        uow,
+        customer_id=case.customer_id,
+        case=case_key(CONVERSATION, case.id),
+        order_id=case.order_id,
+        now=now,
+    )
 
 
 async def reopen_case(

@@ -17,6 +17,7 @@ from enum import StrEnum
 from domain.notifications import CouponReturned, Kind
 from domain.orders import CouponStatus, Order, OrderStatus
 from domain.ports import AuditEntry, Notification, UnitOfWork
+from domain.restore import CancelFacts
 from domain.shopper import shopper, typed_text
 
 MAX_ORDER_NO = 64
@@ -60,6 +61,14 @@ async def write_coupon_return(
     refused = refusal(order)
     if refused is not None:
         return refused
+    if order.restoring_since is not None:
+        # The shop is deciding a restore that took the coupon back onto the order.
+        return CouponReturn.NOT_CANCELLED
+    facts = CancelFacts.from_audit(await uow.audit.for_order(order.id))
+    if facts is not None and facts.coupon_returned:
+        # It came back with the cancel (or from staff) and is spent again on another
+        # order now: returning it would grant that discount twice.
+        return CouponReturn.NOT_SPENT
     coupon = order.coupon
     assert coupon is not None and coupon.id is not None  # refusal() checked both
     if not await uow.orders.return_coupon(coupon.id):

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from domain.notifications import Kind, OrderCancelled
 from domain.orders import (
+    Coupon,
     Order,
     OrderDataError,
     OrderStatus,
@@ -66,9 +67,7 @@ def take_line(existing: Order | None, record: OrderRecord) -> Incoming:
     order, coupon = line, record.coupon
     if existing.status is OrderStatus.CANCELLED:
         order = replace(order, cancelled_at=existing.cancelled_at)
-        kept = existing.coupon
-        if coupon is not None and kept is not None and coupon.code == kept.code:
-            coupon = replace(coupon, status=kept.status)
+        coupon = _kept_status(coupon, existing)
     if existing.card_key_activated and not order.card_key_activated:
         order = replace(order, card_key_activated=True)
     shop_cancel = None
@@ -76,8 +75,21 @@ def take_line(existing: Order | None, record: OrderRecord) -> Incoming:
         if not _undone_here(existing, order):
             # Written as it stands here; the cancel itself follows as one guarded transition.
             shop_cancel = ShopCancel(order.order_no, order.cancelled_at)
+        else:
+            # The restore spent the coupon on the order again: the stale line's "available"
+            # would hand it back while the restored order keeps its discount.
+            coupon = _kept_status(coupon, existing)
         order = replace(order, status=existing.status, cancelled_at=existing.cancelled_at)
     return Incoming(replace(record, order=order, coupon=coupon), shop_cancel)
+
+
+def _kept_status(coupon: Coupon | None, existing: Order) -> Coupon | None:
+    """The line's coupon with the status the bot gave it (the bot's cancels and restores
+    are newer than the shop's export)."""
+    kept = existing.coupon
+    if coupon is not None and kept is not None and coupon.code == kept.code:
+        return replace(coupon, status=kept.status)
+    return coupon
 
 
 def _undone_here(existing: Order, line: Order) -> bool:

@@ -53,6 +53,7 @@ class Kind(StrEnum):
     CUSTOMER_CASE_MESSAGE = "customer.case_message"
     CUSTOMER_CASE_CLOSED = "customer.case_closed"
     CUSTOMER_CASE_REOPENED = "customer.case_reopened"
+    CUSTOMER_SATISFACTION_ASK = "customer.satisfaction_ask"
 
 
 #: A conversation the shopper started is not a push: staff's answers are not held for the
@@ -265,6 +266,18 @@ class CaseReopened(CaseNews):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class SatisfactionAsk:
+    """The one question about a case that ended: how was it (1–5, or skip)?
+
+    ``topic`` is the kind of case (``ticket``, ``refund``, ``conversation``), which words it.
+    """
+
+    survey_id: int
+    order_no: str
+    topic: str
+
+
 # --------------------------------------------------------------------------- the staff chat
 
 
@@ -359,6 +372,7 @@ Payload = (
     | ShopSilent
     | ShopRefusedApproval
     | LinkAttempt
+    | SatisfactionAsk
     | CancelDelayed
     | TicketNew
     | TicketEvidence
@@ -418,6 +432,7 @@ PAYLOADS: Mapping[Kind, type[Payload]] = {
     Kind.CUSTOMER_CASE_MESSAGE: StaffWrote,
     Kind.CUSTOMER_CASE_CLOSED: CaseClosed,
     Kind.CUSTOMER_CASE_REOPENED: CaseReopened,
+    Kind.CUSTOMER_SATISFACTION_ASK: SatisfactionAsk,
 }
 
 

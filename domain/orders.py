@@ -374,6 +374,31 @@ class CancelReason(StrEnum):
     OTHER = "other"  # 其他
 
 
+class CancelPath(StrEnum):
+    """The way an order came to be cancelled, as staff's /stats counts cancels.
+
+    A new way to cancel (a conversation with staff, say) is one more member here and one
+    more text per language (``stats-path-<value>``); the counting needs no change.
+    """
+
+    DIRECT = "direct"  # the shopper, in the bot
+    APPLICATION = "application"  # staff approved the shopper's application
+    SHOP = "shop"  # the shop's own system cancelled it
+
+    @classmethod
+    def of(cls, actor: str) -> CancelPath | None:
+        """The way a cancel went, from who wrote it (None: someone else, e.g. an import)."""
+        kind, _, _ = actor.partition(":")
+        return _PATH_BY_ACTOR.get(kind)
+
+
+_PATH_BY_ACTOR = {
+    "tg": CancelPath.DIRECT,
+    "staff": CancelPath.APPLICATION,
+    "shop": CancelPath.SHOP,
+}
+
+
 class RefundAction(StrEnum):
     """What staff, a gateway or an import do to a refund."""
 

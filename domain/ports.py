@@ -5,10 +5,10 @@ Storage implements these on SQLAlchemy; unit tests implement them in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -16,6 +16,7 @@ from typing import Any, Protocol, Self
 from domain.cases import Case, CaseMessage, CaseStatus, CaseTopic, Direction, Incoming, SavedReply
 from domain.notifications import Kind, Payload, check
 from domain.orders import (
+    CancelPath,
     CancelReason,
     Coupon,
     Customer,
@@ -215,6 +216,7 @@ class OrderRepository(Protocol):
         self, order_id: int, *, expected: OrderStatus, now: datetime
     ) -> bool: ...
     async def clear_cancelling(self, order_id: int, now: datetime) -> bool: ...
+    async def set_cancel_path(self, order_id: int, path: CancelPath) -> None: ...
 
 
 class RefundRepository(Protocol):
@@ -246,6 +248,7 @@ class TicketRepository(Protocol):
     async def get(self, ticket_id: int) -> Ticket | None: ...
     async def for_customer(self, customer_id: int, ticket_id: int) -> Ticket | None: ...
     async def open_for_order(self, order_id: int) -> Ticket | None: ...
+    async def for_order(self, order_id: int) -> list[Ticket]: ...
     async def activation_confirmed(self, order_id: int) -> bool: ...
     async def list_for_customer(self, customer_id: int, *, limit: int = 10) -> list[Ticket]: ...
     async def open_queue(self, *, limit: int = 20, due_by: date | None = None) -> list[Ticket]: ...
@@ -262,6 +265,107 @@ class TicketRepository(Protocol):
     ) -> bool: ...
     async def add_evidence(self, ticket: Ticket, evidence: Evidence, now: datetime) -> bool: ...
     async def history(self, customer_id: int) -> CustomerHistory: ...
+
+
+class SurveyStatus(StrEnum):
+    """Where the one question about a case stands."""
+
+    ASKED = "asked"  # queued for the shopper; no answer yet
+    SUPPRESSED = "suppressed"  # not asked: asked about the same order a short while before
+    SKIPPED = "skipped"  # the shopper chose not to rate
+    RATED = "rated"  # rated; a comment may still come
+    DONE = "done"  # rated, and the comment given or declined
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """The shopper's satisfaction with one case (a ticket decided, a refund arrived, ...).
+
+    ``case`` names the case (``ticket:12``, ``refund:7``): one survey per case, ever.
+    """
+
+    id: int
+    case: str
+    customer_id: int
+    order_id: int | None
+    status: SurveyStatus
+    asked_at: datetime
+    rating: int | None = None
+    rated_at: datetime | None = None
+    comment: str | None = None
+    commented_at: datetime | None = None
+
+
+class SatisfactionRepository(Protocol):
+    async def open(
+        self,
+        *,
+        case: str,
+        customer_id: int,
+        order_id: int | None,
+        status: SurveyStatus,
+        now: datetime,
+    ) -> Survey | None:
+        """The case's survey, new; None when the case has one already (it stays as it is)."""
+        ...
+
+    async def asked_since(self, customer_id: int, order_id: int, since: datetime) -> bool: ...
+    async def for_customer(self, customer_id: int, survey_id: int) -> Survey | None: ...
+    async def get(self, survey_id: int) -> Survey | None: ...
+    async def rate(self, survey_id: int, rating: int, now: datetime) -> bool: ...
+    async def skip(self, survey_id: int, now: datetime) -> bool: ...
+    async def finish(self, survey_id: int, comment: str | None, now: datetime) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StatsWindow:
+    """The period staff's /stats looks at, cut into the shop's local days.
+
+    ``day_starts`` are the instants each local day of the chart begins, oldest first,
+    with the end of the last one after them (so ``len(day_starts) - 1`` days).
+    """
+
+    since: datetime
+    until: datetime
+    #: The shop's local date at ``until``: an open refund expected before it is overdue.
+    today: date
+    tz: tzinfo
+    day_starts: tuple[datetime, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    cancels: int
+    tickets: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShopStats:
+    """What staff see of their period at a glance (``/stats``)."""
+
+    #: Cancels by the shopper's stated reason (``None``: none given) and by the way they went
+    #: (``None``: not recorded, e.g. imported already cancelled); keys as stored.
+    cancels_by_reason: Mapping[str | None, int]
+    cancels_by_path: Mapping[str | None, int]
+    tickets_filed: int
+    #: Decided (approved, rejected, exchange offered) in the period; withdrawn ones are not.
+    tickets_decided: int
+    decided_on_time: int
+    median_review: timedelta | None
+    refunds_pending: int
+    refunds_overdue: int
+    ratings: int
+    rating_average: float | None
+    days: tuple[DayCount, ...]
+
+    @property
+    def cancels(self) -> int:
+        return sum(self.cancels_by_reason.values())
+
+
+class StatsRepository(Protocol):
+    async def summary(self, window: StatsWindow) -> ShopStats: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,6 +588,10 @@ class UnitOfWork(Protocol):
     def cases(self) -> CaseRepository: ...
     @property
     def replies(self) -> SavedReplyRepository: ...
+    @property
+    def satisfaction(self) -> SatisfactionRepository: ...
+    @property
+    def stats(self) -> StatsRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

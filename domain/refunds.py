@@ -43,6 +43,7 @@ from domain.notifications import (
 from domain.orders import Gateway, PaymentChannel, Refund, RefundAction, RefundStatus
 from domain.policy import RefundPlan, ShopRules, arrival_window
 from domain.ports import AuditEntry, Notification, RefundChange, RefundEvent, UnitOfWork
+from domain.satisfaction import REFUND, ask_satisfaction, case_key
 
 News = TypeVar("News", bound=RefundNews)
 
@@ -477,6 +478,16 @@ async def _apply(
     )
     for notification in _notifications(after, action, note, now):
         await uow.outbox.add(notification, now)
+    if action is RefundAction.SUCCEED and refund.gateway is Gateway.MANUAL and refund.customer_id:
+        # The money the shopper waited days for arrived: that case is over. A balance refund
+        # is credited with the cancel itself, which is no case of its own.
+        await ask_satisfaction(
+            uow,
+            customer_id=refund.customer_id,
+            case=case_key(REFUND, refund.id),
+            order_id=refund.order_id,
+            now=now,
+        )
     return after
 
 

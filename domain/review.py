@@ -18,6 +18,7 @@ from domain.orders import CouponStatus, Order, OrderStatus, ProductKind, Refund
 from domain.policy import ShopRules, coupon_outcome, refund_plan
 from domain.ports import AuditEntry, CustomerHistory, Notification, TicketDraft, UnitOfWork
 from domain.restore import CouponBack, RestoreBlock, RestorePlan, restore_plan, write_restore
+from domain.satisfaction import TICKET, ask_satisfaction, case_key
 from domain.shopper import OrderCard, order_card, shopper, write_cancel
 from domain.tickets import (
     MAX_EVIDENCE,
@@ -368,7 +369,7 @@ async def review_ticket(
                 await uow.rollback()
                 return done.refused
         _audit_decision(uow, decision, now)
-        await uow.outbox.add(_decided_notice(decision, done.refund, now, **done.news), now)
+        await _tell_shopper(uow, decision, done.refund, now, **done.news)
         await uow.commit()
         return ReviewResult(ReviewOutcome.DECIDED, await uow.tickets.get(ticket_id))
 
@@ -456,8 +457,23 @@ async def approve_cancelled(
         return False
     _audit_decision(uow, decision, now)
     news = {"restored_to": restored_to} if restored_to is not None else {}
-    await uow.outbox.add(_decided_notice(decision, refund, now, **news), now)
+    await _tell_shopper(uow, decision, refund, now, **news)
     return True
+
+
+async def _tell_shopper(
+    uow: UnitOfWork, decision: _Decision, refund: Refund | None, now: datetime, **news: Any
+) -> None:
+    """The decision's news, then (the case being over) the one question how it went."""
+    ticket = decision.ticket
+    await uow.outbox.add(_decided_notice(decision, refund, now, **news), now)
+    await ask_satisfaction(
+        uow,
+        customer_id=ticket.customer_id,
+        case=case_key(TICKET, ticket.id),
+        order_id=ticket.order_id,
+        now=now,
+    )
 
 
 async def _refuse_review(

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from domain.notifications import Kind, LinkAttempt
 from domain.orders import (
+    CancelPath,
     CancelReason,
     Customer,
     Gateway,
@@ -329,6 +330,7 @@ async def write_cancel(
     cancelled_at: datetime | None = None,
     shop_refunds: bool = False,
     via: str | None = None,
+    path: CancelPath | None = None,
 ) -> Written:
     """The writes of every cancellation, direct, approved by staff or made by the shop;
     the caller commits.
@@ -340,11 +342,16 @@ async def write_cancel(
     when it cancelled; the refund's dates still count from ``now``, when it starts.
     ``shop_refunds``: the shop refunds the payment itself, so no gateway moves money
     here (not the wallet, not staff's card); the caller records the shop's reference.
+    ``path`` is the way staff's /stats count the cancel; by default it follows from
+    ``actor`` (the shopper's own, a staff member's approval, the shop's).
     """
     if not await uow.orders.transition(
         order.id, expected=order.status, new=OrderStatus.CANCELLED, at=cancelled_at or now
     ):
         return Written(changed=False)
+    path = path or CancelPath.of(actor)
+    if path is not None:
+        await uow.orders.set_cancel_path(order.id, path)
     refund = None
     if plan is not None:
         gateway = Gateway.MANUAL if shop_refunds else gateway_for(plan.channel)

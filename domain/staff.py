@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Protocol, cast, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from domain.policy import ShopRules
-from domain.ports import AuditEntry, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.review import (
     ReviewOutcome,
     ReviewResult,
@@ -23,8 +23,9 @@ from domain.shop_cancels import (
     send_approval_to_shop,
     send_restore_to_shop,
 )
-from domain.shopper import OrderCard, typed_text
+from domain.shopper import OrderCard
 from domain.tickets import RejectReason, Ticket, TicketKind, TicketStatus, Verdict
+from domain.timeline import Entry, staff_timeline
 
 #: Staff work these hours on working days; "time left" on a ticket counts only them.
 DAY_START = time(9)
@@ -213,14 +214,10 @@ async def open_ticket_card(uow: UnitOfWork, ticket_id: int) -> tuple[Ticket | No
         return ticket, await uow.outbox.message_id(card_key(ticket_id))
 
 
-class _AuditReader(Protocol):
-    async def for_order(self, order_id: int) -> list[AuditEntry]: ...
-
-
 @dataclass(frozen=True, slots=True)
 class OrderTimeline:
     card: OrderCard
-    entries: list[AuditEntry]
+    entries: tuple[Entry, ...]
     open_ticket: Ticket | None
 
 
@@ -228,13 +225,8 @@ async def order_timeline(
     uow: UnitOfWork, order_no: str, rules: ShopRules, now: datetime
 ) -> OrderTimeline | None:
     """An order's facts and everything that happened to it, oldest first, for staff."""
-    async with uow:
-        number = typed_text(order_no)
-        order = await uow.orders.by_number(number) or await uow.orders.by_number(number.upper())
-        if order is None:
-            return None
-        refund = await uow.refunds.for_order(order.id)
-        # The audit log is read only here; the write-side port keeps to ``add``.
-        entries = await cast(_AuditReader, uow.audit).for_order(order.id)
-        ticket = await uow.tickets.open_for_order(order.id)
-    return OrderTimeline(OrderCard(order, rules.decide(order, now), refund), entries, ticket)
+    found = await staff_timeline(uow, order_no)
+    if found is None:
+        return None
+    card = OrderCard(found.order, rules.decide(found.order, now), found.refund)
+    return OrderTimeline(card, found.entries, found.open_ticket)

@@ -17,14 +17,17 @@ from handlers import (
     orders,
     refunds,
     restore,
+    satisfaction,
     settings,
     staff,
     start,
+    timeline,
 )
 from handlers.filters import in_private_chat, in_staff_chat
 from handlers.middlewares import UpdateContext
 from handlers.staff import cases as staff_cases
 from handlers.staff import elsewhere as staff_elsewhere
+from handlers.staff import stats as staff_stats
 
 
 def with_context(router: Router) -> Router:
@@ -46,6 +49,7 @@ def create_staff_router() -> Router:
         staff.create_ticket_router(),
         staff.create_refund_router(),
         staff.create_coupon_router(),
+        staff_stats.create_router(),
         staff_cases.create_router(),
     )
     return parent
@@ -60,10 +64,14 @@ def create_shopper_router() -> Router:
         # A staff card's button pressed here (a forwarded card) says where it works, before
         # the shopper's routers take it for a stale or unlinked press.
         staff_elsewhere.create_router(),
-        # A command during an application leaves it, then reaches its own handler below.
+        # /stats in a staff member's own chat (anyone else is told it is for staff).
+        staff_stats.create_router(),
+        # A command during an application, or while a comment is awaited, leaves it, then
+        # reaches its own handler below.
         apply.create_leave_router(),
         # So does a command while writing to staff (except /contact).
         conversation.create_leave_router(),
+        satisfaction.create_leave_router(),
         link.create_router(),
         settings.create_router(),
         refunds.create_router(),
@@ -74,8 +82,12 @@ def create_shopper_router() -> Router:
         conversation.create_router(),
         # The application's steps take the shopper's text and screenshots before orders does.
         apply.create_router(),
+        # The rating's buttons, and the comment typed after a rating, before orders' search.
+        satisfaction.create_router(),
         # Orders takes any remaining shopper text as a search, so it comes after the commands.
         orders.create_router(),
+        # After orders, which answers the presses of shoppers who are not linked.
+        timeline.create_router(),
     )
     return parent
 

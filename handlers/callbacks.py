@@ -30,6 +30,7 @@ class OrderAction(StrEnum):
     AFTER_SALES = "s"
     APPLY_RESTORE = "ar"  # ask staff to restore a cancel the shopper cannot undo alone
     APPLY_COUPON = "ac"  # ask staff about a coupon the cancel did not give back
+    TIMELINE = "h"  # the order's history
 
 
 class OrderCb(CallbackData, prefix="od"):
@@ -195,3 +196,21 @@ class CaseAction(StrEnum):
 class CaseCb(CallbackData, prefix="cs"):
     action: CaseAction
     case_id: Id
+
+
+class SurveyAction(StrEnum):
+    RATE = "r"  # 1–5 stars
+    SKIP = "k"  # no rating
+    NO_COMMENT = "n"  # rated, nothing to add
+
+
+#: A rating as the buttons offer it; anything else in forged data fails to parse.
+Stars = Annotated[int, Field(ge=1, le=5)]
+
+
+class SurveyCb(CallbackData, prefix="sv"):
+    """An answer to the satisfaction question (the survey's owner is re-checked)."""
+
+    action: SurveyAction
+    survey_id: Id
+    stars: Stars | None = None

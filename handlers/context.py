@@ -21,6 +21,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from domain.orders import Customer
 from domain.policy import ShopRules
 from domain.ports import UnitOfWork
+from domain.timeline import zone
 from handlers.deps import Deps
 from handlers.i18n import Translator
 
@@ -50,6 +51,11 @@ class Ctx:
     @property
     def tz(self) -> tzinfo:
         return self.deps.rules.tz
+
+    @property
+    def shopper_tz(self) -> tzinfo:
+        """The shopper's own timezone when the shop knows it, else the shop's."""
+        return zone(self.linked.timezone if self.linked else None, self.tz)
 
     def now(self) -> datetime:
         return self.deps.clock.now()

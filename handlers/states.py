@@ -27,3 +27,9 @@ class ConversationFlow(StatesGroup):
     """
 
     writing = State()
+
+
+class SurveyFlow(StatesGroup):
+    """After a rating: the shopper's next text is their comment (or they press "no, thanks")."""
+
+    comment = State()

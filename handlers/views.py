@@ -305,6 +305,10 @@ def card_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup:
                 callback_data=OrderCb(action=OrderAction.APPLY, order_id=order_id),
             )
     restore_buttons(t, builder, card)
+    builder.button(
+        text=t("card-timeline"),
+        callback_data=OrderCb(action=OrderAction.TIMELINE, order_id=order_id),
+    )
     builder.button(text=t("card-back"), callback_data=ListCb(tab=OrderTab.ALL, page=0))
     builder.adjust(1)
     return builder.as_markup()

@@ -106,6 +106,8 @@ class OrderRow(Base):
         # The shopper's order list: their orders by status tab, newest first.
         Index("ix_orders_customer_status_placed", "customer_id", "status", "placed_at"),
         Index("ix_orders_customer_placed", "customer_id", "placed_at"),
+        # Staff's /stats: the cancels of a period.
+        Index("ix_orders_status_cancelled", "status", "cancelled_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -129,6 +131,8 @@ class OrderRow(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     card_key_activated: Mapped[bool | None] = mapped_column(Boolean)
     cancel_reason: Mapped[str | None] = mapped_column(String(20))
+    #: How it was cancelled (domain.orders.CancelPath): staff's /stats count cancels by it.
+    cancel_path: Mapped[str | None] = mapped_column(String(20))
     #: Set while a cancel waits for the shop's word (SHOP_MODE=http); the status stays the
     #: shop's until it answers.
     cancelling_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -443,3 +447,29 @@ class SavedReplyRow(Base):
     text: Mapped[str] = mapped_column(String(3000))
     updated_by: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SurveyRow(Base):
+    """The satisfaction question about one case, and the shopper's answer.
+
+    ``case_key`` is unique: a case is asked about once, however often its end is written.
+    """
+
+    __tablename__ = "satisfaction_surveys"
+    __table_args__ = (
+        # "Asked about this order lately?" and the ratings of a period.
+        Index("ix_satisfaction_surveys_customer_order", "customer_id", "order_id", "asked_at"),
+        Index("ix_satisfaction_surveys_rated_at", "rated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_key: Mapped[str] = mapped_column(String(80), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    #: asked, suppressed, skipped, rated or done (domain.ports.SurveyStatus).
+    status: Mapped[str] = mapped_column(String(16))
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    comment: Mapped[str | None] = mapped_column(String(300))
+    commented_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

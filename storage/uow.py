@@ -19,8 +19,10 @@ from storage.repositories import (
     SqlOutbox,
     SqlPreferences,
     SqlRefundRepository,
+    SqlSatisfaction,
     SqlSavedReplies,
     SqlShopEvents,
+    SqlStats,
     SqlTicketRepository,
 )
 
@@ -46,6 +48,8 @@ class SqlUnitOfWork:
         self.shop_events = SqlShopEvents(session)
         self.cases = SqlCaseRepository(session)
         self.replies = SqlSavedReplies(session)
+        self.satisfaction = SqlSatisfaction(session)
+        self.stats = SqlStats(session)
 
     async def __aenter__(self) -> Self:
         return self

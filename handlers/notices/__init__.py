@@ -13,6 +13,7 @@ from handlers.notices import (
     refunds,
     reminders,
     restores,
+    satisfaction,
     tickets,
 )
 from handlers.notices.base import Letter, NotReady, Outlet, Renderer, Sent, Skip
@@ -49,6 +50,7 @@ RENDERERS: Mapping[Kind, Renderer] = {
     Kind.CUSTOMER_CASE_MESSAGE: cases.staff_wrote,
     Kind.CUSTOMER_CASE_CLOSED: cases.case_closed,
     Kind.CUSTOMER_CASE_REOPENED: cases.case_reopened,
+    Kind.CUSTOMER_SATISFACTION_ASK: satisfaction.satisfaction_ask,
 }
 
 

@@ -16,7 +16,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.coupons import CouponReturn, returnable_by_staff
 from domain.orders import Order, ProductKind
 from domain.policy import ShopRules
-from domain.ports import AuditEntry
 from domain.restore import CouponBack, RestoreBlock
 from domain.review import ReviewOutcome, StaffTicketView, exchange_allowed
 from domain.shopper import OrderCard
@@ -26,6 +25,7 @@ from handlers.coupon_views import coupon_expiry
 from handlers.i18n import Translator, money
 from handlers.restore_views import status_name
 from handlers.staff.callbacks import RejectCb, StaffCouponCb, StaffTicketAction, StaffTicketCb
+from handlers.timeline_views import fit, staff_lines
 from handlers.views import refund_line, status_label
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -291,26 +291,19 @@ def queue_view(t: Translator, tickets: list[Ticket], rules: ShopRules, now: date
     return "\n".join(lines), builder.as_markup()
 
 
-def _action(t: Translator, entry: AuditEntry) -> str:
-    key = "staff-action-" + entry.action.replace(".", "-")
-    return t(key) if t.has(key) else entry.action
-
-
-def order_timeline_text(t: Translator, timeline: OrderTimeline, tz: tzinfo) -> str:
-    lines = order_lines(t, timeline.card)
+def order_timeline_text(
+    t: Translator, timeline: OrderTimeline, tz: tzinfo, names: Mapping[int, str]
+) -> str:
+    """/order: the order's facts, then everything that happened to it, who did it, and the
+    notes; the most recent part when it is longer than one message."""
+    head = order_lines(t, timeline.card)
     if timeline.open_ticket is not None:
-        lines.append(t("staff-order-open-ticket", id=timeline.open_ticket.id))
-    lines.append("")
-    if not timeline.entries:
-        lines.append(t("staff-order-no-timeline"))
-        return "\n".join(lines)
-    lines.append(t("staff-order-timeline"))
-    for entry in timeline.entries:
-        when = t.datetime(entry.at, tz)
-        lines.append(
-            t("staff-timeline-line", time=when, action=_action(t, entry), actor=entry.actor)
-        )
-    return "\n".join(lines)
+        head.append(t("staff-order-open-ticket", id=timeline.open_ticket.id))
+    head.append("")
+    lines = staff_lines(t, timeline.entries, tz, names)
+    if not lines:
+        return "\n".join([*head, t("staff-order-no-timeline")])
+    return fit([*head, t("staff-order-timeline")], lines, t)
 
 
 # --------------------------------------------------------------------------- notices

@@ -37,6 +37,7 @@ from handlers.staff.chat import (
     presser_or_staff_name,
     remember_prompt,
     say,
+    staff_names,
     usable_text,
 )
 from handlers.staff.ticket_views import (
@@ -323,7 +324,8 @@ async def order(message: Message, command: CommandObject, ctx: Ctx) -> None:
     if timeline is None:
         await message.reply(ctx.staff_t("staff-order-not-found", order_no=order_no))
         return
-    await message.answer(order_timeline_text(ctx.staff_t, timeline, ctx.tz))
+    names = await staff_names(ctx.bot, message.chat.id, (e.actor for e in timeline.entries))
+    await message.answer(order_timeline_text(ctx.staff_t, timeline, ctx.tz, names))
 
 
 async def staff_only(message: Message, ctx: Ctx) -> None:

@@ -12,6 +12,8 @@ from storage.repositories.imports import upsert_many
 from storage.repositories.orders import SqlOrderRepository
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.refunds import SqlRefundRepository
+from storage.repositories.satisfaction import SqlSatisfaction
+from storage.repositories.stats import SqlStats
 from storage.repositories.tickets import SqlTicketRepository
 
 __all__ = [
@@ -24,8 +26,10 @@ __all__ = [
     "SqlOutbox",
     "SqlPreferences",
     "SqlRefundRepository",
+    "SqlSatisfaction",
     "SqlSavedReplies",
     "SqlShopEvents",
+    "SqlStats",
     "SqlTicketRepository",
     "upsert_many",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.orders import (
+    CancelPath,
     CancelReason,
     Coupon,
     CouponStatus,
@@ -215,6 +216,12 @@ class SqlOrderRepository:
             .values(cancel_reason=reason.value)
         )
         return _rowcount(result) == 1
+
+    async def set_cancel_path(self, order_id: int, path: CancelPath) -> None:
+        """Note how a cancel went, in the cancel's own transaction (after its transition)."""
+        await self.session.execute(
+            update(OrderRow).where(OrderRow.id == order_id).values(cancel_path=path.value)
+        )
 
     async def record_key_activated(self, order_id: int, now: datetime) -> bool:
         """Staff checked: the delivered card key was activated."""

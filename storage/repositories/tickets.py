@@ -79,6 +79,15 @@ class SqlTicketRepository:
     async def open_for_order(self, order_id: int) -> Ticket | None:
         return await self._one(TicketRow.open_order_id == order_id)
 
+    async def for_order(self, order_id: int) -> list[Ticket]:
+        """Every ticket of the order, oldest first (its history)."""
+        rows = await self.session.execute(
+            self._select()
+            .where(TicketRow.order_id == order_id)
+            .order_by(TicketRow.created_at, TicketRow.id)
+        )
+        return [_ticket(*_cells(r)) for r in rows]
+
     async def activation_confirmed(self, order_id: int) -> bool:
         """Whether staff already rejected a ticket for this order because the key was used."""
         found = await self.session.scalar(

@@ -452,7 +452,12 @@ async def test_activated_key_not_used_files_an_activation_check(
     user = tg.user(1001)
     await user.send("KM-K1")
     assert "⛔ 无法取消:卡密已激活" in user.last_text()
-    assert user.buttons() == ["🛠 售后 / 联系客服", "🔑 我没有使用这个卡密", "⬅ 返回订单列表"]
+    assert user.buttons() == [
+        "🛠 售后 / 联系客服",
+        "🔑 我没有使用这个卡密",
+        "🕓 记录",
+        "⬅ 返回订单列表",
+    ]
     await user.press("我没有使用这个卡密")
     assert "🔑 客服会查询这个卡密的激活记录" in user.last_text()
     await user.press("未使用卡密")

@@ -95,7 +95,7 @@ def test_migrate_creates_the_sqlite_file_and_its_folder(tmp_path: Path) -> None:
     result = bot_cli(tmp_path, "migrate")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "shop.db").exists()
-    assert "0006" in result.stdout
+    assert "0007" in result.stdout
 
 
 def test_unreadable_calendar_file_is_an_operator_error(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from domain.cases import CaseStatus
 from domain.orders import OrderStatus, ProductKind, RefundAction
 from handlers.callbacks import CaseAction, CaseCb, ContactAction, ContactCb
-from storage.tables import AuditRow, CaseMessageRow, CaseRow
+from storage.tables import AuditRow, CaseMessageRow, CaseRow, SurveyRow
 from tests.e2e.test_apply import delivering
 from tests.e2e.test_refunds import cancelled, change
 from tests.e2e.test_staff import STAFF_CHAT, Desk, open_desk
@@ -338,6 +338,8 @@ async def test_a_case_closed_long_ago_is_not_reopened_a_new_one_opens(
         await write(desk.group.in_topic(desk.li, first), "/close")
         await deliver(desk)
         desk.shop.clock.advance(days=7)  # Thursday again, 10:00
+        await deliver(desk)
+        assert "您对客服的服务满意吗" in user.last_text()  # the ended case's one question
 
         await user.send("又坏了一个键")
         assert "之前的咨询已结束,已为您新开一个咨询(订单 KM-7001)" in user.last_text()
@@ -349,6 +351,27 @@ async def test_a_case_closed_long_ago_is_not_reopened_a_new_one_opens(
         assert [m.content for m in in_topic(desk, new.thread_id)][-1] == "又坏了一个键"
         cases = await rows(desk, CaseRow)
         assert [(c.id, c.status) for c in cases] == [(1, "closed"), (2, "open")]
+
+
+async def test_a_closed_case_asks_for_a_rating_once_however_often_it_reopens(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with forum_desk(tg, tmp_path) as desk:
+        user, thread_id = await talking(desk, "键盘坏了")
+        li = desk.group.in_topic(desk.li, thread_id)
+        await write(li, "/close")
+        await deliver(desk, seconds=11 * 60)
+        question = "🙏 关于订单 KM-7001 的咨询已结束。您对客服的服务满意吗?"
+        assert user.last_text().startswith(question)
+        await user.press("⭐5")
+
+        await write(li, "/reopen")
+        await write(li, "/close")
+        await deliver(desk, seconds=11 * 60)
+
+        assert sum(question in t for t in shopper_texts(user)) == 1
+        [survey] = await rows(desk, SurveyRow)
+        assert (survey.case_key, survey.rating) == ("conversation:1", 5)
 
 
 # --------------------------------------------------------------------------- saved replies

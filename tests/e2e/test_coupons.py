@@ -195,3 +195,19 @@ async def test_the_return_button_on_a_tickets_card_gives_the_coupon_back(desk: D
     shown = desk.tg.message(card.chat_id, card.message_id)
     assert shown is not None and shown.buttons == ["✅ 同意恢复", "❌ 拒绝"]
     assert (await desk.shop.order("KM-C10")).status is OrderStatus.CANCELLED
+
+
+async def test_a_coupon_the_cancel_gave_back_and_spent_again_is_not_returned_twice(
+    desk: Desk,
+) -> None:
+    await cancel(desk, "KM-C20", RETURNABLE)
+    assert await coupon_status(desk, "CP-R") == CouponStatus.AVAILABLE.value
+    # The shopper spends it on their next order.
+    await desk.shop.add_order("KM-C21", price_fen=5000, coupon=RETURNABLE)
+    assert await coupon_status(desk, "CP-R") == CouponStatus.USED.value
+
+    reply = await desk.li.send("/coupon KM-C20 return")
+
+    assert "已经退回或尚未使用" in desk.reply_to(reply)
+    assert await coupon_status(desk, "CP-R") == CouponStatus.USED.value
+    assert await desk.rows(AuditRow, AuditRow.action == "coupon.returned_by_staff") == []

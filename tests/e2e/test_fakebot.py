@@ -366,6 +366,15 @@ async def test_more_methods_validate_in_aiogram(tg: FakeTelegram, bot: Bot) -> N
     assert isinstance(edited, Message)
     assert user.last_text() == "新图"
 
+    # What Telegram refuses to take as a photo.
+    for refused, error in (
+        (b"not an image", "IMAGE_PROCESS_FAILED"),
+        (png(9000, 1200), "PHOTO_INVALID_DIMENSIONS"),
+        (png(2100, 100), "PHOTO_INVALID_DIMENSIONS"),
+    ):
+        with pytest.raises(TelegramBadRequest, match=error):
+            await bot.send_photo(user.id, BufferedInputFile(refused, "bad.png"))
+
     forwarded = await bot.forward_message(staff.chat_id, user.id, photo.message_id)
     assert forwarded.forward_origin is not None
     assert await bot.send_chat_action(user.id, "typing")

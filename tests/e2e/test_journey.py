@@ -30,6 +30,7 @@ CANCEL = "❌ 取消订单"
 APPLY = "📝 申请取消"
 AFTER_SALES = "🛠 售后 / 联系客服"
 BACK = "⬅ 返回订单列表"
+TIMELINE = "🕓 记录"
 TABS = ["· 全部 ·", "待支付", "待发货", "已发货", "已完成", "已取消"]
 
 # The reason line of the card, word for word, by the rule that applies.
@@ -289,7 +290,7 @@ async def test_card_offers_exactly_the_next_step_the_rules_allow(
     assert REASON[case.reason] in lines
     money = [line for line in lines if line.startswith("💰")]
     assert money == ([] if case.money is None else [MONEY[case.money]])
-    expected_buttons = [BACK] if case.button is None else [case.button, BACK]
+    expected_buttons = [TIMELINE, BACK] if case.button is None else [case.button, TIMELINE, BACK]
     if case.reason == "key_activated":  # the shopper may still say the key was not used
         expected_buttons.insert(1, "🔑 我没有使用这个卡密")
     assert card.buttons == expected_buttons
@@ -557,7 +558,7 @@ async def test_keep_the_order_leaves_it_unchanged(shop: Shop, tg: FakeTelegram) 
     card = user.last_text()
     assert card.startswith("🧾 订单 KM-N1")
     assert REASON["paid"] in card_lines(card)
-    assert user.buttons() == [CANCEL, BACK]
+    assert user.buttons() == [CANCEL, TIMELINE, BACK]
     assert (await shop.order("KM-N1")).status is OrderStatus.PAID
     assert await refunds_for(shop, "KM-N1") == []
     assert await coupon_status(shop, "CP-K") == CouponStatus.USED.value
@@ -674,7 +675,7 @@ async def test_english_list_and_card(shop: Shop, tg: FakeTelegram) -> None:
         "💰 If cancelled, ¥6.00 goes back to your WeChat, "
         "expected between Fri 27 Nov and Tue 1 Dec (working days)."
     ) in lines
-    assert user.buttons() == ["❌ Cancel order", "⬅ Back to orders"]
+    assert user.buttons() == ["❌ Cancel order", "🕓 History", "⬅ Back to orders"]
     await user.press("Cancel order")
     assert "❓ Cancel order KM-EN1?" in user.last_text()
     await user.press("Keep the order")
@@ -686,7 +687,7 @@ async def test_english_list_and_card(shop: Shop, tg: FakeTelegram) -> None:
     assert "Delivered at: Thu 26 Nov 09:40" in card
     assert "Status: Delivered" in card
     assert "If you have not used it, apply and staff will check its activation." in card
-    assert user.buttons() == ["📝 Apply for cancel", "⬅ Back to orders"]
+    assert user.buttons() == ["📝 Apply for cancel", "🕓 History", "⬅ Back to orders"]
     await user.press("Apply for cancel")
     assert "To apply for cancelling order KM-EN2" in user.last_text()
     assert "(by Mon 30 Nov)" in user.last_text()
@@ -694,7 +695,7 @@ async def test_english_list_and_card(shop: Shop, tg: FakeTelegram) -> None:
     assert "You left the application" in user.last_text()
 
     await user.send("KM-EN3")
-    assert user.buttons() == ["🛠 After-sales / contact staff", "⬅ Back to orders"]
+    assert user.buttons() == ["🛠 After-sales / contact staff", "🕓 History", "⬅ Back to orders"]
     await user.press("After-sales")
     assert "ask for a return and refund once it arrives" in user.last_text()
 

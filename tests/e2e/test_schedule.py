@@ -70,8 +70,11 @@ async def test_a_push_made_at_night_waits_for_the_shoppers_morning(
     assert len(user.messages()) == seen
     shop.clock.current = shanghai(28, 8)
     await deliver(shop, tg)
-    assert len(user.messages()) == seen + 1
-    assert "已到账" in user.last_text() or "已退回" in user.last_text()
+    # The news, then the question how it went (due ten minutes after, in the night too).
+    assert len(user.messages()) == seen + 2
+    news, question = user.messages()[-2:]
+    assert "已到账" in news.content or "已退回" in news.content
+    assert question.content.startswith("🙏 订单 KM-Q 的退款已到账")
     assert (await refund(shop, pending.id)).status is RefundStatus.SUCCEEDED
 
 

@@ -122,11 +122,14 @@ def _virtual(clock: FixedClock) -> Callable[[float], Awaitable[None]]:
 
 
 @contextlib.asynccontextmanager
-async def open_desk(tg: FakeTelegram, tmp_path: Path, **overrides: object) -> AsyncIterator[Desk]:
-    """The running bot with its staff group; ``overrides`` change its settings."""
+async def open_desk(
+    tg: FakeTelegram, tmp_path: Path, *, start: datetime = NOW, **overrides: object
+) -> AsyncIterator[Desk]:
+    """The running bot with its staff group, its clock at ``start``; ``overrides`` change
+    its settings."""
     failures = HandlerFailures()
     logging.getLogger("bot.factory").addHandler(failures)
-    clock = FixedClock(NOW)
+    clock = FixedClock(start)
     settings = make_settings(tg, tmp_path, **overrides)
     runtime = Runtime(settings, clock=clock, sleep=_virtual(clock))
     requests: list[tuple[str, Any, datetime]] = []
@@ -439,10 +442,11 @@ async def test_queue_ticket_and_order_commands(desk: Desk) -> None:
     assert "📦 状态:已取消" in timeline
     assert "💰 退款 ¥6.00" in timeline
     lines = timeline.splitlines()
-    filed = next(i for i, line in enumerate(lines) if "提交工单 · tg:1001" in line)
-    cancelled = next(i for i, line in enumerate(lines) if "订单已取消 · staff:9001" in line)
-    approved = next(i for i, line in enumerate(lines) if "同意取消 · staff:9001" in line)
-    assert filed < cancelled < approved
+    filed = next(i for i, line in enumerate(lines) if "提交工单:卡密激活核查" in line)
+    assert lines[filed].endswith(" · 顾客")
+    approved = next(i for i, line in enumerate(lines) if "同意取消 · 客服 李客服(9001)" in line)
+    cancelled = next(i for i, line in enumerate(lines) if "订单已取消 · 客服 李客服(9001)" in line)
+    assert filed < approved < cancelled  # the approval, then the cancel it caused
     await desk.li.send("/order km-1")  # typed in lower case
     assert f"📝 有待处理的工单 #{first}" in desk.li.last_text()
     await desk.li.send("/order NOPE-1")

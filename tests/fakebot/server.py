@@ -54,6 +54,11 @@ MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024
 MAX_LONG_POLL_SECONDS = 50.0
 MIN_MEDIA_GROUP = 2
 MAX_MEDIA_GROUP = 10
+#: An uploaded photo's limits (sendPhoto): its size, its width and height together, and
+#: how much longer one side may be than the other.
+MAX_PHOTO_UPLOAD = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10_000
+MAX_PHOTO_RATIO = 20
 DEFAULT_PHOTO_SIZE = 150_000
 DEFAULT_PHOTO_DIMENSIONS = (1280, 960)
 PHOTO_THUMB_SIDES = (90, 320, 800)
@@ -977,6 +982,21 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         (length,) = struct.unpack(">H", data[index + 2 : index + 4])
         index += 2 + length
     return None
+
+
+def _check_photo(data: bytes) -> None:
+    """Telegram's checks of an uploaded photo: an image it can read, at most 10 MB, width
+    and height at most 10000 together and at most 20 times the one the other."""
+    if len(data) > MAX_PHOTO_UPLOAD:
+        raise _bad_request("PHOTO_SAVE_FILE_INVALID")
+    size = image_size(data)
+    if size is None:
+        raise _bad_request("IMAGE_PROCESS_FAILED")
+    width, height = size
+    if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(
+        width, height
+    ):
+        raise _bad_request("PHOTO_INVALID_DIMENSIONS")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2170,6 +2190,7 @@ class FakeTelegram:
             if not upload.data:
                 raise _bad_request("file must be non-empty")
             if kind == "photo":
+                _check_photo(upload.data)
                 return self.upload_photo(upload.data)[-1]
             mime_type = mimetypes.guess_type(upload.file_name)[0] or "application/octet-stream"
             return self.upload_file(

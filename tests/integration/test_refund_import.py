@@ -214,6 +214,8 @@ async def test_provider_lines_move_refunds_and_queue_the_shoppers_notices(
         [
             ("staff.refund_updated", "KM-1001"),
             ("customer.refund_succeeded", "KM-1001"),
+            # The money arrived: the one question how that went (due a little later).
+            ("customer.satisfaction_ask", "KM-1001"),
             ("staff.refund_updated", "KM-1002"),
             ("customer.refund_submitted", "KM-1002"),
             ("staff.refund_updated", "KM-1003"),
@@ -511,6 +513,7 @@ async def test_a_re_initiated_refund_takes_its_new_reference(
     assert [kind for kind, _ in queued if kind.startswith("customer.")] == [
         "customer.refund_submitted",
         "customer.refund_succeeded",
+        "customer.satisfaction_ask",
     ]
 
 
@@ -616,8 +619,13 @@ async def test_bad_lines_are_reported_and_the_good_ones_still_applied(
     # A wrong amount is no evidence: the shopper is never told the money arrived.
     assert (await refund(session_factory, "KM-6002")).status is RefundStatus.REQUESTED
     assert (await refund(session_factory, "KM-6003")).status is RefundStatus.REQUESTED
-    arrived = [no for kind, no in await outbox(session_factory) if kind.startswith("customer.")]
-    assert arrived == ["KM-6001"]
+    arrived = [
+        (kind, no) for kind, no in await outbox(session_factory) if kind.startswith("customer.")
+    ]
+    assert arrived == [
+        ("customer.refund_succeeded", "KM-6001"),
+        ("customer.satisfaction_ask", "KM-6001"),
+    ]
 
 
 async def test_a_number_written_as_text_is_shown_quoted_with_the_hint_that_fits(

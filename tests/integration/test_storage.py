@@ -88,12 +88,12 @@ async def test_first_start_creates_the_database_folder_in_wal_mode(
         assert (await conn.scalar(text("PRAGMA busy_timeout"))) == 5000
         assert (await conn.scalar(text("PRAGMA foreign_keys"))) == 1
         assert (await conn.scalar(text("PRAGMA synchronous"))) == 2  # FULL: power-loss safe
-    assert await current_revision(engine) == "0006"
+    assert await current_revision(engine) == "0007"
 
 
 async def test_migrating_twice_changes_nothing(engine: AsyncEngine) -> None:
     await upgrade(engine)
-    assert await current_revision(engine) == "0006"
+    assert await current_revision(engine) == "0007"
 
 
 async def test_orders_are_indexed_for_the_shoppers_list_and_by_number(

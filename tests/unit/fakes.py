@@ -18,6 +18,7 @@ from typing import Any, Self
 
 from domain.cases import Case, CaseMessage, CaseStatus, SavedReply
 from domain.orders import (
+    CancelPath,
     CouponStatus,
     Customer,
     Order,
@@ -35,6 +36,8 @@ from domain.ports import (
     RefundChange,
     RefundDraft,
     RefundEvent,
+    Survey,
+    SurveyStatus,
 )
 
 _STAMP = {
@@ -62,6 +65,8 @@ class _State:
     album_taken: dict[int, int] = field(default_factory=dict)
     links: dict[tuple[str, int], int] = field(default_factory=dict)
     replies: dict[str, SavedReply] = field(default_factory=dict)
+    cancel_paths: dict[int, CancelPath] = field(default_factory=dict)
+    surveys: dict[int, Survey] = field(default_factory=dict)
 
 
 class FakeCustomers:
@@ -113,6 +118,9 @@ class FakeOrders:
         mine = [o for o in self._uow.state.orders.values() if o.customer_id == customer_id]
         mine.sort(key=lambda o: o.placed_at, reverse=True)
         return OrderPage(mine[:limit], len(mine))
+
+    async def set_cancel_path(self, order_id: int, path: CancelPath) -> None:
+        self._uow.state.cancel_paths[order_id] = path
 
     async def return_coupon(self, coupon_id: int) -> bool:
         return self._coupon(coupon_id, {CouponStatus.USED}, CouponStatus.AVAILABLE)
@@ -445,6 +453,70 @@ class FakeSavedReplies:
         return self._uow.state.replies.pop(name, None) is not None
 
 
+class FakeSatisfaction:
+    """One survey per case key; each answer a guarded move, as the table's."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def open(
+        self,
+        *,
+        case: str,
+        customer_id: int,
+        order_id: int | None,
+        status: SurveyStatus,
+        now: datetime,
+    ) -> Survey | None:
+        surveys = self._uow.state.surveys
+        if any(s.case == case for s in surveys.values()):
+            return None
+        survey = Survey(next(self._uow.ids), case, customer_id, order_id, status, now)
+        surveys[survey.id] = survey
+        return survey
+
+    async def asked_since(self, customer_id: int, order_id: int, since: datetime) -> bool:
+        return any(
+            s.customer_id == customer_id
+            and s.order_id == order_id
+            and s.asked_at > since
+            and s.status is not SurveyStatus.SUPPRESSED
+            for s in self._uow.state.surveys.values()
+        )
+
+    async def for_customer(self, customer_id: int, survey_id: int) -> Survey | None:
+        survey = self._uow.state.surveys.get(survey_id)
+        return survey if survey is not None and survey.customer_id == customer_id else None
+
+    async def get(self, survey_id: int) -> Survey | None:
+        return self._uow.state.surveys.get(survey_id)
+
+    def _move(self, survey_id: int, expected: SurveyStatus, **values: Any) -> bool:
+        survey = self._uow.state.surveys.get(survey_id)
+        if survey is None or survey.status is not expected:
+            return False
+        self._uow.state.surveys[survey_id] = replace(survey, **values)
+        return True
+
+    async def rate(self, survey_id: int, rating: int, now: datetime) -> bool:
+        return self._move(
+            survey_id, SurveyStatus.ASKED, status=SurveyStatus.RATED, rating=rating, rated_at=now
+        )
+
+    async def skip(self, survey_id: int, now: datetime) -> bool:
+        return self._move(survey_id, SurveyStatus.ASKED, status=SurveyStatus.SKIPPED, rated_at=now)
+
+    async def finish(self, survey_id: int, comment: str | None, now: datetime) -> bool:
+        at = now if comment is not None else None
+        return self._move(
+            survey_id,
+            SurveyStatus.RATED,
+            status=SurveyStatus.DONE,
+            comment=comment,
+            commented_at=at,
+        )
+
+
 class FakeAudit:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
@@ -472,6 +544,7 @@ class FakeUnitOfWork:
         self.tickets = FakeTickets(self)
         self.cases = FakeCases(self)
         self.replies = FakeSavedReplies(self)
+        self.satisfaction = FakeSatisfaction(self)
 
     def seed(self, *items: Customer | Order) -> None:
         """Put rows in as if committed earlier."""

@@ -302,7 +302,12 @@ async def test_staff_close_a_case_audited_and_told_to_the_shopper_in_the_cases_o
     assert await staff_close(uow, case_id) is StaffOutcome.ALREADY
     assert uow.committed.cases[case_id].status is CaseStatus.CLOSED
     actions = [(e.action, e.actor) for e in uow.committed.audit]
-    assert actions[-2:] == [("case.staff_refused", "tg:9001"), ("case.closed", "staff:9001")]
+    # The case has ended: the shopper is asked once how it went, in the same transaction.
+    assert actions[-3:] == [
+        ("case.staff_refused", "tg:9001"),
+        ("case.closed", "staff:9001"),
+        ("satisfaction.asked", "bot"),
+    ]
     [news] = rows(uow, Kind.CUSTOMER_CASE_CLOSED)
     assert news.chain == f"case:{case_id}:shopper"
     [change] = rows(uow, Kind.STAFF_CASE_CHANGED)

@@ -67,15 +67,6 @@ staff-order-open-ticket = 📝 Open ticket #{$id} (/ticket {$id})
 staff-order-timeline = 🕘 Timeline:
 staff-order-no-timeline = 🕘 Nothing recorded yet.
 staff-timeline-line = {$time} · {$action} · {$actor}
-staff-action-order-cancelled = order cancelled
-staff-action-order-cancel_requested = Cancel asked of the shop
-staff-action-order-cancel_refused = The shop refused the cancel
-staff-action-ticket-filed = ticket filed
-staff-action-ticket-approved = cancel approved
-staff-action-ticket-rejected = request rejected
-staff-action-ticket-exchange_offered = exchange offered
-staff-action-ticket-withdrawn = ticket withdrawn by the customer
-staff-action-ticket-review_refused = non-staff press refused
 staff-only = ⛔ These commands are for staff only.
 
 decided-approved = ✅ Your request to cancel order {$order_no} was approved; the order is cancelled.

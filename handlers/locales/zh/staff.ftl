@@ -67,15 +67,6 @@ staff-order-open-ticket = 📝 有待处理的工单 #{$id}(/ticket {$id})
 staff-order-timeline = 🕘 记录:
 staff-order-no-timeline = 🕘 暂无记录。
 staff-timeline-line = {$time} · {$action} · {$actor}
-staff-action-order-cancelled = 订单已取消
-staff-action-order-cancel_requested = 已向商城申请取消
-staff-action-order-cancel_refused = 商城拒绝取消
-staff-action-ticket-filed = 提交工单
-staff-action-ticket-approved = 同意取消
-staff-action-ticket-rejected = 拒绝申请
-staff-action-ticket-exchange_offered = 转协商换货
-staff-action-ticket-withdrawn = 顾客撤回工单
-staff-action-ticket-review_refused = 非客服尝试处理(已拒绝)
 staff-only = ⛔ 这些命令只供客服使用。
 
 decided-approved = ✅ 您对订单 {$order_no} 的取消申请已通过,订单已取消。

@@ -66,6 +66,8 @@ class Case:
     closed_at: datetime | None = None
     #: The staff group's forum topic of this case (None: reply threading under its card).
     thread_id: int | None = None
+    #: The staff group its topic and card are in; in any other group it has neither yet.
+    staff_chat_id: int | None = None
     #: The case's header card in the staff group, once posted.
     header_message_id: int | None = None
     #: Each close and reopen counts one: names the notices of each change.

@@ -452,6 +452,8 @@ class Where:
     case_id: int | None = None
     thread_id: int | None = None
     replied_to: int | None = None
+    #: The group the message is in: topic and message ids mean something only there.
+    chat_id: int | None = None
 
 
 async def _locate(uow: UnitOfWork, where: Where) -> Case | None:
@@ -459,13 +461,20 @@ async def _locate(uow: UnitOfWork, where: Where) -> Case | None:
     every relayed message are linked to their case when sent."""
     if where.case_id is not None:
         return await uow.cases.get(where.case_id)
+    if where.chat_id is None:
+        return None
     if where.thread_id is not None:
-        found = await uow.cases.by_thread(where.thread_id)
+        found = await uow.cases.by_thread(where.chat_id, where.thread_id)
         if found is not None:
             return found
     if where.replied_to is not None:
-        return await uow.cases.by_link("staff", where.replied_to)
+        return await uow.cases.by_link(staff_place(where.chat_id), where.replied_to)
     return None
+
+
+def staff_place(chat_id: int) -> str:
+    """Where a case's message was sent in the staff group (its links are kept by group)."""
+    return f"staff:{chat_id}"
 
 
 async def _refused(uow: UnitOfWork, staff_id: int, what: str, now: datetime) -> StaffResult:

@@ -376,7 +376,11 @@ class CaseRow(Base):
     """
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_customer_order", "customer_id", "order_id"),)
+    __table_args__ = (
+        Index("ix_cases_customer_order", "customer_id", "order_id"),
+        # A topic id names a case only within its group: ids start again in a new group.
+        UniqueConstraint("staff_chat_id", "thread_id", name="uq_cases_staff_chat_thread"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
@@ -387,7 +391,9 @@ class CaseRow(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     #: The staff group's forum topic; NULL without topics (reply threading under the card).
-    thread_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    #: The staff group the case's topic and card are in (they mean nothing in another).
+    staff_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
     header_message_id: Mapped[int | None] = mapped_column(BigInteger)
     #: True from each (re)opening until the shopper's first message, which is acknowledged.
     awaiting_first: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -27,7 +27,7 @@ from aiogram.types import (
 )
 
 from domain.cases import Case, CaseMessage, CaseStatus, MessageKind
-from domain.conversations import CaseView, case_view
+from domain.conversations import CaseView, case_view, staff_place
 from domain.notifications import (
     CaseChanged,
     CaseClosed,
@@ -49,6 +49,15 @@ _NOT_A_FORUM = "not a forum"
 _THREAD_GONE = ("thread not found", "topic_id_invalid", "topic_deleted")
 _TOPIC_UNCHANGED = "topic_not_modified"
 _SOURCE_GONE = "message to copy not found"
+_CARD_GONE = "message to edit not found"
+#: Telegram's limit for a caption a bot sends (a Premium shopper may write longer ones).
+MAX_CAPTION = 1024
+
+
+def _caption(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_CAPTION:
+        return text
+    return text[: MAX_CAPTION - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +108,7 @@ async def _make_topic(out: Outlet, chat_id: int, t: Translator, view: CaseView) 
         out.staff_chat.is_forum = False  # topics were turned off: reply threading instead
         return None
     async with out.uows() as uow:
-        won = await uow.cases.set_thread(view.case.id, topic.message_thread_id)
+        won = await uow.cases.set_thread(view.case.id, chat_id, topic.message_thread_id)
         await uow.commit()
         if won:
             return topic.message_thread_id
@@ -115,6 +124,14 @@ async def ensure_place(
     """The case's topic and card, made now if they are not there yet."""
     view = await _view(out, case_id)
     case = view.case
+    if case.staff_chat_id is not None and case.staff_chat_id != chat_id:
+        # The staff group moved (upgraded, or another STAFF_CHAT_ID): the old topic and card
+        # stay behind, and their ids could name another case's messages here.
+        async with out.uows() as uow:
+            await uow.cases.lose_place(case.id, case.staff_chat_id)
+            await uow.commit()
+        view = await _view(out, case_id)
+        case = view.case
     thread_id = case.thread_id
     if case.header_message_id is not None:
         return Place(thread_id, case.header_message_id), case
@@ -125,8 +142,8 @@ async def ensure_place(
         chat_id, text, reply_markup=markup, message_thread_id=thread_id
     )
     async with out.uows() as uow:
-        await uow.cases.set_header(case.id, header_id)
-        await uow.cases.link(case.id, "staff", [header_id])
+        await uow.cases.set_header(case.id, chat_id, header_id)
+        await uow.cases.link(case.id, staff_place(chat_id), [header_id])
         await uow.commit()
     return Place(thread_id, header_id), case
 
@@ -167,9 +184,9 @@ async def _copy_run(
     first, reply = run[0], _reply(reply_to)
     if len(run) > 1:
         media: list[MediaUnion] = [
-            InputMediaPhoto(media=item.file_id or "", caption=item.caption)
+            InputMediaPhoto(media=item.file_id or "", caption=_caption(item.caption))
             if item.kind is MessageKind.PHOTO
-            else InputMediaDocument(media=item.file_id or "", caption=item.caption)
+            else InputMediaDocument(media=item.file_id or "", caption=_caption(item.caption))
             for item in run
         ]
         sent: list[Message] = await out.call(
@@ -193,6 +210,8 @@ async def _copy_run(
             first.chat_id,
             first.message_id,
             message_thread_id=thread_id,
+            # Only a caption too long to send is replaced; otherwise the copy keeps its own.
+            caption=_caption(first.caption) if first.caption != _caption(first.caption) else None,
             reply_parameters=reply,
             reply_markup=markup,
         ),
@@ -235,18 +254,30 @@ async def shopper_wrote(out: Outlet, letter: Letter[ShopperWrote]) -> Sent:
     try:
         sent = await _copy(out, chat_id, items, thread_id=place.thread_id, reply_to=place.reply_to)
     except TelegramBadRequest as error:
-        if place.thread_id is None or not any(w in error.message.lower() for w in _THREAD_GONE):
-            raise
-        # Staff deleted the topic (or turned topics off): the next try makes a new place.
-        async with out.uows() as uow:
-            await uow.cases.lose_thread(case.id, place.thread_id)
-            await uow.commit()
-        out.staff_chat.is_forum = None
-        raise NotReady("the case's topic is gone") from error
+        await _topic_gone(out, case, place, error, chat_id)
+        raise
     async with out.uows() as uow:
-        await uow.cases.link(case.id, "staff", sent)
+        await uow.cases.link(case.id, staff_place(chat_id), sent)
         await uow.commit()
     return Sent(sent[0])
+
+
+async def _topic_gone(
+    out: Outlet, case: Case, place: Place, error: TelegramBadRequest, chat_id: int
+) -> None:
+    """Staff deleted the case's topic (or turned topics off), or its card: forget the place,
+    so the next try makes a new one, and wait for that try (``NotReady``) rather than hold
+    the case's later messages behind a row that cannot succeed. Any other error is the
+    caller's."""
+    said = error.message.lower()
+    topic_gone = place.thread_id is not None and any(w in said for w in _THREAD_GONE)
+    if not topic_gone and _CARD_GONE not in said:
+        return
+    async with out.uows() as uow:
+        await uow.cases.lose_place(case.id, chat_id)
+        await uow.commit()
+    out.staff_chat.is_forum = None
+    raise NotReady("the case's topic or card is gone") from error
 
 
 async def staff_wrote(out: Outlet, letter: Letter[StaffWrote]) -> Sent:
@@ -264,19 +295,24 @@ async def case_changed(out: Outlet, letter: Letter[CaseChanged]) -> Sent:
     """The card shows the case as it is now, the topic closes or opens with it, and a note
     says who did it."""
     chat_id, t, change = letter.chat_id, letter.t, letter.payload
-    place, _ = await ensure_place(out, chat_id, t, change.case_id)
+    place, case = await ensure_place(out, chat_id, t, change.case_id)
     view = await _view(out, change.case_id)
     text, markup = case_card_view(t, view, out.rules.tz, in_topic=place.thread_id is not None)
-    await out.call(chat_id, lambda: edit_card(out.bot, chat_id, place.header_id, text, markup))
-    who = await staff_name(out.bot, chat_id, change.staff_id)
-    note = await out.send_text(
-        chat_id,
-        change_note(t, change, who),
-        reply_to=place.reply_to,
-        message_thread_id=place.thread_id,
-    )
-    if place.thread_id is not None:
-        await _follow_topic(out, chat_id, place.thread_id, view.case.status)
+    try:
+        await out.call(chat_id, lambda: edit_card(out.bot, chat_id, place.header_id, text, markup))
+        who = await staff_name(out.bot, chat_id, change.staff_id)
+        note = await out.send_text(
+            chat_id,
+            change_note(t, change, who),
+            reply_to=place.reply_to,
+            message_thread_id=place.thread_id,
+        )
+        if place.thread_id is not None:
+            await _follow_topic(out, chat_id, place.thread_id, view.case.status)
+    except TelegramBadRequest as error:
+        # A deleted topic must not hold the case's later messages behind this row for a day.
+        await _topic_gone(out, case, place, error, chat_id)
+        raise
     return Sent(note)
 
 

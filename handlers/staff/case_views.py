@@ -116,17 +116,28 @@ def outcome_text(
     return t(found, id=case.id if case else 0, name=name)
 
 
+#: Characters of one Telegram message the list may use (4096, less room for "and N more").
+LIST_ROOM = 3900
+
+
 def replies_view(t: Translator, replies: Sequence[SavedReply]) -> str:
     if not replies:
         return t("staff-replies-empty")
     lines = [t("staff-replies-header", count=len(replies))]
-    for reply in replies:
+    footer = ["", t("staff-replies-footer")]
+    room = LIST_ROOM - sum(len(line) + 1 for line in [*lines, *footer])
+    for shown, reply in enumerate(replies):
         text = " ".join(reply.text.split())
         if len(text) > REPLY_PREVIEW:
             text = text[: REPLY_PREVIEW - 1] + "…"
-        lines.append(t("staff-replies-line", name=reply.name, text=text))
-    lines += ["", t("staff-replies-footer")]
-    return "\n".join(lines)
+        line = t("staff-replies-line", name=reply.name, text=text)
+        room -= len(line) + 1
+        if room < 0:
+            # One message holds a few dozen; the rest are still there, by name.
+            lines.append(t("staff-replies-more", count=len(replies) - shown))
+            break
+        lines.append(line)
+    return "\n".join([*lines, *footer])
 
 
 _REPLY_OUTCOMES = {

@@ -79,7 +79,11 @@ def where(message: Message) -> Where:
     """The topic a message is in, and the message it replies to (the case's card, a copy)."""
     thread_id = message.message_thread_id if message.is_topic_message else None
     replied = message.reply_to_message
-    return Where(thread_id=thread_id, replied_to=replied.message_id if replied else None)
+    return Where(
+        thread_id=thread_id,
+        replied_to=replied.message_id if replied else None,
+        chat_id=message.chat.id,
+    )
 
 
 async def _answer(message: Message, command: str, result: StaffResult, ctx: Ctx) -> None:

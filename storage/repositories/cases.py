@@ -42,6 +42,7 @@ def _case(row: CaseRow, order_no: str | None) -> Case:
         opened_at=row.opened_at,
         closed_at=row.closed_at,
         thread_id=row.thread_id,
+        staff_chat_id=row.staff_chat_id,
         header_message_id=row.header_message_id,
         changes=row.changes,
     )
@@ -126,8 +127,8 @@ class SqlCaseRepository:
         )
         return [_case(row[0], row[1]) for row in rows]
 
-    async def by_thread(self, thread_id: int) -> Case | None:
-        return await self._one(CaseRow.thread_id == thread_id)
+    async def by_thread(self, chat_id: int, thread_id: int) -> Case | None:
+        return await self._one(CaseRow.staff_chat_id == chat_id, CaseRow.thread_id == thread_id)
 
     async def by_link(self, place: str, message_id: int) -> Case | None:
         linked = select(CaseLinkRow.case_id).where(
@@ -167,25 +168,27 @@ class SqlCaseRepository:
         result = await self.session.execute(update(CaseRow).where(*guard).values(**values))
         return _rowcount(result) == 1
 
-    async def set_thread(self, case_id: int, thread_id: int) -> bool:
+    async def set_thread(self, case_id: int, chat_id: int, thread_id: int) -> bool:
         result = await self.session.execute(
             update(CaseRow)
             .where(CaseRow.id == case_id, CaseRow.thread_id.is_(None))
-            .values(thread_id=thread_id)
+            .values(thread_id=thread_id, staff_chat_id=chat_id)
         )
         return _rowcount(result) == 1
 
-    async def set_header(self, case_id: int, message_id: int) -> None:
-        await self.session.execute(
-            update(CaseRow).where(CaseRow.id == case_id).values(header_message_id=message_id)
-        )
-
-    async def lose_thread(self, case_id: int, thread_id: int) -> None:
-        """The topic is gone (deleted, or topics turned off): the next relay makes a new place."""
+    async def set_header(self, case_id: int, chat_id: int, message_id: int) -> None:
         await self.session.execute(
             update(CaseRow)
-            .where(CaseRow.id == case_id, CaseRow.thread_id == thread_id)
-            .values(thread_id=None, header_message_id=None)
+            .where(CaseRow.id == case_id)
+            .values(header_message_id=message_id, staff_chat_id=chat_id)
+        )
+
+    async def lose_place(self, case_id: int, chat_id: int) -> None:
+        """The staff group moved: the case's topic and card stay behind in the old one."""
+        await self.session.execute(
+            update(CaseRow)
+            .where(CaseRow.id == case_id, CaseRow.staff_chat_id == chat_id)
+            .values(thread_id=None, header_message_id=None, staff_chat_id=None)
         )
 
     async def first_message(self, case_id: int) -> bool:

@@ -279,6 +279,36 @@ async def test_without_topics_the_case_is_a_card_and_staff_answer_by_replying(
         assert later.reply_to_id == header.message_id
 
 
+async def test_after_the_staff_group_moves_a_reply_reaches_only_its_own_shopper(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with open_desk(tg, tmp_path) as desk:
+        zhang, li_si = await two_shoppers(desk)
+        await open_from_card(zhang)
+        await zhang.send("键盘坏了")
+        await deliver(desk)
+        old_ids = {m.message_id for m in desk.group.messages() if m.from_bot}
+
+        # The group becomes a supergroup: message ids start again at 1 there.
+        supergroup = tg.upgrade_group(STAFF_CHAT, -100777, by=tg.user(9001))
+        await tg.idle()
+        await open_from_card(li_si, "KM-7002")
+        await li_si.send("屏幕裂了")
+        await deliver(desk)
+        [card] = [m for m in supergroup.messages() if m.content.startswith("💬 咨询 #2")]
+        assert card.message_id in old_ids  # an id of 张三's case in the old group
+
+        await write(supergroup.as_user(tg.user(9001)), "李四您好,请拍张照片", reply_to=card)
+        await deliver(desk)
+
+        assert "李四您好,请拍张照片" in shopper_texts(li_si)
+        assert "李四您好,请拍张照片" not in shopper_texts(zhang)
+        # 张三's case follows the group: his next message gets a card in the new group.
+        await write(zhang, "还在吗")
+        await deliver(desk)
+        assert [m for m in supergroup.messages() if m.content.startswith("💬 咨询 #1")]
+
+
 async def test_staff_close_and_reopen_a_case_and_the_shopper_is_told(
     tg: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -692,3 +722,21 @@ async def test_a_topic_staff_deleted_is_made_again_with_the_next_message(
         assert texts[0].startswith("💬 咨询 #1 · 订单 KM-7001") and texts[1:] == ["还有一个问题"]
         [case] = await rows(desk, CaseRow)
         assert case.thread_id == topic.thread_id
+
+
+async def test_closing_a_case_whose_topic_staff_deleted_holds_nothing_up(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with forum_desk(tg, tmp_path) as desk:
+        user, first = await talking(desk)
+        await desk.li.press("✅ 关闭咨询", in_topic(desk, first)[0])
+        tg.delete_topic(STAFF_CHAT, first)  # before the close's card edit and note go out
+        await deliver(desk)  # the close's card edit finds no topic: the case loses it
+        await write(user, "还有一个问题")  # reopens the case
+        await deliver(desk, seconds=6)
+
+        [topic] = tg.topics(STAFF_CHAT)
+        assert topic.thread_id != first
+        texts = [m.content for m in in_topic(desk, topic.thread_id)]
+        assert texts[0].startswith("💬 咨询 #1 · 订单 KM-7001")
+        assert "还有一个问题" in texts

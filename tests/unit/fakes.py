@@ -335,8 +335,12 @@ class FakeCases:
         ]
         return sorted(mine, key=lambda c: c.id, reverse=True)[:limit]
 
-    async def by_thread(self, thread_id: int) -> Case | None:
-        found = [c for c in self._uow.state.cases.values() if c.thread_id == thread_id]
+    async def by_thread(self, chat_id: int, thread_id: int) -> Case | None:
+        found = [
+            c
+            for c in self._uow.state.cases.values()
+            if (c.staff_chat_id, c.thread_id) == (chat_id, thread_id)
+        ]
         return found[0] if found else None
 
     async def by_link(self, place: str, message_id: int) -> Case | None:
@@ -365,21 +369,25 @@ class FakeCases:
         )
         return True
 
-    async def set_thread(self, case_id: int, thread_id: int) -> bool:
+    async def set_thread(self, case_id: int, chat_id: int, thread_id: int) -> bool:
         case = self._uow.state.cases[case_id]
         if case.thread_id is not None:
             return False
-        self._uow.state.cases[case_id] = replace(case, thread_id=thread_id)
+        self._uow.state.cases[case_id] = replace(case, thread_id=thread_id, staff_chat_id=chat_id)
         return True
 
-    async def set_header(self, case_id: int, message_id: int) -> None:
+    async def set_header(self, case_id: int, chat_id: int, message_id: int) -> None:
         case = self._uow.state.cases[case_id]
-        self._uow.state.cases[case_id] = replace(case, header_message_id=message_id)
+        self._uow.state.cases[case_id] = replace(
+            case, header_message_id=message_id, staff_chat_id=chat_id
+        )
 
-    async def lose_thread(self, case_id: int, thread_id: int) -> None:
+    async def lose_place(self, case_id: int, chat_id: int) -> None:
         case = self._uow.state.cases[case_id]
-        if case.thread_id == thread_id:
-            self._uow.state.cases[case_id] = replace(case, thread_id=None, header_message_id=None)
+        if case.staff_chat_id == chat_id:
+            self._uow.state.cases[case_id] = replace(
+                case, thread_id=None, header_message_id=None, staff_chat_id=None
+            )
 
     async def first_message(self, case_id: int) -> bool:
         awaiting, told = self._uow.state.case_flags[case_id]

@@ -353,7 +353,7 @@ async def test_staff_reopen_an_old_case_only_while_no_newer_one_is_open(
 
 async def test_staff_write_only_into_an_open_case_they_can_name(uow: FakeUnitOfWork) -> None:
     case_id = await opened(uow)
-    await uow.cases.set_thread(case_id, 77)
+    await uow.cases.set_thread(case_id, -1001, 77)
     await uow.commit()
     incoming = text(900, chat_id=-1001)
 
@@ -365,17 +365,20 @@ async def test_staff_write_only_into_an_open_case_they_can_name(uow: FakeUnitOfW
         )
         return result.outcome
 
-    assert await says(Where(thread_id=78)) is StaffOutcome.NO_CASE
-    assert await says(Where(thread_id=77), staff=False) is StaffOutcome.NOT_STAFF
-    assert await says(Where(thread_id=77), message=None) is StaffOutcome.UNSUPPORTED
-    assert await says(Where(thread_id=77)) is StaffOutcome.DONE
-    assert await says(Where(thread_id=77)) is StaffOutcome.DUPLICATE
+    assert await says(Where(thread_id=78, chat_id=-1001)) is StaffOutcome.NO_CASE
+    assert await says(Where(thread_id=77, chat_id=-1001), staff=False) is StaffOutcome.NOT_STAFF
+    assert await says(Where(thread_id=77, chat_id=-1001), message=None) is StaffOutcome.UNSUPPORTED
+    assert await says(Where(thread_id=77, chat_id=-1001)) is StaffOutcome.DONE
+    assert await says(Where(thread_id=77, chat_id=-1001)) is StaffOutcome.DUPLICATE
     [copy] = rows(uow, Kind.CUSTOMER_CASE_MESSAGE)
     assert copy.chain == f"case:{case_id}:shopper"
     [written] = uow.committed.case_messages.values()
     assert (written.direction, written.author) == (Direction.OUT, 9001)
     await staff_close(uow, case_id)
-    assert await says(Where(thread_id=77), message=text(901, chat_id=-1001)) is StaffOutcome.CLOSED
+    assert (
+        await says(Where(thread_id=77, chat_id=-1001), message=text(901, chat_id=-1001))
+        is StaffOutcome.CLOSED
+    )
 
 
 async def test_a_saved_reply_goes_to_the_cases_shopper_as_the_shops_text(

@@ -66,6 +66,7 @@ staff-replies-empty = No saved replies yet. Add one: /replies add NAME TEXT
 staff-replies-header = 📋 Saved replies ({$count}):
 staff-replies-line = • {$name}: {$text}
 staff-replies-footer = Send /reply NAME in a case's topic to send one. Add: /replies add NAME TEXT · Delete: /replies del NAME
+staff-replies-more = …and {$count} more not listed (send /reply NAME to use one)
 staff-replies-usage = Usage: /replies (list) · /replies add NAME TEXT · /replies del NAME
 staff-replies-bad-name = A name may hold letters, digits, _ and -, at most 32 characters.
 staff-replies-bad-text = The text must not be empty, and at most {$max} characters.

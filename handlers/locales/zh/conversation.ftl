@@ -66,6 +66,7 @@ staff-replies-empty = 还没有常用回复。添加:/replies add 名称 内容
 staff-replies-header = 📋 常用回复({$count} 条):
 staff-replies-line = • {$name}:{$text}
 staff-replies-footer = 在咨询的话题里发送 /reply 名称 即可发给客户。添加:/replies add 名称 内容 · 删除:/replies del 名称
+staff-replies-more = …另有 {$count} 条未列出(发送 /reply 名称 直接使用)
 staff-replies-usage = 用法:/replies(查看)· /replies add 名称 内容 · /replies del 名称
 staff-replies-bad-name = 名称只能包含文字、数字、_ 和 -,最多 32 个字符。
 staff-replies-bad-text = 内容不能为空,最多 {$max} 个字符。

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("staff_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("thread_id", sa.BigInteger(), nullable=True),
         sa.Column("header_message_id", sa.BigInteger(), nullable=True),
         sa.Column("awaiting_first", sa.Boolean(), nullable=False),
@@ -45,7 +46,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
         sa.UniqueConstraint("open_key", name=op.f("uq_cases_open_key")),
-        sa.UniqueConstraint("thread_id", name=op.f("uq_cases_thread_id")),
+        sa.UniqueConstraint("staff_chat_id", "thread_id", name="uq_cases_staff_chat_thread"),
     )
     op.create_index("ix_cases_customer_order", "cases", ["customer_id", "order_id"])
 

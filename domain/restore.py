@@ -1,4 +1,4 @@
-"""Undoing a mistaken cancel (the article's FAQ 3): 误操作取消正确订单,如何恢复?
+"""Undoing a mistaken cancel (the article's FAQ 3: restoring an order cancelled by mistake).
 
 The article: some shops offer 恢复订单; otherwise staff restore it by hand, "only for
 orders not delivered whose money has not been moved again". Here:

@@ -1,4 +1,4 @@
-"""Restoring a mistaken cancel: the card's 恢复订单, its confirmation, and ``/restore``.
+"""Restoring a mistaken cancel: the card's restore button, its confirmation, and ``/restore``.
 
 Every press re-reads the order through the use case (ownership, the window, the refund,
 the coupon); with the shop's order system connected, the shop's answer decides and is

@@ -50,7 +50,7 @@ def _coupon_line(t: Translator, plan: RestorePlan, *, done: bool) -> str | None:
 def confirm_view(
     t: Translator, card: OrderCard, tz: tzinfo, *, with_shop: bool, head: str | None = None
 ) -> Rendered:
-    """What restoring does, then 确认恢复 / 不恢复."""
+    """What restoring does, then the confirm and keep buttons."""
     plan = card.restore
     assert plan is not None  # only a cancelled order is confirmed
     order = card.order

@@ -1,4 +1,4 @@
-"""🕓 记录 on the order card: the order's history, for the shopper whose order it is."""
+"""The order card's history button: the order's history, for the shopper whose order it is."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ async def test_help_lists_the_common_questions_and_the_orders(
     await user.send("/help")
 
     assert "我可以帮您" in user.last_text()
+    assert "/contact" in user.last_text() and "/restore" in user.last_text()
     assert user.buttons() == [
         "❓ 为什么我的订单不能取消?",
         "❓ 各个订单状态是什么意思?",

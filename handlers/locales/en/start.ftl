@@ -18,6 +18,8 @@ help-text =
     · /cancel ORDER_NUMBER: cancel that order (you confirm the amount, where the money goes and by when first)
     · /apply ORDER_NUMBER: apply to cancel an order that cannot be cancelled directly (screenshots welcome); /tickets: your applications
     · /refunds: refund progress
+    · /restore ORDER_NUMBER: undo a mistaken cancel; /coupon ORDER_NUMBER: ask staff about a coupon that did not come back
+    · /contact: talk to staff here, about an order or anything else
     · /lang: change language; /unlink: unlink your account
 fallback-unknown = Sorry, I did not understand that. Send /start to see your orders, or /help to see what I can do.
 fallback-edited = I saw your edit, but I only act on new messages. Please send it again.

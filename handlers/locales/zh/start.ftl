@@ -18,6 +18,8 @@ help-text =
     · /cancel 订单号:直接取消该订单(会先让您确认金额、退款去向和到账日期)
     · /apply 订单号:对不能直接取消的订单申请取消(可附截图);/tickets 查看申请进度
     · /refunds 查看退款进度
+    · /restore 订单号:恢复误取消的订单;/coupon 订单号:优惠券没退回时请客服处理
+    · /contact 联系客服,就某个订单或其他问题直接在这里和客服沟通
     · /lang 切换语言;/unlink 解除账号关联
 fallback-unknown = 抱歉,我没有看懂这条消息。发送 /start 查看您的订单,或发送 /help 了解我能做什么。
 fallback-edited = 已收到您修改的消息,但我只处理新消息。请重新发送一次。

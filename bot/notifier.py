@@ -25,6 +25,10 @@ update, and by the scheduler every few seconds), then delivers every due row:
   (``migrate_to_chat_id``) the bot follows it to its new id at once; when the bot
   cannot write there (removed, no rights, wrong id) its rows are held, one log
   line names the fix, and they go out once it can write there again;
+* a 400 that no retry can change (a file Telegram no longer has, a message it will
+  not take) makes the row dead at once, with the staff alert, instead of retrying it
+  for a day: a conversation's later messages must not wait a day behind it. Telegram's
+  few passing 400s ("temporarily unavailable", a closed topic) retry as below;
 * other errors (5xx, network) retry later with a jittered backoff capped at
   ``BACKOFF_MAX``, for at least ``RETRY_FOR`` (Telegram itself keeps a bot's
   updates for 24 hours); only then is the row dead, and the staff chat gets one
@@ -101,6 +105,8 @@ PRIVATE_GAP = timedelta(seconds=1)
 #: An evidence row whose card is not out yet waits this long (without counting an attempt).
 CARD_NOT_YET = timedelta(seconds=5)
 UNREACHABLE = "unreachable"
+#: Telegram's words for a 400 that may pass: everything else in a 400 is for good.
+PASSING_400 = ("temporarily", "try again", "topic_closed")
 
 
 def backoff_ceiling(attempts: int) -> timedelta:
@@ -423,7 +429,7 @@ class Notifier:
     async def _failed(self, message: OutboxMessage, error: Exception) -> None:
         attempts = message.attempts + 1
         text = f"{type(error).__name__}: {error}"
-        if attempts < MAX_ATTEMPTS:
+        if attempts < MAX_ATTEMPTS and not _for_good(error):
             log.warning(
                 "outbox %s: %s failed (attempt %s): %s", message.id, message.kind, attempts, text
             )
@@ -518,7 +524,10 @@ class Notifier:
             text = error.message.lower()
             if "chat not found" in text:
                 raise (StaffChatDown if group else Unreachable)(error.message) from error
-            if group and ("not enough rights" in text or "have no rights" in text):
+            # Without the right to make topics the group still takes cards (cases fall back
+            # to reply threading): only a right to write at all holds the group's rows.
+            no_rights = "not enough rights" in text or "have no rights" in text
+            if group and no_rights and "topic" not in text:
                 raise StaffChatDown(error.message) from error
             raise
         finally:
@@ -586,6 +595,14 @@ class Notifier:
         if until is not None and message.kind not in LIVE_KINDS:
             raise Hold(until)
         return customer.telegram_id, self.translations.get(locale)
+
+
+def _for_good(error: Exception) -> bool:
+    """A 400 that the same request will get again: no use retrying it for a day."""
+    if not isinstance(error, TelegramBadRequest):
+        return False
+    said = error.message.lower()
+    return not any(words in said for words in PASSING_400)
 
 
 def _zone(name: str | None) -> tzinfo | None:

@@ -29,6 +29,9 @@ class StaffChat:
     #: Whether the group has topics (a forum): each case then gets a topic of its own.
     #: ``None`` until asked (``getChat``), and again after the group moved.
     is_forum: bool | None = None
+    #: While the bot may not make topics there (no "Manage Topics" right), cases get a card
+    #: with reply threading; the right is tried again from this moment on.
+    topics_again_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import groupby
 
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import (
     ForumTopic,
     InlineKeyboardMarkup,
@@ -48,8 +49,12 @@ log = logging.getLogger(__name__)
 _NOT_A_FORUM = "not a forum"
 _THREAD_GONE = ("thread not found", "topic_id_invalid", "topic_deleted")
 _TOPIC_UNCHANGED = "topic_not_modified"
+_TOPIC_CLOSED = "topic_closed"
 _SOURCE_GONE = "message to copy not found"
 _CARD_GONE = "message to edit not found"
+_NO_RIGHTS = ("not enough rights", "have no rights", "chat_admin_required")
+#: How long cases do without topics after the bot was refused the right to make them.
+TOPICS_AGAIN = timedelta(hours=1)
 #: Telegram's limit for a caption a bot sends (a Premium shopper may write longer ones).
 MAX_CAPTION = 1024
 
@@ -88,7 +93,13 @@ async def _view(out: Outlet, case_id: int) -> CaseView:
 
 
 async def _is_forum(out: Outlet, chat_id: int) -> bool:
-    """Whether the group has topics: asked once (getChat) and remembered."""
+    """Whether cases get topics: asked once (getChat) and remembered; after the bot was
+    refused the right to make them, not until ``topics_again_at``."""
+    again = out.staff_chat.topics_again_at
+    if again is not None:
+        if out.clock.now() < again:
+            return False
+        out.staff_chat.topics_again_at = out.staff_chat.is_forum = None
     if out.staff_chat.is_forum is None:
         chat = await out.call(chat_id, lambda: out.bot.get_chat(chat_id))
         out.staff_chat.is_forum = bool(chat.is_forum)
@@ -103,7 +114,19 @@ async def _make_topic(out: Outlet, chat_id: int, t: Translator, view: CaseView) 
             chat_id, lambda: out.bot.create_forum_topic(chat_id, name)
         )
     except TelegramBadRequest as error:
-        if _NOT_A_FORUM not in error.message.lower():
+        said = error.message.lower()
+        if any(words in said for words in _NO_RIGHTS):
+            # Not a reason to hold the group's rows: the card and reply threading serve.
+            out.staff_chat.topics_again_at = out.clock.now() + TOPICS_AGAIN
+            log.error(
+                "The bot may not make forum topics in the staff group %s: %s. Cases get a "
+                "card with reply threading instead. Fix: make the bot an administrator of the "
+                "staff group with the Manage Topics right.",
+                chat_id,
+                error.message,
+            )
+            return None
+        if _NOT_A_FORUM not in said:
             raise
         out.staff_chat.is_forum = False  # topics were turned off: reply threading instead
         return None
@@ -265,18 +288,32 @@ async def shopper_wrote(out: Outlet, letter: Letter[ShopperWrote]) -> Sent:
 async def _topic_gone(
     out: Outlet, case: Case, place: Place, error: TelegramBadRequest, chat_id: int
 ) -> None:
-    """Staff deleted the case's topic (or turned topics off), or its card: forget the place,
-    so the next try makes a new one, and wait for that try (``NotReady``) rather than hold
-    the case's later messages behind a row that cannot succeed. Any other error is the
-    caller's."""
+    """Staff deleted the case's topic (or turned topics off), or its card, or the bot may no
+    longer use the topic (its admin rights were taken): forget the place, so the next try
+    makes a new one (a card with reply threading when topics are barred), and wait for
+    that try (``NotReady``) rather than hold the case's later messages behind a row that
+    cannot succeed. Any other error is the caller's."""
     said = error.message.lower()
-    topic_gone = place.thread_id is not None and any(w in said for w in _THREAD_GONE)
-    if not topic_gone and _CARD_GONE not in said:
+    in_topic = place.thread_id is not None
+    topic_gone = in_topic and any(w in said for w in _THREAD_GONE)
+    # The bot lost its admin rights: it may no longer open, or post in, a closed topic.
+    topic_barred = in_topic and any(w in said for w in (*_NO_RIGHTS, _TOPIC_CLOSED))
+    if not topic_gone and not topic_barred and _CARD_GONE not in said:
         return
     async with out.uows() as uow:
         await uow.cases.lose_place(case.id, chat_id)
         await uow.commit()
     out.staff_chat.is_forum = None
+    if topic_barred:
+        out.staff_chat.topics_again_at = out.clock.now() + TOPICS_AGAIN
+        log.error(
+            "The bot may no longer manage the topic of case %s in the staff group %s: %s. "
+            "The case gets a new card with reply threading. Fix: make the bot an "
+            "administrator of the staff group with the Manage Topics right.",
+            case.id,
+            chat_id,
+            error.message,
+        )
     raise NotReady("the case's topic or card is gone") from error
 
 
@@ -298,8 +335,14 @@ async def case_changed(out: Outlet, letter: Letter[CaseChanged]) -> Sent:
     place, case = await ensure_place(out, chat_id, t, change.case_id)
     view = await _view(out, change.case_id)
     text, markup = case_card_view(t, view, out.rules.tz, in_topic=place.thread_id is not None)
+    closing = view.case.status is CaseStatus.CLOSED
+    # The note is the last thing that can fail: a retry redoes only what changes nothing
+    # when done twice (the card's edit, the topic's reopening), never the note. A reopened
+    # topic takes the note; a closed one is closed after it.
     try:
         await out.call(chat_id, lambda: edit_card(out.bot, chat_id, place.header_id, text, markup))
+        if place.thread_id is not None and not closing:
+            await _follow_topic(out, chat_id, place.thread_id, view.case.status)
         who = await staff_name(out.bot, chat_id, change.staff_id)
         note = await out.send_text(
             chat_id,
@@ -307,12 +350,15 @@ async def case_changed(out: Outlet, letter: Letter[CaseChanged]) -> Sent:
             reply_to=place.reply_to,
             message_thread_id=place.thread_id,
         )
-        if place.thread_id is not None:
-            await _follow_topic(out, chat_id, place.thread_id, view.case.status)
     except TelegramBadRequest as error:
         # A deleted topic must not hold the case's later messages behind this row for a day.
         await _topic_gone(out, case, place, error, chat_id)
         raise
+    if place.thread_id is not None and closing:
+        try:
+            await _follow_topic(out, chat_id, place.thread_id, view.case.status)
+        except TelegramAPIError as error:  # the note is out: an open topic is only untidy
+            log.warning("case %s: its topic stays open: %s", case.id, error.message)
     return Sent(note)
 
 

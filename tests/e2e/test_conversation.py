@@ -9,15 +9,18 @@ The staff group's people are those of ``tests/e2e/test_staff.py``: 李客服 (90
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from domain.cases import CaseStatus
 from domain.orders import OrderStatus, ProductKind, RefundAction
 from handlers.callbacks import CaseAction, CaseCb, ContactAction, ContactCb
-from storage.tables import AuditRow, CaseMessageRow, CaseRow, SurveyRow
+from storage.tables import AuditRow, CaseMessageRow, CaseRow, OutboxRow, SurveyRow
 from tests.e2e.test_apply import delivering
 from tests.e2e.test_refunds import cancelled, change
 from tests.e2e.test_staff import STAFF_CHAT, Desk, open_desk
@@ -740,3 +743,121 @@ async def test_closing_a_case_whose_topic_staff_deleted_holds_nothing_up(
         texts = [m.content for m in in_topic(desk, topic.thread_id)]
         assert texts[0].startswith("💬 咨询 #1 · 订单 KM-7001")
         assert "还有一个问题" in texts
+
+
+async def test_a_message_telegram_refuses_for_good_does_not_hold_the_case_for_a_day(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with forum_desk(tg, tmp_path) as desk:
+        user, thread_id = await talking(desk, "第一条")
+        refused = "Bad Request: wrong file identifier/HTTP URL specified"
+        tg.fail_next("copyMessage", 400, refused, chat_id=STAFF_CHAT)
+        await write(user, "这一条 Telegram 不收")
+        await write(user, "下一条")
+        await deliver(desk)
+
+        texts = [m.content for m in in_topic(desk, thread_id)]
+        assert texts[1:] == ["第一条", "下一条"]  # the next one went out in the same minute
+        [dead] = await rows(desk, OutboxRow, OutboxRow.status == "dead")
+        assert (dead.kind, dead.attempts) == ("staff.case_message", 1)
+        assert refused in (dead.last_error or "")
+        [alert] = [m.content for m in desk.group.messages() if m.content.startswith("☠️")]
+        assert "有 1 条通知发送失败" in alert and "python -m bot outbox" in alert
+
+
+async def test_a_passing_400_is_retried_and_goes_out_in_order(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with forum_desk(tg, tmp_path) as desk:
+        user, thread_id = await talking(desk, "第一条")
+        passing = "Bad Request: wrong file_id or the file is temporarily unavailable"
+        tg.fail_next("copyMessage", 400, passing, chat_id=STAFF_CHAT)
+        await write(user, "第二条")
+        await write(user, "第三条")
+        desk.shop.clock.advance(seconds=3)
+        await desk.runtime.notifier.deliver_due()  # the third waits behind the second's retry
+        await tg.idle()
+        assert [m.content for m in in_topic(desk, thread_id)][1:] == ["第一条"]
+
+        await deliver(desk, seconds=60)
+        assert [m.content for m in in_topic(desk, thread_id)][1:] == ["第一条", "第二条", "第三条"]
+        assert await rows(desk, OutboxRow, OutboxRow.status == "dead") == []
+
+
+async def test_without_the_right_to_make_topics_cases_get_a_card_and_nothing_is_held(
+    tg: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="handlers.notices.cases")
+    async with forum_desk(tg, tmp_path) as desk:
+        tg.set_member_status(STAFF_CHAT, tg.bot_id, "member")  # may write, not make topics
+        zhang, li_si = await two_shoppers(desk)
+        await open_from_card(zhang)
+        await zhang.send("键盘坏了")
+        await open_from_card(li_si, "KM-7002")
+        await li_si.send("我的也坏了")
+        await deliver(desk)  # one round: the group's rows were not held back
+
+        assert tg.topics(STAFF_CHAT) == []
+        cards = {
+            m.content.splitlines()[0].split(" · ")[1]: m
+            for m in desk.group.messages()
+            if m.content.startswith("💬 咨询 #")
+        }
+        assert set(cards) == {"订单 KM-7001", "订单 KM-7002"}
+        for text, order in (("键盘坏了", "订单 KM-7001"), ("我的也坏了", "订单 KM-7002")):
+            [copy] = [m for m in desk.group.messages() if m.content == text]
+            assert copy.reply_to_id == cards[order].message_id
+        said = [r.getMessage() for r in caplog.records if "Manage Topics" in r.getMessage()]
+        assert len(said) == 1 and "reply threading" in said[0]
+
+        await write(desk.li, "请发一张照片", reply_to=cards["订单 KM-7001"])
+        await deliver(desk)
+        assert "请发一张照片" in shopper_texts(zhang)
+        assert "请发一张照片" not in shopper_texts(li_si)
+
+
+async def test_a_bot_that_lost_its_topic_rights_carries_the_case_on_in_a_card(
+    tg: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="handlers.notices.cases")
+    async with forum_desk(tg, tmp_path) as desk:
+        user, thread_id = await talking(desk)
+        await desk.li.press("✅ 关闭咨询", in_topic(desk, thread_id)[0])
+        await deliver(desk)
+        notes = [m.content for m in in_topic(desk, thread_id)]
+        assert sum("关闭" in text for text in notes[1:]) == 1
+
+        tg.set_member_status(STAFF_CHAT, tg.bot_id, "member")  # an admin took its rights
+        await write(user, "还有一个问题")  # reopens the case: its topic may not be reopened
+        await deliver(desk, seconds=6)
+        await deliver(desk, seconds=6)
+
+        [card] = [
+            m
+            for m in desk.group.messages()
+            if m.content.startswith("💬 咨询 #1") and m.thread_id is None
+        ]
+        [copy] = [m for m in desk.group.messages() if m.content == "还有一个问题"]
+        assert copy.reply_to_id == card.message_id and copy.thread_id is None
+        [case] = await rows(desk, CaseRow)
+        assert (case.status, case.thread_id) == (CaseStatus.OPEN.value, None)
+        assert await rows(desk, OutboxRow, OutboxRow.status == "dead") == []
+        said = [r.getMessage() for r in caplog.records if "no longer manage" in r.getMessage()]
+        assert len(said) == 1 and "Manage Topics" in said[0]
+
+
+async def test_a_close_whose_topic_would_not_close_says_so_once(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with forum_desk(tg, tmp_path) as desk:
+        _, thread_id = await talking(desk)
+        tg.fail_next("closeForumTopic", 502, chat_id=STAFF_CHAT)
+        await desk.li.press("✅ 关闭咨询", in_topic(desk, thread_id)[0])
+        await deliver(desk)
+        await deliver(desk, seconds=60)
+
+        notes = [m.content for m in in_topic(desk, thread_id) if "关闭了咨询" in m.content]
+        assert len(notes) == 1
+        [case] = await rows(desk, CaseRow)
+        assert case.status == CaseStatus.CLOSED.value
+        assert await desk.unsent() == 0

@@ -174,7 +174,8 @@ async def test_after_a_day_of_failures_rows_die_with_one_alert_and_the_operator_
         tg.clear_failures()
         await run_for(desk, timedelta(minutes=15), timedelta(minutes=1))
         [alert] = [m.content for m in desk.group.messages() if m.content.startswith("☠️")]
-        assert "有 5 条通知连续一天多发送失败" in alert and "python -m bot outbox" in alert
+        assert "有 5 条通知发送失败(Telegram 拒收,或连续一天多未能送出)" in alert
+        assert "python -m bot outbox" in alert
 
         database = f"sqlite+aiosqlite:///{tmp_path}/shop.db"
         listed = bot_cli(tmp_path, "outbox", DATABASE_URL=database)

@@ -259,7 +259,8 @@ async def test_without_a_staff_chat_staff_rows_wait_and_one_warning_is_logged(
         (
             "b",
             -1001,
-            "☠️ 有 1 条通知连续一天多发送失败,已停止重试。最早一条:#7(customer.refund_submitted),"
+            "☠️ 有 1 条通知发送失败(Telegram 拒收,或连续一天多未能送出),已停止重试。"
+            "最早一条:#7(customer.refund_submitted),"
             "最后的错误:502。问题解决后,运行 python -m bot outbox 查看,"
             "python -m bot outbox --requeue-all 全部重新发送。",
         )

@@ -87,7 +87,7 @@ config-global-pace = must be a whole number from 1 to 30 (Telegram allows a bot 
 config-chat-pace = must be 0 (no pace) or a number from 0.2 to 5 (Telegram allows about 1 message a second per chat), e.g. CHAT_MESSAGES_PER_SECOND=1.
 config-throttle-burst = must be a whole number from 1 to 100, e.g. THROTTLE_BURST=5.
 config-throttle-rate = must be 0 (no throttling) or a number from 0.1 to 30 (messages or taps a second per person), e.g. THROTTLE_PER_SECOND=1.
-staff-dead-letter = ☠️ {$count} notifications kept failing for over a day and are no longer retried. The first: #{$id} ({$kind}); last error: {$error}. Once the problem is fixed, run python -m bot outbox to list them and python -m bot outbox --requeue-all to send them again.
+staff-dead-letter = ☠️ {$count} notifications could not be sent (Telegram refused them, or they kept failing for over a day) and are no longer retried. The first: #{$id} ({$kind}); last error: {$error}. Once the problem is fixed, run python -m bot outbox to list them and python -m bot outbox --requeue-all to send them again.
 staff-shop-silent = ⚠️ The shop's order system has not answered the cancel request for order {$order_no} (#{$id}) since {$since}. The bot keeps retrying with the same request; please check the shop's API.
 staff-toast-awaiting-shop = Asked the shop to cancel the order of ticket #{$id}; once it confirms, the ticket is approved and the shopper told.
 staff-shop-refused = ⚠️ The shop did not cancel the order {$order_no} of ticket #{$id}: it shows it as “{$status}”. Nothing was refunded; the ticket is still open — please decide again.

@@ -87,7 +87,7 @@ config-global-pace = 应为 1 到 30 之间的整数(Telegram 限制机器人每
 config-chat-pace = 应为 0(不限速)或 0.2 到 5 之间的数(Telegram 限制每个聊天约每秒 1 条),例如 CHAT_MESSAGES_PER_SECOND=1。
 config-throttle-burst = 应为 1 到 100 之间的整数,例如 THROTTLE_BURST=5。
 config-throttle-rate = 应为 0(不限流)或 0.1 到 30 之间的数(每人每秒可发的消息或点击),例如 THROTTLE_PER_SECOND=1。
-staff-dead-letter = ☠️ 有 {$count} 条通知连续一天多发送失败,已停止重试。最早一条:#{$id}({$kind}),最后的错误:{$error}。问题解决后,运行 python -m bot outbox 查看,python -m bot outbox --requeue-all 全部重新发送。
+staff-dead-letter = ☠️ 有 {$count} 条通知发送失败(Telegram 拒收,或连续一天多未能送出),已停止重试。最早一条:#{$id}({$kind}),最后的错误:{$error}。问题解决后,运行 python -m bot outbox 查看,python -m bot outbox --requeue-all 全部重新发送。
 staff-shop-silent = ⚠️ 商城订单系统自 {$since} 起没有回应订单 {$order_no} 的取消请求(#{$id})。机器人会继续用同一请求重试;请检查商城接口是否可用。
 staff-toast-awaiting-shop = 已请商城取消工单 #{$id} 的订单;商城确认后工单自动通过,并通知顾客。
 staff-shop-refused = ⚠️ 商城没有同意取消工单 #{$id} 的订单 {$order_no}:商城显示该订单「{$status}」。未做任何退款,工单仍待处理,请重新判断。

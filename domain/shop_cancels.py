@@ -248,6 +248,59 @@ async def settle_cancel(
         await uow.commit()
     assert order is not None  # requests reference orders; orders are kept
     reply = await _ask(shop, order, request)
+    return await _write_answer(
+        uows,
+        request,
+        order,
+        reply,
+        rules=rules,
+        now=now,
+        tell_shopper=tell_shopper,
+        alert_after=alert_after,
+    )
+
+
+async def _write_answer(
+    uows: UnitOfWorkFactory,
+    request: CancelRequest,
+    order: Order,
+    reply: CancelReply | RestoreReply,
+    *,
+    rules: ShopRules,
+    now: datetime,
+    tell_shopper: bool,
+    alert_after: timedelta,
+) -> SettleResult:
+    try:
+        return await _write(
+            uows,
+            request,
+            order,
+            reply,
+            rules=rules,
+            now=now,
+            tell_shopper=tell_shopper,
+            alert_after=alert_after,
+        )
+    except AnsweredMeanwhile:
+        # Another sender held this request after our lease ran out and wrote the same
+        # answer (the same key got the same one): it is settled as that sender wrote it.
+        log.warning("cancel request %s: answered meanwhile by another sender", request.id)
+        async with uows() as uow:
+            return await _as_settled(uow, await uow.cancels.get(request.id), rules, now)
+
+
+async def _write(
+    uows: UnitOfWorkFactory,
+    request: CancelRequest,
+    order: Order,
+    reply: CancelReply | RestoreReply,
+    *,
+    rules: ShopRules,
+    now: datetime,
+    tell_shopper: bool,
+    alert_after: timedelta,
+) -> SettleResult:
     async with uows() as uow:
         if request.kind is RequestKind.RESTORE:
             result = await _restore_answer(
@@ -278,6 +331,29 @@ class OrderMoved(RuntimeError):
     """The order changed under a locked write: nothing is written; asked again later."""
 
 
+class AnsweredMeanwhile(RuntimeError):
+    """Another sender wrote this request's answer first: this one writes nothing."""
+
+
+async def _answer_first(
+    uow: UnitOfWork,
+    request: CancelRequest,
+    state: CancelState,
+    *,
+    now: datetime,
+    shop_status: OrderStatus | None = None,
+    refund_ref: str | None = None,
+) -> None:
+    """The shop's answer is written before anything it causes, guarded on the request still
+    being pending: of two senders holding an answer (a lease ran out while the shop was
+    slow), one writes it and all it causes, the other nothing, so nothing is given back,
+    refunded or audited twice."""
+    if not await uow.cancels.settle(
+        request.id, state, now=now, shop_status=shop_status, refund_ref=refund_ref
+    ):
+        raise AnsweredMeanwhile(f"cancel request {request.id} was answered meanwhile")
+
+
 async def _ask(
     shop: ShopSystem, order: Order, request: CancelRequest
 ) -> CancelReply | RestoreReply:
@@ -302,6 +378,7 @@ async def _accepted(
     rules: ShopRules,
     now: datetime,
 ) -> SettleResult:
+    await _answer_first(uow, request, CancelState.ACCEPTED, now=now, refund_ref=refund_ref)
     order = await uow.orders.get_for_update(request.order_id)
     assert order is not None
     coupon = coupon_outcome(order.coupon, now)
@@ -343,7 +420,6 @@ async def _accepted(
             refund=refund,
             now=now,
         )
-    await uow.cancels.settle(request.id, CancelState.ACCEPTED, now=now, refund_ref=refund_ref)
     card = await _card(uow, order.id, rules, now)
     return SettleResult(Settled.CANCELLED, card, coupon)
 
@@ -351,6 +427,7 @@ async def _accepted(
 async def _refused(
     uow: UnitOfWork, request: CancelRequest, reply: CancelRefused, rules: ShopRules, now: datetime
 ) -> SettleResult:
+    await _answer_first(uow, request, CancelState.REFUSED, now=now, shop_status=reply.status)
     order = await uow.orders.get_for_update(request.order_id)
     assert order is not None
     await uow.orders.clear_cancelling(order.id, now)
@@ -369,8 +446,8 @@ async def _settle_refused(
     rules: ShopRules,
     now: datetime,
 ) -> SettleResult:
-    """The shop's no, recorded once with its audit row: the order as the refusal leaves it."""
-    await uow.cancels.settle(request.id, CancelState.REFUSED, now=now, shop_status=reply.status)
+    """The shop's no (already written first) with its audit row: the order as the refusal
+    leaves it."""
     uow.audit.add(
         AuditEntry(
             action,
@@ -451,11 +528,14 @@ async def _restore_answer(
     now: datetime,
     alert_after: timedelta,
 ) -> SettleResult:
-    if isinstance(reply, RestoreAccepted) or (
-        # Refused as "already so" is the same yes: the order is live there again.
-        isinstance(reply, CancelRefused) and reply.status is request.target
-    ):
-        return await _restored(uow, request, rules, now)
+    if isinstance(reply, RestoreAccepted):
+        assert request.target is not None  # a restore request names where the order goes
+        return await _restored(uow, request, request.target, rules, now)
+    if isinstance(reply, CancelRefused) and reply.status is not OrderStatus.CANCELLED:
+        # Refused as "already so", or because the order is live there in another state (the
+        # shop restored it itself, and maybe delivered): the shop is the record, so the
+        # order is live here too, in the shop's state, and nothing is owed.
+        return await _restored(uow, request, reply.status, rules, now)
     if isinstance(reply, CancelRefused):
         return await _restore_refused(uow, request, reply, rules, now)
     why = reply if isinstance(reply, ShopUnavailable) else ShopUnavailable("wrong answer")
@@ -471,15 +551,17 @@ async def _asked(uow: UnitOfWork, request: CancelRequest) -> dict[str, Any]:
 
 
 async def _restored(
-    uow: UnitOfWork, request: CancelRequest, rules: ShopRules, now: datetime
+    uow: UnitOfWork, request: CancelRequest, to: OrderStatus, rules: ShopRules, now: datetime
 ) -> SettleResult:
+    await _answer_first(uow, request, CancelState.ACCEPTED, now=now, shop_status=to)
     order = await uow.orders.get_for_update(request.order_id)
-    assert order is not None and request.target is not None
+    assert order is not None
     if order.status is OrderStatus.CANCELLED:
-        if not await uow.orders.restore(order.id, to=request.target, at=now):
+        if not await uow.orders.restore(order.id, to=to, at=now):
             raise OrderMoved(f"order {order.order_no} moved while its restore was written")
         asked = await _asked(uow, request)
-        detail = {k: asked.get(k) for k in ("to", "refund_fen", "coupon", "ticket")}
+        detail = {k: asked.get(k) for k in ("refund_fen", "coupon", "ticket")}
+        detail["to"] = to.value
         uow.audit.add(
             AuditEntry(
                 "order.restored",
@@ -496,22 +578,34 @@ async def _restored(
             reviewer_id=request.reviewer_id,
             refund=None,
             now=now,
-            restored_to=request.target,
+            restored_to=to,
         )
-    await uow.cancels.settle(request.id, CancelState.ACCEPTED, now=now)
     return SettleResult(Settled.RESTORED, await _card(uow, order.id, rules, now))
 
 
 async def _restore_refused(
     uow: UnitOfWork, request: CancelRequest, reply: CancelRefused, rules: ShopRules, now: datetime
 ) -> SettleResult:
-    """The shop keeps the order cancelled: what phase one took back is owed again."""
+    """The shop keeps the order cancelled: what phase one took back is owed again, once.
+
+    Only an order still cancelled here and still marked restoring gets it back: one that
+    went live meanwhile (the shop's own event) owes nothing."""
+    await _answer_first(uow, request, CancelState.REFUSED, now=now, shop_status=reply.status)
     order = await uow.orders.get_for_update(request.order_id)
     assert order is not None
-    await uow.orders.clear_restoring(order.id, now)
-    asked = await _asked(uow, request)
-    taken = asked.get("coupon") in (CouponBack.TAKEN.value, CouponBack.EXPIRED.value)
-    await give_back(uow, order, coupon_taken=taken, actor="shop", rules=rules, now=now)
+    unmarked = await uow.orders.clear_restoring(order.id, now)
+    if unmarked and order.status is OrderStatus.CANCELLED:
+        asked = await _asked(uow, request)
+        taken = asked.get("coupon") in (CouponBack.TAKEN.value, CouponBack.EXPIRED.value)
+        await give_back(uow, order, coupon_taken=taken, actor="shop", rules=rules, now=now)
+    else:
+        log.warning(
+            "order %s: the shop refused its restore, but the order is %s%s here: nothing "
+            "is given back",
+            order.order_no,
+            order.status.value,
+            "" if unmarked else " and no longer restoring",
+        )
     return await _settle_refused(
         uow, request, reply, "order.restore_refused", rules=rules, now=now
     )

@@ -14,7 +14,9 @@ from domain.orders import OrderStatus, RefundStatus
 from domain.ports import FixedClock, RequestKind
 from domain.restore import CouponBack
 from domain.review import ApplyOutcome, ReviewOutcome, file_ticket
+from domain.shop import CancelRefused
 from domain.shop_cancels import CancelDesk, Settled, settle_due
+from domain.shop_cancels import _write_answer as write_answer
 from domain.shopper_restore import RestoreOutcome, restore_order
 from domain.staff import decide_ticket
 from domain.tickets import TicketKind, TicketReason, TicketStatus, Verdict
@@ -149,3 +151,89 @@ async def test_staff_approving_a_restore_asks_the_shop_and_closes_the_ticket(
     assert [(p["kind"], p["restored_to"]) for p in decided_rows] == [("restore", "paid")]
     assert await refund_status(session_factory) == (RefundStatus.VOIDED.value, 1)
     await desk.close()
+
+
+async def shopper_restores(factory: Factory, order_id: int, customer_id: int) -> int:
+    """The shopper's restore, sent to the shop: phase one only (the refund withdrawn)."""
+    async with factory() as session:
+        asked = await restore_order(
+            SqlUnitOfWork(session),
+            customer_id=customer_id,
+            order_id=order_id,
+            shown=CouponBack.NONE,
+            actor="tg:1001",
+            rules=RULES,
+            now=NOW,
+            with_shop=True,
+        )
+    assert asked.outcome is RestoreOutcome.REQUESTED and asked.request_id is not None
+    return asked.request_id
+
+
+async def test_a_restore_the_shop_refuses_because_the_order_is_live_there_is_live_here_too(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    order_id = await cancelled_by_the_shopper(session_factory, tmp_path, fake_shop, adapter)
+    found = await order(session_factory, "KM-1")
+    assert found is not None
+    # The shop's own staff undid the cancel and delivered the order meanwhile.
+    fake_shop.orders["KM-1"].status = "delivered"
+    request_id = await shopper_restores(session_factory, order_id, found.customer_id)
+
+    assert await settle(session_factory, adapter, request_id) is Settled.RESTORED
+    back = await order(session_factory, "KM-1")
+    assert back is not None and back.status is OrderStatus.DELIVERED
+    assert back.restoring_since is None
+    # Delivered: nothing is owed, so the withdrawn refund stays withdrawn.
+    assert await refund_status(session_factory) == (RefundStatus.VOIDED.value, 1)
+    [restored] = await audit_rows(session_factory, "order.restored")
+    assert restored.detail["to"] == "delivered"
+    assert await audit_rows(session_factory, "order.restore_refused") == []
+
+
+async def test_a_refusal_written_by_two_senders_gives_the_refund_back_once(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    order_id = await cancelled_by_the_shopper(session_factory, tmp_path, fake_shop, adapter)
+    found = await order(session_factory, "KM-1")
+    assert found is not None
+    fake_shop.orders["KM-1"].restorable = False
+    request_id = await shopper_restores(session_factory, order_id, found.customer_id)
+    async with session_factory() as session:
+        pending = await SqlUnitOfWork(session).cancels.get(request_id)
+    assert pending is not None
+    refusal = CancelRefused(OrderStatus.CANCELLED, "funds reallocated")
+    uows = SqlUnitOfWorkFactory(session_factory)
+
+    # The first sender's lease ran out while the shop was slow; a second sender asked with
+    # the same key and got the same answer. Both now write it, the stale one second.
+    results = [
+        await write_answer(
+            uows,
+            pending,
+            found,
+            refusal,
+            rules=RULES,
+            now=NOW,
+            tell_shopper=True,
+            alert_after=ALERT_AFTER,
+        )
+        for _ in range(2)
+    ]
+
+    assert [r.outcome for r in results] == [Settled.REFUSED, Settled.REFUSED]
+    assert await refund_status(session_factory) == (RefundStatus.REQUESTED.value, 2)
+    assert len(await audit_rows(session_factory, "order.restore_refused")) == 1
+    assert len(await audit_rows(session_factory, "refund.reopen")) == 1
+    async with session_factory() as session:
+        pushed = list(
+            await session.scalars(
+                select(OutboxRow.kind).where(OutboxRow.kind == "customer.restore_settled")
+            )
+        )
+    assert len(pushed) == 1
+
+
+async def audit_rows(factory: Factory, action: str) -> list[AuditRow]:
+    async with factory() as session:
+        return list(await session.scalars(select(AuditRow).where(AuditRow.action == action)))

@@ -61,8 +61,11 @@ async def write_coupon_return(
     refused = refusal(order)
     if refused is not None:
         return refused
-    if order.restoring_since is not None:
-        # The shop is deciding a restore that took the coupon back onto the order.
+    if order.restoring_since is not None or not await uow.orders.hold_cancelled(order.id, now):
+        # Restored meanwhile, or the shop is deciding a restore that took the coupon back
+        # onto the order. Holding the order's row first is what makes a restore racing this
+        # return either finish before it (refused here) or see the coupon returned (and
+        # ask its shopper again): never a live order with its coupon handed back.
         return CouponReturn.NOT_CANCELLED
     facts = CancelFacts.from_audit(await uow.audit.for_order(order.id))
     if facts is not None and facts.coupon_returned:

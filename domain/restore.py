@@ -333,5 +333,19 @@ async def write_restore(
         return done
     if not await uow.orders.restore(plan.order.id, to=plan.back_to, at=now):
         return Withdrawn(Lost.ORDER)
+    if not await coupon_stays(uow, plan):
+        return Withdrawn(Lost.COUPON)
     uow.audit.add(restored_entry(plan, actor=actor, now=now, **extra))
     return done
+
+
+async def coupon_stays(uow: UnitOfWork, plan: RestorePlan) -> bool:
+    """After the order's own guarded write: a coupon the cancel kept spent is still spent.
+
+    Staff may have given it back by hand (``domain.coupons``) after the plan was read.
+    Both sides write the order's row first, so by now that return is either written and
+    seen here (the restore loses; the shopper is asked again) or waits and is refused."""
+    coupon = plan.order.coupon
+    if plan.coupon is not CouponBack.NONE or coupon is None or coupon.id is None:
+        return True
+    return await uow.orders.keep_coupon(coupon.id)

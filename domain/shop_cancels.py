@@ -49,7 +49,15 @@ from domain.ports import (
     UnitOfWorkFactory,
 )
 from domain.refunds import change_refund_in
-from domain.restore import CouponBack, Lost, RestorePlan, give_back, restore_plan, withdraw
+from domain.restore import (
+    CouponBack,
+    Lost,
+    RestorePlan,
+    coupon_stays,
+    give_back,
+    restore_plan,
+    withdraw,
+)
 from domain.review import approve_cancelled, staff
 from domain.shop import (
     CancelAccepted,
@@ -490,6 +498,8 @@ async def open_restore_request(
     order = plan.order
     if not await uow.orders.mark_restoring(order.id, now):
         return RestoreAsked(lost=Lost.ORDER)
+    if not await coupon_stays(uow, plan):
+        return RestoreAsked(lost=Lost.COUPON)
     request = await uow.cancels.add(
         order.id,
         key=restore_key(order.id, now),

@@ -256,6 +256,31 @@ class SqlOrderRepository:
         )
         return _rowcount(result) == 1
 
+    async def keep_coupon(self, coupon_id: int) -> bool:
+        """Whether the coupon is still spent, as a guarded write that changes nothing: it
+        waits for, and then sees, a staff return of the same coupon being written."""
+        result = await self.session.execute(
+            update(CouponRow)
+            .where(CouponRow.id == coupon_id, CouponRow.status == CouponStatus.USED.value)
+            .values(status=CouponStatus.USED.value)
+        )
+        return _rowcount(result) == 1
+
+    async def hold_cancelled(self, order_id: int, now: datetime) -> bool:
+        """Hold a cancelled order, not being restored, as it is until the caller commits:
+        a guarded write on the order's row, so a restore of it (which writes that row first)
+        is either done before, and this refuses, or waits until after."""
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(
+                OrderRow.id == order_id,
+                OrderRow.status == OrderStatus.CANCELLED.value,
+                OrderRow.restoring_since.is_(None),
+            )
+            .values(updated_at=now)
+        )
+        return _rowcount(result) == 1
+
     async def restore(self, order_id: int, *, to: OrderStatus, at: datetime) -> bool:
         """Undo a cancel in one guarded statement: only a cancelled order moves back to ``to``,
         and its cancel time, reason and any restore mark go with the cancel."""

@@ -129,6 +129,17 @@ class FakeOrders:
         spendable = {CouponStatus.AVAILABLE, CouponStatus.EXPIRED}
         return self._coupon(coupon_id, spendable, CouponStatus.USED)
 
+    async def keep_coupon(self, coupon_id: int) -> bool:
+        return self._coupon(coupon_id, {CouponStatus.USED}, CouponStatus.USED)
+
+    async def hold_cancelled(self, order_id: int, now: datetime) -> bool:
+        order = self._uow.state.orders.get(order_id)
+        return (
+            order is not None
+            and order.status is OrderStatus.CANCELLED
+            and order.restoring_since is None
+        )
+
     def _coupon(self, coupon_id: int, expected: set[CouponStatus], new: CouponStatus) -> bool:
         """One coupon row, as the orders that carry it see it."""
         carriers = [

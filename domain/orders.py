@@ -377,13 +377,16 @@ class CancelReason(StrEnum):
 class CancelPath(StrEnum):
     """The way an order came to be cancelled, as staff's /stats counts cancels.
 
-    A new way to cancel (a conversation with staff, say) is one more member here and one
-    more text per language (``stats-path-<value>``); the counting needs no change.
+    A new way to cancel is one more member here and one more text per language
+    (``stats-path-<value>``); the counting needs no change.
     """
 
     DIRECT = "direct"  # the shopper, in the bot
     APPLICATION = "application"  # staff approved the shopper's application
     SHOP = "shop"  # the shop's own system cancelled it
+    #: Staff approved the application after talking with the shopper about the order in a
+    #: case (a conversation opened before the decision): settled in the conversation.
+    CONVERSATION = "conversation"
 
     @classmethod
     def of(cls, actor: str) -> CancelPath | None:

@@ -354,7 +354,18 @@ class ShopStats:
     #: Decided (approved, rejected, exchange offered) in the period; withdrawn ones are not.
     tickets_decided: int
     decided_on_time: int
+    #: Filing to decision, clock time (nights and weekends count).
     median_review: timedelta | None
+    #: Cases (conversations with staff) opened in the period. Of them: answered, where a
+    #: staff message (a saved reply too) followed the shopper's first message; waiting,
+    #: where the shopper wrote and no staff message has followed yet. A case the shopper
+    #: opened without writing is neither.
+    cases_opened: int
+    cases_answered: int
+    cases_waiting: int
+    #: The shopper's first message to staff's first message after it, over the answered
+    #: cases; clock time, as ``median_review``.
+    median_first_reply: timedelta | None
     refunds_pending: int
     refunds_overdue: int
     ratings: int
@@ -459,6 +470,9 @@ class CaseRepository(Protocol):
     async def message(self, message_id: int) -> CaseMessage | None: ...
     async def take_album(self, lead: CaseMessage) -> list[CaseMessage]: ...
     async def link(self, case_id: int, place: str, message_ids: Sequence[int]) -> None: ...
+    async def opened_about(self, order_id: int, *, by: datetime) -> bool:
+        """Whether a case about this order was opened at or before ``by``."""
+        ...
 
 
 class SavedReplyRepository(Protocol):

@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.coupons import CouponReturn, write_coupon_return
 from domain.notifications import Kind, TicketDecided, TicketEvidence, TicketNew, TicketWithdrawn
-from domain.orders import CouponStatus, Order, OrderStatus, ProductKind, Refund
+from domain.orders import CancelPath, CouponStatus, Order, OrderStatus, ProductKind, Refund
 from domain.policy import ShopRules, coupon_outcome, refund_plan
 from domain.ports import AuditEntry, CustomerHistory, Notification, TicketDraft, UnitOfWork
 from domain.restore import CouponBack, RestoreBlock, RestorePlan, restore_plan, write_restore
@@ -517,8 +517,18 @@ async def _cancel_order(
         coupon=coupon_outcome(order.coupon, now),
         actor=decision.actor,
         now=now,
+        path=await approved_path(uow, order.id, decided_at=now),
     )
     return written.changed, written.refund
+
+
+async def approved_path(uow: UnitOfWork, order_id: int, *, decided_at: datetime) -> CancelPath:
+    """How staff's /stats count the cancel of an approved application: settled in a
+    conversation when the order had a case (staff and the shopper talked about it) by the
+    time staff decided, else through the application alone."""
+    if await uow.cases.opened_about(order_id, by=decided_at):
+        return CancelPath.CONVERSATION
+    return CancelPath.APPLICATION
 
 
 def _audit_decision(uow: UnitOfWork, decision: _Decision, now: datetime) -> None:

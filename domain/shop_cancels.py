@@ -58,7 +58,7 @@ from domain.restore import (
     restore_plan,
     withdraw,
 )
-from domain.review import approve_cancelled, staff
+from domain.review import approve_cancelled, approved_path, staff
 from domain.shop import (
     CancelAccepted,
     CancelRefused,
@@ -393,6 +393,10 @@ async def _accepted(
     if order.status is OrderStatus.CANCELLED:
         refund = await uow.refunds.for_order(order.id)
     else:
+        path = None
+        if request.ticket_id is not None:
+            # An approval: staff decided when they pressed approve, before the shop confirmed.
+            path = await approved_path(uow, order.id, decided_at=request.requested_at)
         written = await write_cancel(
             uow,
             order,
@@ -402,6 +406,7 @@ async def _accepted(
             now=now,
             cancelled_at=cancelled_at,
             shop_refunds=refund_ref is not None,
+            path=path,
         )
         if not written.changed:  # cannot happen under the lock; never settle a cancel not written
             raise OrderMoved(f"order {order.order_no} moved while its cancel was written")

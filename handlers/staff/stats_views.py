@@ -58,6 +58,18 @@ def stats_text(t: Translator, report: StatsReport) -> str:
         )
     else:
         lines.append(t("stats-review-none"))
+    lines.append(
+        t(
+            "stats-cases",
+            opened=stats.cases_opened,
+            answered=stats.cases_answered,
+            waiting=stats.cases_waiting,
+        )
+    )
+    if stats.median_first_reply is not None:
+        lines.append(t("stats-first-reply", median=duration_text(t, stats.median_first_reply)))
+    else:
+        lines.append(t("stats-first-reply-none"))
     lines.append(t("stats-refunds", pending=stats.refunds_pending, overdue=stats.refunds_overdue))
     if stats.rating_average is None:
         lines.append(t("stats-ratings-none"))

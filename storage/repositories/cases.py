@@ -273,6 +273,12 @@ class SqlCaseRepository:
                 .on_conflict_do_nothing(index_elements=[CaseLinkRow.place, CaseLinkRow.message_id])
             )
 
+    async def opened_about(self, order_id: int, *, by: datetime) -> bool:
+        found = await self.session.scalar(
+            select(exists().where(CaseRow.order_id == order_id, CaseRow.opened_at <= by))
+        )
+        return bool(found)
+
 
 class SqlSavedReplies:
     def __init__(self, session: AsyncSession) -> None:

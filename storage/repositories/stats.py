@@ -1,4 +1,4 @@
-"""Staff's /stats: every number is one aggregate query; no order or ticket is loaded."""
+"""Staff's /stats: every number is one aggregate query; no order, ticket or case is loaded."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from domain.cases import Direction
 from domain.orders import OrderStatus, RefundStatus
 from domain.ports import DayCount, ShopStats, StatsWindow
 from domain.tickets import TicketStatus
 from storage import dialect
 from storage.repositories._rows import _cells
-from storage.tables import OrderRow, RefundRow, SurveyRow, TicketRow
+from storage.tables import CaseMessageRow, CaseRow, OrderRow, RefundRow, SurveyRow, TicketRow
 
 #: A ticket counts as decided when staff decided it; a withdrawn one was not reviewed.
 _DECIDED = (
@@ -57,6 +59,7 @@ class SqlStats:
         decided, on_time, median = await self._reviews(window)
         pending, overdue = await self._refunds(window)
         ratings, average = await self._ratings(window)
+        opened, answered, waiting, first_reply = await self._cases(window)
         return ShopStats(
             cancels_by_reason=by_reason,
             cancels_by_path=by_path,
@@ -64,6 +67,10 @@ class SqlStats:
             tickets_decided=decided,
             decided_on_time=on_time,
             median_review=median,
+            cases_opened=opened,
+            cases_answered=answered,
+            cases_waiting=waiting,
+            median_first_reply=first_reply,
             refunds_pending=pending,
             refunds_overdue=overdue,
             ratings=ratings,
@@ -93,16 +100,60 @@ class SqlStats:
         if not count:
             return 0, 0, None
         took = dialect.seconds_between(self.session, TicketRow.created_at, TicketRow.decided_at)
-        # The middle one (or the middle two) of the sorted times, read by position.
+        return count, kept, await self._median(took, decided, count)
+
+    async def _median(
+        self, took: ColumnElement[float], where: ColumnElement[bool], count: int
+    ) -> timedelta:
+        """The median of ``took`` over the ``count`` (at least one) rows ``where`` selects:
+        the middle one (or the middle two) of the sorted times, read by position."""
         middle = await self.session.scalars(
-            select(took)
-            .where(decided)
-            .order_by(took)
-            .offset((count - 1) // 2)
-            .limit(2 - count % 2)
+            select(took).where(where).order_by(took).offset((count - 1) // 2).limit(2 - count % 2)
         )
         seconds = [float(value) for value in middle]
-        return count, kept, timedelta(seconds=round(sum(seconds) / len(seconds)))
+        return timedelta(seconds=round(sum(seconds) / len(seconds)))
+
+    async def _cases(self, window: StatsWindow) -> tuple[int, int, int, timedelta | None]:
+        """Cases opened in the period; of them, those staff answered and those still
+        waiting for staff; and the median time from the shopper's first message to staff's
+        first message after it (clock time), over the answered ones."""
+        opened_in = _between(CaseRow.opened_at, window.since, window.until)
+        opened = await self.session.scalar(
+            select(func.count()).select_from(CaseRow).where(opened_in)
+        )
+        if not opened:
+            return 0, 0, 0, None
+        shopper, staff = aliased(CaseMessageRow), aliased(CaseMessageRow)
+        asked = (
+            select(shopper.case_id, func.min(shopper.created_at).label("asked"))
+            .join(CaseRow, CaseRow.id == shopper.case_id)
+            .where(opened_in, shopper.direction == Direction.IN.value)
+            .group_by(shopper.case_id)
+            .subquery()
+        )
+        # Saved replies are staff messages too; anything staff wrote before the shopper's
+        # first message (a greeting into an empty case) answers nothing.
+        answered_at = (
+            select(func.min(staff.created_at))
+            .where(
+                staff.case_id == asked.c.case_id,
+                staff.direction == Direction.OUT.value,
+                staff.created_at >= asked.c.asked,
+            )
+            .scalar_subquery()
+        )
+        firsts = select(asked.c.asked, answered_at.label("answered")).subquery()
+        found = (
+            await self.session.execute(
+                select(func.count(), func.count(firsts.c.answered)).select_from(firsts)
+            )
+        ).one()
+        wrote, answered = int(found[0] or 0), int(found[1] or 0)
+        if not answered:
+            return opened, 0, wrote, None
+        took = dialect.seconds_between(self.session, firsts.c.asked, firsts.c.answered)
+        median = await self._median(took, firsts.c.answered.is_not(None), answered)
+        return opened, answered, wrote - answered, median
 
     async def _refunds(self, window: StatsWindow) -> tuple[int, int]:
         """Refunds still owed now, and those of them past their latest expected day."""

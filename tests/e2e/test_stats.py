@@ -36,9 +36,10 @@ from domain.shopper import cancel_order, record_cancel_reason
 from domain.stats import staff_stats
 from domain.tickets import RejectReason, Verdict
 from handlers.staff.stats_chart import HEIGHT_PX, WIDTH_PX
-from storage.tables import AuditRow, RefundRow, SurveyRow
+from storage.tables import AuditRow, OrderRow, RefundRow, SurveyRow
+from tests.e2e.test_conversation import forum_desk, parcel, write
 from tests.e2e.test_staff import STAFF_CHAT, Desk, open_desk
-from tests.fakebot import FakeTelegram, StoredMessage
+from tests.fakebot import Actor, FakeTelegram, StoredMessage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES_NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
@@ -192,6 +193,8 @@ async def test_stats_on_known_data_give_exact_numbers_and_a_png_chart(
             "· 按途径:顾客直接取消 3 · 申请审核通过 1 · 商城取消 1",
             "📝 工单:新提交 3 个 · 已处理 3 个",
             "· 审核用时中位数 6 小时 · 按时处理 2/3(67%)",
+            "💬 咨询:新开 0 个 · 已回复 0 个 · 待回复 0 个",
+            "· 本期没有已回复的咨询",
             "💰 退款:待完成 6 笔 · 已过预计到账日 2 笔",
             "⭐ 满意度:平均 3.5 分(2 个评分)",
         ]
@@ -271,3 +274,137 @@ async def test_bad_days_get_the_usage_and_only_staff_get_numbers(
             "📈 近 14 天每日数量(11月13日(周五) – 11月26日(周四)):🟥 取消订单 · 🟦 新工单",
         ]
         assert (await desk.shop.order("KM-1")).status is OrderStatus.PAID
+
+
+# --------------------------------------------------------------------------- conversations
+
+
+async def contact(desk: Desk, order_no: str, when: datetime) -> None:
+    """The shopper opens a case about the order (``/contact``); its topic is made."""
+    forward(desk, when)
+    await desk.shopper.send(f"/contact {order_no}")
+    assert f"已为您联系客服(订单 {order_no})" in desk.shopper.last_text()
+    await desk.deliver()
+
+
+async def shopper_says(desk: Desk, text: str, when: datetime) -> None:
+    forward(desk, when)
+    await write(desk.shopper, text)
+    await desk.deliver()
+
+
+def in_case(desk: Desk, order_no: str, staff: Actor | None = None) -> Actor:
+    """A staff member (李客服 by default) writing in the order's case topic."""
+    [topic] = [t for t in desk.tg.topics(STAFF_CHAT) if t.name.startswith(f"{order_no} ")]
+    return desk.group.in_topic(staff or desk.li, topic.thread_id)
+
+
+async def staff_says(desk: Desk, order_no: str, text: str, when: datetime) -> None:
+    forward(desk, when)
+    await write(in_case(desk, order_no), text)
+    await desk.deliver()
+
+
+def last_stats(desk: Desk) -> list[str]:
+    return [m for m in desk.group.messages() if m.content.startswith("📊")][
+        -1
+    ].content.splitlines()
+
+
+async def test_the_median_first_reply_is_over_the_periods_answered_conversations(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    """KM-7100 is older than the week (answered after 5 h); KM-7101 is answered after
+    10 minutes (counted from the shopper's first message, not their second), KM-7102 after
+    30 with a saved reply; in KM-7103 staff greeted first and have not answered since; in
+    KM-7104 the shopper opened the case and wrote nothing."""
+    async with forum_desk(tg, tmp_path, start=local(10, 9)) as desk:
+        for n in range(7100, 7105):
+            await parcel(desk, f"KM-{n}")
+        await desk.shop.link("C0001", 1001)
+        await desk.li.send("/replies add 退货地址 请寄到:上海市浦东新区 1 号,注明订单号。")
+
+        await contact(desk, "KM-7100", local(10, 10))
+        await shopper_says(desk, "键盘坏了", local(10, 10, 1))
+        await staff_says(desk, "KM-7100", "请寄回", local(10, 15, 1))
+
+        await contact(desk, "KM-7101", local(24, 10))
+        await shopper_says(desk, "键盘有一个键没反应", local(24, 10, 1))
+        await shopper_says(desk, "是空格键", local(24, 10, 6))
+        await staff_says(desk, "KM-7101", "请把键盘寄回,收到后退款。", local(24, 10, 11))
+        await shopper_says(desk, "好的", local(24, 10, 20))
+
+        await contact(desk, "KM-7102", local(24, 11))
+        await shopper_says(desk, "怎么退货?", local(24, 11, 1))
+        forward(desk, local(24, 11, 31))
+        await in_case(desk, "KM-7102").send("/reply 退货地址")
+        await desk.deliver()
+        assert desk.shopper.last_text() == "请寄到:上海市浦东新区 1 号,注明订单号。"
+
+        await contact(desk, "KM-7103", local(25, 14))
+        await staff_says(desk, "KM-7103", "您好,请问有什么可以帮您?", local(25, 14, 1))
+        assert desk.shopper.last_text() == "您好,请问有什么可以帮您?"
+        await shopper_says(desk, "我想退货", local(25, 14, 5))
+
+        await contact(desk, "KM-7104", local(25, 16))
+        forward(desk, RULES_NOW)
+
+        await desk.li.send("/stats")
+        assert last_stats(desk) == [
+            "📊 近 7 天(11月20日(周五) – 11月26日(周四))",
+            "",
+            "❌ 取消订单 0 笔",
+            "📝 工单:新提交 0 个 · 已处理 0 个",
+            "· 本期没有处理完的工单",
+            "💬 咨询:新开 4 个 · 已回复 2 个 · 待回复 1 个",
+            "· 首次回复用时中位数 20 分钟",
+            "💰 退款:待完成 0 笔 · 已过预计到账日 0 笔",
+            "⭐ 满意度:本期暂无评分",
+        ]
+        await desk.li.send("/stats 30")  # KM-7100 too: 10 min, 30 min and 5 h
+        assert last_stats(desk)[5:7] == [
+            "💬 咨询:新开 5 个 · 已回复 3 个 · 待回复 1 个",
+            "· 首次回复用时中位数 30 分钟",
+        ]
+        await desk.li.send("/stats 1")
+        assert last_stats(desk)[5:7] == [
+            "💬 咨询:新开 0 个 · 已回复 0 个 · 待回复 0 个",
+            "· 本期没有已回复的咨询",
+        ]
+
+
+async def test_an_application_approved_after_a_conversation_about_its_order_counts_as_one(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    """Both applications are approved on their cards; only KM-T1's order had a case, in
+    which the shopper and staff talked before staff approved."""
+    async with forum_desk(tg, tmp_path, start=local(25, 9)) as desk:
+        talked = await file(desk, "KM-T1", local(25, 10))
+        alone = await file(desk, "KM-T2", local(25, 10, 5))
+        await desk.shop.link("C0001", 1001)
+        await contact(desk, "KM-T1", local(25, 10, 30))
+        await shopper_says(desk, "卡密还没用过,麻烦取消", local(25, 10, 31))
+        await staff_says(desk, "KM-T1", "好的,我们核实一下", local(25, 10, 41))
+
+        forward(desk, local(25, 11))
+        await desk.deliver()
+        for ticket_id in (talked, alone):
+            await desk.li.press("同意取消", desk.card(ticket_id))
+        orders = await desk.rows(OrderRow, OrderRow.order_no.in_(["KM-T1", "KM-T2"]))
+        assert {(o.order_no, o.status, o.cancel_path) for o in orders} == {
+            ("KM-T1", OrderStatus.CANCELLED.value, "conversation"),
+            ("KM-T2", OrderStatus.CANCELLED.value, "application"),
+        }
+
+        forward(desk, RULES_NOW)
+        await desk.li.send("/stats")
+        lines = last_stats(desk)
+        assert lines[2:5] == [
+            "❌ 取消订单 2 笔",
+            "· 按原因:未填写 2",
+            "· 按途径:申请审核通过 1 · 咨询后审核通过 1",
+        ]
+        assert lines[7:9] == [
+            "💬 咨询:新开 1 个 · 已回复 1 个 · 待回复 0 个",
+            "· 首次回复用时中位数 10 分钟",
+        ]

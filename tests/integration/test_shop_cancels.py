@@ -13,9 +13,10 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.shop_http import HttpShop
+from domain.cases import CaseTopic
 from domain.orders import Order, OrderStatus, ProductKind, RefundStatus
 from domain.policy import Decision, Reason
-from domain.ports import CancelState, FixedClock
+from domain.ports import CancelState, CaseDraft, FixedClock
 from domain.review import ReviewOutcome
 from domain.shop import CancelReply, ShopUnavailable
 from domain.shop_cancels import (
@@ -28,7 +29,7 @@ from domain.shop_cancels import (
 )
 from domain.staff import decide_ticket
 from domain.tickets import TicketStatus, Verdict
-from storage.tables import AuditRow, OutboxRow, RefundRow, WalletEntryRow
+from storage.tables import AuditRow, OrderRow, OutboxRow, RefundRow, WalletEntryRow
 from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.fakeshop import Behaviour, FakeShop
 from tests.integration.conftest import Database
@@ -366,6 +367,38 @@ async def test_an_approval_the_shop_confirms_closes_the_ticket_with_its_refund(
     kinds = await outbox_kinds(session_factory)
     assert kinds.count("customer.ticket_decided") == 1
     assert "customer.cancel_settled" not in kinds
+
+
+async def open_case(factory: Factory, order_no: str, at: datetime) -> None:
+    """The shopper's conversation with staff about the order, opened at ``at``."""
+    found = await order(factory, order_no)
+    assert found is not None
+    async with factory() as session, SqlUnitOfWork(session) as work:
+        await work.cases.add(CaseDraft(found.customer_id, found.id, CaseTopic.LATE), at)
+        await work.commit()
+
+
+async def test_an_approval_after_a_conversation_about_the_order_is_counted_as_settled_in_it(
+    session_factory: Factory, tmp_path: Path, fake_shop: FakeShop, adapter: HttpShop
+) -> None:
+    talked = await filed_ticket(session_factory, tmp_path, fake_shop, "KM-T")
+    late = await filed_ticket(session_factory, tmp_path, fake_shop, "KM-U")
+    await open_case(session_factory, "KM-T", NOW - timedelta(hours=1))
+    # Staff press approve at NOW; the shop's word is written two minutes later. KM-U's
+    # conversation began in between: after the application was decided, so not by it.
+    await open_case(session_factory, "KM-U", NOW + timedelta(minutes=1))
+    later = FixedClock(NOW + timedelta(minutes=2))
+    desk = CancelDesk(
+        SqlUnitOfWorkFactory(session_factory), adapter, rules=RULES, clock=later, wait=2.0
+    )
+
+    assert await approve(session_factory, talked, desk) is ReviewOutcome.DECIDED
+    assert await approve(session_factory, late, desk) is ReviewOutcome.DECIDED
+
+    async with session_factory() as session:
+        rows = await session.execute(select(OrderRow.order_no, OrderRow.cancel_path))
+        paths = {no: path for no, path in rows}
+    assert paths == {"KM-T": "conversation", "KM-U": "application"}
 
 
 async def test_an_approval_the_shop_refuses_leaves_the_ticket_open_and_refunds_nothing(

@@ -452,6 +452,11 @@ class FakeCases:
         for message_id in message_ids:
             self._uow.state.links.setdefault((place, message_id), case_id)
 
+    async def opened_about(self, order_id: int, *, by: datetime) -> bool:
+        return any(
+            c.order_id == order_id and c.opened_at <= by for c in self._uow.state.cases.values()
+        )
+
 
 class FakeSavedReplies:
     def __init__(self, uow: FakeUnitOfWork) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatType
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 
 from bot.config import Settings
@@ -24,7 +25,8 @@ from domain.ports import Clock, SystemClock
 from domain.shop_cancels import CancelDesk
 from handlers import get_routers
 from handlers.deps import Deps, StaffChat
-from handlers.i18n import LOCALES, Translations
+from handlers.i18n import LOCALES, Translations, Translator
+from handlers.keyboards import help_keyboard
 from storage.db import SessionFactory
 
 log = logging.getLogger(__name__)
@@ -127,13 +129,17 @@ async def _on_error(event: ErrorEvent, **data: Any) -> bool:
     """Log the failure for the shop; tell the person politely, never with a traceback."""
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     i18n = data.get("i18n")
-    text = i18n("error-generic") if i18n else Translations().get(None)("error-generic")
+    t = i18n if isinstance(i18n, Translator) else Translations().get(None)
+    text = t("error-generic")
     update = event.update
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         elif update.message is not None:
-            await update.message.answer(text)
+            # In a private chat the apology ends in the menu, the way on from any step.
+            private = update.message.chat.type == ChatType.PRIVATE
+            markup = help_keyboard(t) if private else None
+            await update.message.answer(text, reply_markup=markup)
     except Exception:  # the apology itself failing must not hide the original error
         log.exception("could not tell the user about the failure")
     return True

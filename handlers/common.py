@@ -8,6 +8,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from domain.shopper import MAX_QUERY, OrderCard, open_order_by_number, refuse_press
 from handlers.context import Ctx
+from handlers.keyboards import orders_keyboard
+from handlers.link import contact_keyboard
 
 
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -40,19 +42,22 @@ async def on_unlinked_press(query: CallbackQuery, ctx: Ctx) -> None:
 
 
 async def on_unlinked_message(message: Message, ctx: Ctx) -> None:
-    await message.answer(ctx.t("unlinked-hint"))
+    """Nothing can be looked up before linking: the answer ends in the phone link's button."""
+    await message.answer(ctx.t("unlinked-hint"), reply_markup=contact_keyboard(ctx.t))
 
 
 async def named_order(
-    message: Message, command: CommandObject, ctx: Ctx, usage: str
+    message: Message, command: CommandObject, ctx: Ctx, usage: str, *, cancelled: bool = False
 ) -> OrderCard | None:
     """The shopper's own order a command names (``/apply ORDER_NO``); None once the shopper
-    was told why not (``usage`` for a missing or overlong number, or no such order)."""
+    was told why not (``usage`` for a missing or overlong number, or no such order), with
+    the button to their orders (``cancelled``: the cancelled ones) to pick it from."""
     order_no = (command.args or "").strip()
+    markup = orders_keyboard(ctx.t, cancelled=cancelled)
     if not order_no or len(order_no) > MAX_QUERY:
-        await message.answer(ctx.t(usage))
+        await message.answer(ctx.t(usage), reply_markup=markup)
         return None
     card = await open_order_by_number(ctx.uow, ctx.customer.id, order_no, ctx.rules, ctx.now())
     if card is None:
-        await message.answer(ctx.t("search-no-order", order_no=order_no))
+        await message.answer(ctx.t("search-no-order", order_no=order_no), reply_markup=markup)
     return card

@@ -31,7 +31,8 @@ from domain.shopper import MAX_QUERY, list_orders, shopper
 from handlers.callbacks import CaseAction, CaseCb, ContactAction, ContactCb
 from handlers.common import on_unlinked_message, on_unlinked_press, show
 from handlers.context import Ctx
-from handlers.conversation_views import opened_view, pick_view, written_view
+from handlers.conversation_views import leave_keyboard, opened_view, pick_view, written_view
+from handlers.keyboards import contact_menu_keyboard
 from handlers.states import ConversationFlow
 from handlers.views import list_view
 
@@ -92,8 +93,10 @@ async def contact_command(
         text, markup = pick_view(ctx.t, menu.cases, menu.orders)
         await message.answer(text, reply_markup=markup)
         return
+    # A number that names none of the shopper's orders still reaches a person: the button
+    # asks which order it is about (or none), as bare /contact does.
     if len(order_no) > MAX_QUERY:
-        await message.answer(ctx.t("contact-usage"))
+        await message.answer(ctx.t("contact-usage"), reply_markup=contact_menu_keyboard(ctx.t))
         return
     result = await open_case_by_number(
         ctx.uow,
@@ -105,7 +108,8 @@ async def contact_command(
         reopen_within=ctx.deps.case_reopen,
     )
     if result.case is None:
-        await message.answer(ctx.t("search-no-order", order_no=order_no))
+        text = ctx.t("search-no-order", order_no=order_no)
+        await message.answer(text, reply_markup=contact_menu_keyboard(ctx.t))
         return
     await _start_writing(state, result)
     text, markup = opened_view(ctx.t, result, ctx.tz)
@@ -175,11 +179,17 @@ async def on_message(message: Message, state: FSMContext, ctx: Ctx) -> None:
     incoming = incoming_of(message)
     case_id = (await state.get_data()).get(CASE)
     if incoming is None:
-        await message.answer(ctx.t("conversation-unsupported"))
+        # Still writing to the case: what else to send is up to them, ending it is a press.
+        way_on = (
+            leave_keyboard(ctx.t, case_id)
+            if isinstance(case_id, int)
+            else contact_menu_keyboard(ctx.t)
+        )
+        await message.answer(ctx.t("conversation-unsupported"), reply_markup=way_on)
         return
     if not isinstance(case_id, int):
         await _stop_writing(state)
-        await message.answer(ctx.t("conversation-gone"))
+        await message.answer(ctx.t("conversation-gone"), reply_markup=contact_menu_keyboard(ctx.t))
         return
     result = await shopper_writes(
         ctx.uow,
@@ -193,7 +203,7 @@ async def on_message(message: Message, state: FSMContext, ctx: Ctx) -> None:
     )
     if result.outcome is WriteOutcome.NOT_FOUND or result.case is None:
         await _stop_writing(state)
-        await message.answer(ctx.t("conversation-gone"))
+        await message.answer(ctx.t("conversation-gone"), reply_markup=contact_menu_keyboard(ctx.t))
         return
     if result.case.id != case_id:  # the old case had ended: a new one took this message
         await state.update_data({CASE: result.case.id})

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 
 from domain.shopper import refuse_press
 from handlers.context import Ctx
+from handlers.keyboards import help_keyboard, orders_keyboard
 
 
 def create_router() -> Router:
@@ -28,11 +29,12 @@ def create_router() -> Router:
 
 
 async def anything_else(message: Message, ctx: Ctx) -> None:
-    await message.answer(ctx.t("fallback-unknown"))
+    await message.answer(ctx.t("fallback-unknown"), reply_markup=help_keyboard(ctx.t))
 
 
 async def stray_picture(message: Message, ctx: Ctx) -> None:
-    await message.answer(ctx.t("fallback-picture"))
+    # A screenshot belongs to an application, and an application starts on the order.
+    await message.answer(ctx.t("fallback-picture"), reply_markup=orders_keyboard(ctx.t))
 
 
 async def wrong_chat(message: Message, ctx: Ctx) -> None:
@@ -40,7 +42,7 @@ async def wrong_chat(message: Message, ctx: Ctx) -> None:
 
 
 async def edited(message: Message, ctx: Ctx) -> None:
-    await message.answer(ctx.t("fallback-edited"))
+    await message.answer(ctx.t("fallback-edited"), reply_markup=help_keyboard(ctx.t))
 
 
 async def unknown_button(query: CallbackQuery, ctx: Ctx) -> None:

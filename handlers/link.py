@@ -6,7 +6,13 @@ import re
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
-from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from domain.orders import Customer
 from domain.ports import LinkOutcome
@@ -14,6 +20,7 @@ from domain.services import shopper_home
 from domain.shopper import PhoneLinkOutcome, link_with_phone, link_with_token, unlink
 from handlers.context import Ctx
 from handlers.i18n import Translator
+from handlers.keyboards import orders_keyboard
 from handlers.states import ApplyFlow
 from handlers.views import home_view
 
@@ -48,18 +55,26 @@ def contact_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)
 
 
+def next_link_step(ctx: Ctx) -> InlineKeyboardMarkup | ReplyKeyboardMarkup:
+    """After a link that did not work: the orders for a shopper linked already, else the
+    other way to link (their phone number)."""
+    return orders_keyboard(ctx.t) if ctx.linked is not None else contact_keyboard(ctx.t)
+
+
 async def by_token(message: Message, command: CommandObject, ctx: Ctx) -> None:
     token = (command.args or "").strip()
     if not START_PARAMETER.fullmatch(token):
-        await message.answer(ctx.t("link-unknown"))
+        await message.answer(ctx.t("link-unknown"), reply_markup=next_link_step(ctx))
         return
     result = await link_with_token(ctx.uow, ctx.user_id, token, ctx.now(), locale=ctx.t.locale)
     if result.customer is not None:
         await _welcome(message, result.customer, ctx)
     elif result.outcome is LinkOutcome.USED and ctx.linked is not None:
-        await message.answer(ctx.t("link-used-linked", name=ctx.linked.name))
+        text = ctx.t("link-used-linked", name=ctx.linked.name)
+        await message.answer(text, reply_markup=next_link_step(ctx))
     else:
-        await message.answer(ctx.t(TOKEN_FAILURE[result.outcome]))
+        text = ctx.t(TOKEN_FAILURE[result.outcome])
+        await message.answer(text, reply_markup=next_link_step(ctx))
 
 
 async def by_contact(message: Message, ctx: Ctx) -> None:
@@ -83,7 +98,12 @@ async def by_contact(message: Message, ctx: Ctx) -> None:
 
 async def unlink_account(message: Message, ctx: Ctx) -> None:
     done = await unlink(ctx.uow, ctx.user_id, ctx.now())
-    await message.answer(ctx.t("link-unlinked" if done else "link-not-linked"))
+    if done:
+        # What the shopper asked for, done: offering to link again at once would invite
+        # the tap they just undid.
+        await message.answer(ctx.t("link-unlinked"))
+    else:
+        await message.answer(ctx.t("link-not-linked"), reply_markup=contact_keyboard(ctx.t))
 
 
 async def _welcome(message: Message, customer: Customer, ctx: Ctx) -> None:

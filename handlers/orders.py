@@ -26,6 +26,7 @@ from handlers.callbacks import ListCb, OrderAction, OrderCb, ReasonCb, SearchCb
 from handlers.common import on_unlinked_message, on_unlinked_press, show
 from handlers.context import Ctx
 from handlers.conversation_views import contact_keyboard
+from handlers.keyboards import orders_keyboard
 from handlers.views import (
     cancelled_view,
     card_view,
@@ -81,7 +82,8 @@ async def cancel_command(message: Message, command: CommandObject, ctx: Ctx) -> 
     if not order_no:
         await _usage(message, ctx)
     elif len(order_no) > MAX_QUERY:
-        await message.answer(ctx.t("search-bad-number", text=order_no[:30] + "…"))
+        text = ctx.t("search-bad-number", text=order_no[:30] + "…")
+        await message.answer(text, reply_markup=orders_keyboard(ctx.t))
     elif card := await open_order_by_number(
         ctx.uow, ctx.customer.id, order_no, ctx.rules, ctx.now()
     ):
@@ -89,7 +91,8 @@ async def cancel_command(message: Message, command: CommandObject, ctx: Ctx) -> 
         text, markup = confirm_view(ctx.t, card, ctx.tz) if can else card_view(ctx.t, card, ctx.tz)
         await message.answer(text, reply_markup=markup)
     else:
-        await message.answer(ctx.t("search-no-order", order_no=order_no))
+        text = ctx.t("search-no-order", order_no=order_no)
+        await message.answer(text, reply_markup=orders_keyboard(ctx.t))
 
 
 async def _usage(message: Message, ctx: Ctx) -> None:
@@ -111,9 +114,9 @@ async def on_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
         await state.update_data({SEARCH_QUERY: result.matches.query})
         text, markup = search_view(ctx.t, result.matches, by_number=result.by_number)
     elif result.nothing:
-        text, markup = ctx.t("search-nothing"), None
+        text, markup = ctx.t("search-nothing"), orders_keyboard(ctx.t)
     else:
-        text, markup = ctx.t("search-bad-number", text=text[:30] + "…"), None
+        text, markup = ctx.t("search-bad-number", text=text[:30] + "…"), orders_keyboard(ctx.t)
     await message.answer(text, reply_markup=markup)
 
 
@@ -238,16 +241,18 @@ async def on_reason(query: CallbackQuery, callback_data: ReasonCb, ctx: Ctx) -> 
     if saved:
         thanks = ctx.t("cancel-reason-thanks", reason=ctx.t(f"cancel-reason-{reason}"))
         ctx.toast(thanks)
-        await _swap_question(query, thanks)
+        await _swap_question(query, thanks, ctx)
 
 
-async def _swap_question(query: CallbackQuery, thanks: str) -> None:
+async def _swap_question(query: CallbackQuery, thanks: str, ctx: Ctx) -> None:
     """Keep the facts of the cancellation; swap the question for the thanks. Buttons that
-    are not the question's (restoring a mistaken cancel) stay."""
+    are not the question's (restoring a mistaken cancel) stay; with none left, the way
+    back to the orders."""
     message = query.message
     if isinstance(message, Message) and message.text:
         facts = message.text.rsplit("\n\n", 1)[0]
-        await show(query, f"{facts}\n\n{thanks}", _without_reasons(message.reply_markup))
+        markup = _without_reasons(message.reply_markup) or orders_keyboard(ctx.t)
+        await show(query, f"{facts}\n\n{thanks}", markup)
 
 
 def _without_reasons(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:

@@ -20,6 +20,7 @@ from domain.ports import RefundEvent
 from handlers.callbacks import FailPreset, RefundButton, RefundCb
 from handlers.conversation_views import add_contact_button
 from handlers.i18n import Translator, money
+from handlers.keyboards import orders_keyboard, refunds_keyboard
 from handlers.views import refund_line
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -190,7 +191,8 @@ def timeline(
 def refunds_view(t: Translator, refunds: Sequence[Refund], tz: tzinfo, now: datetime) -> Rendered:
     """Most recent first, each with its timeline and one button for what to do next."""
     if not refunds:
-        return t("refunds-empty"), None
+        # Refunds come from cancelling a paid order: the orders are where that starts.
+        return t("refunds-empty"), orders_keyboard(t)
     lines = [t("refunds-header", count=len(refunds)), ""]
     builder = InlineKeyboardBuilder()
     for refund in refunds:
@@ -220,7 +222,8 @@ def refund_detail_view(
     ]
     action = next_step(refund, now, tz)
     markup = (
-        None
+        # Nothing to do for this one yet: the way back to all of the shopper's refunds.
+        refunds_keyboard(t)
         if action is RefundButton.OPEN
         else _keyboard(t, refund.id, action, attempt=refund.attempt, contact=_failed(refund))
     )

@@ -22,7 +22,7 @@ from domain.refunds import (
 )
 from domain.shopper import refuse_press, shopper, shopper_refunds
 from handlers.callbacks import RefundButton, RefundCb
-from handlers.common import show
+from handlers.common import on_unlinked_message, on_unlinked_press, show
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.refund_views import (
@@ -57,17 +57,6 @@ def create_router() -> Router:
         on_ask_staff, RefundCb.filter(F.action == RefundButton.ASK_STAFF)
     )
     return router
-
-
-async def on_unlinked_message(message: Message, ctx: Ctx) -> None:
-    await message.answer(ctx.t("unlinked-hint"))
-
-
-async def on_unlinked_press(query: CallbackQuery, ctx: Ctx) -> None:
-    ctx.alert(ctx.t("unlinked-hint"))
-    await refuse_press(
-        ctx.uow, "not_linked", ctx.now(), who=f"tg:{ctx.user_id}", budget=ctx.rules.refusals
-    )
 
 
 async def refunds(message: Message, ctx: Ctx) -> None:

@@ -43,7 +43,7 @@ def create_router() -> Router:
 
 async def restore_command(message: Message, command: CommandObject, ctx: Ctx) -> None:
     """``/restore ORDER_NO``: the confirmation, or the card saying why not and what to do."""
-    card = await named_order(message, command, ctx, "restore-usage")
+    card = await named_order(message, command, ctx, "restore-usage", cancelled=True)
     if card is None:
         return
     text, markup = _standing_view(card, ctx)

@@ -22,7 +22,8 @@ from domain.shopper import shopper
 from handlers.callbacks import SurveyAction, SurveyCb
 from handlers.common import on_unlinked_message, on_unlinked_press, show
 from handlers.context import Ctx
-from handlers.satisfaction_views import rated_view
+from handlers.keyboards import orders_keyboard
+from handlers.satisfaction_views import comment_keyboard, rated_view
 from handlers.states import SurveyFlow
 
 #: FSM data: the survey a comment is for, and the message offering "no, thanks".
@@ -101,13 +102,16 @@ async def on_rate(
     elif result.outcome is RatingOutcome.ALREADY:
         ctx.toast(ctx.t("satisfaction-already"))
     elif result.outcome is RatingOutcome.SKIPPED:
-        await show(query, "\n\n".join([question, ctx.t("satisfaction-skipped")]), None)
+        text = "\n\n".join([question, ctx.t("satisfaction-skipped")])
+        await show(query, text, orders_keyboard(ctx.t))
     else:
         assert result.survey is not None and result.survey.rating is not None
         # A comment is taken only when no other conversation (an application) is under way.
         free = await state.get_state() in (None, SurveyFlow.comment.state)
         survey_id = result.survey.id
-        await show(query, *rated_view(ctx.t, question, result.survey.rating, survey_id, ask=free))
+        text, markup = rated_view(ctx.t, question, result.survey.rating, survey_id, ask=free)
+        # No comment taken now (an application is under way): the answer is complete.
+        await show(query, text, markup or orders_keyboard(ctx.t))
         if free and query.message is not None:
             await state.set_state(SurveyFlow.comment)
             await state.update_data({SURVEY: survey_id, PROMPT: query.message.message_id})
@@ -124,12 +128,21 @@ async def on_no_comment(
         actor=shopper(ctx.user_id),
         now=ctx.now(),
     )
+    prompt = None
     if (await state.get_data()).get(SURVEY) == callback_data.survey_id:
-        await _leave(state)
-    if outcome is CommentOutcome.DECLINED:
-        await show(query, "\n\n".join([_question(query), ctx.t("satisfaction-thanks")]), None)
-    else:
+        prompt = await _leave(state)
+    if outcome is not CommentOutcome.DECLINED:
         ctx.toast(ctx.t("satisfaction-comment-closed"))
+        return
+    thanks = ctx.t("satisfaction-thanks")
+    pressed = query.message.message_id if query.message is not None else None
+    if prompt is not None and prompt != pressed and query.message is not None:
+        # "No, thanks" under a refused comment: the rating above keeps its words and loses
+        # its own offer; the refusal becomes the thanks.
+        await _drop_offer(ctx, query.message.chat.id, prompt)
+        await show(query, thanks, orders_keyboard(ctx.t))
+        return
+    await show(query, "\n\n".join([_question(query), thanks]), orders_keyboard(ctx.t))
 
 
 # --------------------------------------------------------------------------- the comment
@@ -149,16 +162,27 @@ async def on_comment(message: Message, state: FSMContext, ctx: Ctx) -> None:
         now=ctx.now(),
     )
     if outcome is CommentOutcome.INVALID:
-        await message.answer(ctx.t("satisfaction-comment-invalid", max=MAX_COMMENT))
+        await _refuse_comment(message, survey_id, ctx)
         return
     await _drop_offer(ctx, message.chat.id, await _leave(state))
     if outcome is not CommentOutcome.SAVED:
         raise SkipHandler  # the survey ended elsewhere meanwhile: the text is no comment
-    await message.answer(ctx.t("satisfaction-comment-thanks"))
+    await message.answer(ctx.t("satisfaction-comment-thanks"), reply_markup=orders_keyboard(ctx.t))
 
 
-async def on_not_text(message: Message, ctx: Ctx) -> None:
-    await message.answer(ctx.t("satisfaction-comment-invalid", max=MAX_COMMENT))
+async def on_not_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
+    await _refuse_comment(message, (await state.get_data()).get(SURVEY), ctx)
+
+
+async def _refuse_comment(message: Message, survey_id: object, ctx: Ctx) -> None:
+    """Not a comment that can be kept: say why, with "no, thanks" to end the step."""
+    markup = (
+        comment_keyboard(ctx.t, survey_id)
+        if isinstance(survey_id, int)
+        else orders_keyboard(ctx.t)
+    )
+    text = ctx.t("satisfaction-comment-invalid", max=MAX_COMMENT)
+    await message.answer(text, reply_markup=markup)
 
 
 async def on_command_while_commenting(message: Message, state: FSMContext, ctx: Ctx) -> None:

@@ -346,12 +346,12 @@ def cancel_facts(
     return lines
 
 
-def shop_cancelled_push(
+def shop_cancelled_text(
     t: Translator, order: Order, refund: Refund | None, coupon: CouponOutcome, tz: tzinfo
-) -> Rendered:
+) -> str:
     """The shopper's news that the shop cancelled their order on its own side."""
     title = t("shop-cancelled", order_no=order.order_no, product=order.product_name)
-    return "\n".join([title, *cancel_facts(t, order, refund, coupon, tz)]), None
+    return "\n".join([title, *cancel_facts(t, order, refund, coupon, tz)])
 
 
 def cancelled_view(t: Translator, result: CancelResult, tz: tzinfo) -> Rendered:

@@ -17,6 +17,7 @@ from aiogram.types import Message
 
 from domain.tickets import Evidence, EvidenceProblem, TicketKind, TicketReason, check_evidence
 from handlers.i18n import Translator
+from handlers.keyboards import orders_keyboard
 from handlers.states import ApplyFlow
 
 DRAFT = "apply"  # FSM data key of the application being written
@@ -107,9 +108,10 @@ async def leave_flow(state: FSMContext) -> None:
 
 
 async def leave_expired(message: Message, state: FSMContext, t: Translator) -> None:
-    """The FSM data no longer fits the step the shopper is at: end it and say so."""
+    """The FSM data no longer fits the step the shopper is at: end it and say so, with the
+    way back to the orders (an application starts again on its order)."""
     await leave_flow(state)
-    await message.answer(t("apply-expired"))
+    await message.answer(t("apply-expired"), reply_markup=orders_keyboard(t))
 
 
 def evidence_of(message: Message) -> Evidence | None:

@@ -28,6 +28,7 @@ from handlers.apply.draft import (
     leave_expired,
     leave_flow,
     load_draft,
+    load_more,
     problem_of,
     save_draft,
     step_named,
@@ -37,12 +38,14 @@ from handlers.apply.views import (
     draft_evidence_view,
     hint_text,
     reason_text_problem,
+    step_keyboard,
     step_view,
     ticket_view,
 )
 from handlers.callbacks import ApplyAction, ApplyCb, MyTicketCb, OrderAction, OrderCb
 from handlers.common import named_order, on_unlinked_message, on_unlinked_press, show
 from handlers.context import Ctx
+from handlers.keyboards import orders_keyboard
 from handlers.states import ApplyFlow
 from handlers.views import Rendered, card_view
 
@@ -109,15 +112,18 @@ async def on_command_in_flow(message: Message, state: FSMContext, ctx: Ctx) -> N
     if name == "apply":
         raise SkipHandler  # /apply resumes the same order's draft or starts another
     await leave_flow(state)
-    await message.answer(ctx.t("apply-left"))
     if name == "cancel" and not args.strip():
+        # Only leaving: the answer ends in the way back to the orders.
+        await message.answer(ctx.t("apply-left"), reply_markup=orders_keyboard(ctx.t))
         return
+    # The command's own handler answers next, with its own buttons.
+    await message.answer(ctx.t("apply-left"))
     raise SkipHandler
 
 
 async def on_leave(query: CallbackQuery, state: FSMContext, ctx: Ctx) -> None:
     await leave_flow(state)
-    await show(query, ctx.t("apply-left"), None)
+    await show(query, ctx.t("apply-left"), orders_keyboard(ctx.t))
 
 
 async def on_unlinked_in_flow(message: Message, state: FSMContext, ctx: Ctx) -> None:
@@ -143,7 +149,7 @@ async def coupon_command(
     message: Message, command: CommandObject, state: FSMContext, ctx: Ctx
 ) -> None:
     """``/coupon ORDER_NO``: ask staff about the coupon a cancel did not give back."""
-    card = await named_order(message, command, ctx, "coupon-request-usage")
+    card = await named_order(message, command, ctx, "coupon-request-usage", cancelled=True)
     if card is None:
         return
     result = await check_order(card.order.id, ctx, TicketKind.COUPON)
@@ -340,7 +346,8 @@ async def on_reason_text(message: Message, state: FSMContext, ctx: Ctx) -> None:
         return
     cleaned = clean_reason_text(message.text or "")
     if cleaned is None:
-        await message.answer(reason_text_problem(ctx.t, message.text or ""))
+        retry = step_keyboard(ctx.t, await state.get_state(), draft, None)
+        await message.answer(reason_text_problem(ctx.t, message.text or ""), reply_markup=retry)
         return
     draft = replace(draft, reason=TicketReason.OTHER, text=cleaned)
     await save_draft(state, draft, ApplyFlow.evidence)
@@ -364,5 +371,8 @@ async def on_evidence(message: Message, state: FSMContext, ctx: Ctx) -> None:
 
 
 async def on_other_input(message: Message, state: FSMContext, ctx: Ctx) -> None:
-    """Stickers, voice, locations, text where a button is expected: say what fits here."""
-    await message.answer(hint_text(ctx.t, await state.get_state()))
+    """Stickers, voice, locations, text where a button is expected: say what fits here,
+    above the step's own buttons."""
+    step = await state.get_state()
+    markup = step_keyboard(ctx.t, step, await load_draft(state), await load_more(state))
+    await message.answer(hint_text(ctx.t, step), reply_markup=markup)

@@ -44,6 +44,7 @@ from handlers.apply.views import (
 from handlers.callbacks import MyTicketAction, MyTicketCb
 from handlers.common import show
 from handlers.context import Ctx
+from handlers.keyboards import orders_keyboard, tickets_keyboard
 from handlers.states import ApplyFlow
 
 
@@ -121,7 +122,7 @@ async def add_evidence(
         await refuse_evidence(message, more, EvidenceProblem.TOO_MANY, evidence, ctx)
     else:
         await leave_flow(state)
-        await message.answer(ctx.t("ticket-not-open"))
+        await message.answer(ctx.t("ticket-not-open"), reply_markup=tickets_keyboard(ctx.t))
 
 
 async def store_evidence(more: MoreEvidence, evidence: Evidence, ctx: Ctx) -> EvidenceOutcome:
@@ -178,7 +179,8 @@ async def on_withdraw_confirm(
     more = await load_more(state)
     if more is not None and more.ticket_id == ticket.id:
         await leave_flow(state)  # its screenshots have nowhere to go now
-    await show(query, withdrawn_text(ctx.t, ticket), None)
+    # The order is as it was: the way back to the orders, to apply again or do otherwise.
+    await show(query, withdrawn_text(ctx.t, ticket), orders_keyboard(ctx.t))
 
 
 async def withdraw(ticket_id: int, ctx: Ctx) -> Ticket | None:

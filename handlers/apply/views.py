@@ -29,6 +29,7 @@ from handlers.apply.draft import Draft, MoreEvidence
 from handlers.callbacks import ApplyAction, ApplyCb, MyTicketAction, MyTicketCb
 from handlers.conversation_views import add_contact_button
 from handlers.i18n import Translator
+from handlers.keyboards import orders_keyboard
 from handlers.states import ApplyFlow
 from handlers.views import Rendered, money_lines
 
@@ -86,6 +87,10 @@ def reason_view(t: Translator, draft: Draft, card: OrderCard, deadline: str) -> 
     if kind is TicketKind.ACTIVATION_CHECK:
         lines.append(t("apply-intro-activation"))
     lines += ["", t(by_kind(t, "apply-ask-reason", draft.kind), limit=MAX_REASON_CHARS)]
+    return "\n".join(lines), reason_keyboard(t, draft, kind)
+
+
+def reason_keyboard(t: Translator, draft: Draft, kind: TicketKind) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     reasons = REASONS[kind]
     for reason in reasons:
@@ -97,7 +102,7 @@ def reason_view(t: Translator, draft: Draft, card: OrderCard, deadline: str) -> 
         )
     builder.button(text=t("apply-leave"), callback_data=_cb(ApplyAction.LEAVE, draft))
     builder.adjust(*([2] * (len(reasons) // 2)), *([1] * (len(reasons) % 2)), 1)
-    return "\n".join(lines), builder.as_markup()
+    return builder.as_markup()
 
 
 def summary_view(
@@ -198,6 +203,25 @@ def hint_text(t: Translator, step: str | None) -> str:
     return t(HINTS.get(step or "", "apply-hint-summary"))
 
 
+def step_keyboard(
+    t: Translator, step: str | None, draft: Draft | None, more: MoreEvidence | None
+) -> InlineKeyboardMarkup:
+    """The buttons of the step the shopper is at, under a refusal or a hint there, so the
+    answer itself offers what fits (the step's own message may be far above by now)."""
+    if step == ApplyFlow.more_evidence.state and more is not None:
+        return more_keyboard(t, more.ticket_id)
+    if draft is None:
+        return orders_keyboard(t)
+    if step == ApplyFlow.reason.state:
+        # Restore and coupon requests have reasons of their own; the rest are a cancel's.
+        return reason_keyboard(t, draft, draft.kind or TicketKind.CANCEL)
+    if step == ApplyFlow.evidence.state:
+        return evidence_keyboard(t, draft)
+    if step == ApplyFlow.summary.state:
+        return summary_keyboard(t, draft)
+    return leave_keyboard(t, draft)
+
+
 # --------------------------------------------------------------------------- open tickets
 
 
@@ -259,14 +283,16 @@ def tickets_view(
     t: Translator, tickets: list[Ticket], late: frozenset[int] = frozenset()
 ) -> Rendered:
     if not tickets:
-        return t("tickets-empty"), None
+        # An application starts on an order that cannot be cancelled at once.
+        return t("tickets-empty"), orders_keyboard(t)
     lines = [t("tickets-header", count=len(tickets)), ""]
     builder = InlineKeyboardBuilder()
     for ticket in tickets:
         lines.append(ticket_line(t, ticket))
         ticket_buttons(t, builder, ticket, late=ticket.id in late)
     builder.adjust(1)
-    markup = builder.as_markup() if builder.buttons else None
+    # Only decided ones: nothing left to do on them, so the way back to the orders.
+    markup = builder.as_markup() if list(builder.buttons) else orders_keyboard(t)
     return "\n".join(lines), markup
 
 

@@ -12,6 +12,7 @@ from aiogram.types import InlineKeyboardMarkup
 from domain.notifications import Kind, Payload
 from domain.policy import ShopRules
 from domain.ports import Clock, Notification, UnitOfWorkFactory
+from domain.shopper import OrderCard, order_card
 from handlers.deps import StaffChat
 from handlers.i18n import Translator
 
@@ -78,3 +79,12 @@ async def send(
     """Send a rendered text and its keyboard to the letter's chat."""
     text, markup = rendered
     return Sent(await out.send_text(letter.chat_id, text, reply_markup=markup))
+
+
+async def current_card(out: Outlet, order_id: int) -> OrderCard:
+    """The order's card as it is when the push goes out: its buttons end the push."""
+    async with out.uows() as uow:
+        order = await uow.orders.get(order_id)
+        if order is None:
+            raise Skip(f"order {order_id} not found")
+        return await order_card(uow, order, out.rules, out.clock.now())

@@ -11,50 +11,49 @@ from domain.notifications import (
     ShopRefusedApproval,
     ShopSilent,
 )
-from domain.orders import Order, Refund
-from domain.shopper import OrderCard
 from domain.staff import open_ticket_card
-from handlers.notices.base import Letter, Outlet, Sent, Skip, send
-from handlers.views import shop_cancelled_push, shop_confirmed_text, shop_refused_view
-
-
-async def _now(out: Outlet, order_id: int) -> tuple[Order, Refund | None]:
-    """The order and its refund as they are when the push goes out."""
-    async with out.uows() as uow:
-        order = await uow.orders.get(order_id)
-        refund = await uow.refunds.for_order(order_id)
-    if order is None:
-        raise Skip(f"order {order_id} not found")
-    return order, refund
+from handlers.notices.base import Letter, Outlet, Sent, Skip, current_card, send
+from handlers.views import (
+    card_keyboard,
+    shop_cancelled_text,
+    shop_confirmed_text,
+    shop_refused_view,
+)
 
 
 async def order_cancelled(out: Outlet, letter: Letter[OrderCancelled]) -> Sent:
-    order, refund = await _now(out, letter.payload.order_id)
-    return await send(
-        out,
-        letter,
-        shop_cancelled_push(letter.t, order, refund, letter.payload.coupon, out.rules.tz),
+    card = await current_card(out, letter.payload.order_id)
+    text = shop_cancelled_text(
+        letter.t, card.order, card.refund, letter.payload.coupon, out.rules.tz
+    )
+    return Sent(
+        await out.send_text(letter.chat_id, text, reply_markup=card_keyboard(letter.t, card))
     )
 
 
 async def cancel_settled(out: Outlet, letter: Letter[CancelSettled]) -> Sent:
     news = letter.payload
-    order, refund = await _now(out, news.order_id)
+    card = await current_card(out, news.order_id)
     if news.accepted:
-        text = shop_confirmed_text(letter.t, order, refund, news.coupon, out.rules.tz)
-        return Sent(await out.send_text(letter.chat_id, text))
-    card = OrderCard(order, out.rules.decide(order, out.clock.now()), refund)
+        # The card's buttons: a mistaken cancel can be restored from here (FAQ 3).
+        text = shop_confirmed_text(letter.t, card.order, card.refund, news.coupon, out.rules.tz)
+        return Sent(
+            await out.send_text(letter.chat_id, text, reply_markup=card_keyboard(letter.t, card))
+        )
     return await send(out, letter, shop_refused_view(letter.t, card, out.rules.tz))
 
 
 async def cancel_delayed(out: Outlet, letter: Letter[CancelDelayed]) -> Sent:
-    order, _ = await _now(out, letter.payload.order_id)
-    restore = letter.payload.restore
+    card = await current_card(out, letter.payload.order_id)
+    order, restore = card.order, letter.payload.restore
     waiting = order.restoring_since if restore else order.cancelling_since
     if waiting is None:
         raise Skip(f"order {order.order_no} is no longer waiting for the shop")
     key = "restore-delayed" if restore else "cancel-delayed"
-    return Sent(await out.send_text(letter.chat_id, letter.t(key, order_no=order.order_no)))
+    text = letter.t(key, order_no=order.order_no)
+    return Sent(
+        await out.send_text(letter.chat_id, text, reply_markup=card_keyboard(letter.t, card))
+    )
 
 
 async def shop_silent(out: Outlet, letter: Letter[ShopSilent]) -> Sent:

@@ -4,24 +4,15 @@ coupon staff gave back by hand."""
 from __future__ import annotations
 
 from domain.notifications import CouponReturned, RestoreSettled
-from domain.shopper import OrderCard, order_card
 from handlers.coupon_views import expiry_text
-from handlers.notices.base import Letter, Outlet, Sent, Skip, send
+from handlers.notices.base import Letter, Outlet, Sent, current_card, send
 from handlers.restore_views import shop_confirmed_text, shop_refused_view
 from handlers.views import card_keyboard
 
 
-async def _card(out: Outlet, order_id: int) -> OrderCard:
-    async with out.uows() as uow:
-        order = await uow.orders.get(order_id)
-        if order is None:
-            raise Skip(f"order {order_id} not found")
-        return await order_card(uow, order, out.rules, out.clock.now())
-
-
 async def restore_settled(out: Outlet, letter: Letter[RestoreSettled]) -> Sent:
     news = letter.payload
-    card = await _card(out, news.order_id)
+    card = await current_card(out, news.order_id)
     if news.accepted:
         text = shop_confirmed_text(letter.t, card.order)
         return Sent(
@@ -39,4 +30,6 @@ async def coupon_returned(out: Outlet, letter: Letter[CouponReturned]) -> Sent:
     text = letter.t(
         "push-coupon-returned", order_no=news.order_no, title=news.title, expiry=expiry
     )
-    return Sent(await out.send_text(letter.chat_id, text))
+    card = await current_card(out, news.order_id)
+    markup = card_keyboard(letter.t, card)
+    return Sent(await out.send_text(letter.chat_id, text, reply_markup=markup))

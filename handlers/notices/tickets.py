@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from aiogram.types import Message, ReplyParameters
 
+from domain.cases import CaseTopic
 from domain.notifications import TicketDecided, TicketEvidence, TicketNew, TicketWithdrawn, encode
 from domain.review import StaffTicketView, evidence_notice
 from domain.staff import ticket_with_card
-from domain.tickets import Evidence, TicketStatus
+from domain.tickets import Evidence, TicketStatus, Verdict
+from handlers.conversation_views import contact_keyboard
 from handlers.notices.base import Letter, NotReady, Outlet, Sent, Skip
 from handlers.staff.chat import edit_card, staff_name
 from handlers.staff.ticket_views import decided_text, ticket_card_view
@@ -74,4 +76,11 @@ async def withdrawn(out: Outlet, letter: Letter[TicketWithdrawn]) -> Sent:
 async def decided(out: Outlet, letter: Letter[TicketDecided]) -> Sent:
     # The decision's text reads the stored facts, as rows have always been written.
     text = decided_text(letter.t, encode(letter.payload))
-    return Sent(await out.send_text(letter.chat_id, text))
+    # It ends "any question: contact staff": the button opens the case about the order
+    # (an exchange is agreed with staff there).
+    async with out.uows() as uow:
+        ticket = await uow.tickets.get(letter.payload.ticket_id)
+    topic = CaseTopic.EXCHANGE if letter.payload.verdict is Verdict.EXCHANGE else CaseTopic.GENERAL
+    order_id = ticket.order_id if ticket is not None else None
+    markup = contact_keyboard(letter.t, order_id, topic)
+    return Sent(await out.send_text(letter.chat_id, text, reply_markup=markup))

@@ -265,7 +265,8 @@ def refund_verbs(translations: Translations) -> list[tuple[str, Change]]:
     found = {(verb, change) for change, verbs in _ENGLISH_VERBS.items() for verb in verbs}
     for locale in LOCALES:
         t = translations.get(locale)
-        for change in Change:
+        # Only staff's own changes have verbs: a void or reopen follows a restore or a cancel.
+        for change in _ENGLISH_VERBS:
             found |= {(verb, change) for verb in t(f"staff-refund-verbs-{change}").split()}
     return sorted(found, key=lambda pair: (-len(pair[0]), pair[0]))
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 
 from aiogram import Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from domain.stats import DEFAULT_DAYS, parse_days, staff_stats
 from handlers.context import Ctx
+from handlers.keyboards import help_keyboard
 from handlers.staff.stats_chart import draw_chart
 from handlers.staff.stats_views import chart_caption, stats_text
 
@@ -41,7 +43,11 @@ async def stats_command(message: Message, command: CommandObject, ctx: Ctx) -> N
         now=ctx.now(),
     )
     if report is None:
-        await message.reply(ctx.t("stats-not-staff"))
+        # A shopper who typed it in their own chat is shown where their help is.
+        private = message.chat.type == ChatType.PRIVATE
+        await message.reply(
+            ctx.t("stats-not-staff"), reply_markup=help_keyboard(ctx.t) if private else None
+        )
         return
     await message.answer(stats_text(t, report))
     chart = await asyncio.to_thread(draw_chart, report.stats.days)

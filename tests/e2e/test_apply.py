@@ -424,7 +424,8 @@ async def test_forged_and_foreign_presses_are_refused(shop: Shop, tg: FakeTelegr
     assert "请发送截图" in user.last_text()
     await user.press("跳过")
     await user.send_photo()
-    assert "请点上方按钮提交申请、修改或取消" in user.last_text()
+    assert "请点下方按钮提交申请、修改或取消" in user.last_text()
+    assert user.buttons() == ["✅ 提交申请", "✏️ 修改原因", "🖼 重新上传截图", "✖ 取消申请"]
 
 
 async def test_a_paid_order_is_cancelled_directly_not_applied_for(

@@ -603,6 +603,7 @@ async def test_a_sticker_for_staff_is_refused_politely_and_photos_are_not_taken_
         await open_from_card(user)
         await user.send_sticker()
         assert user.last_text() == "目前只能把文字、图片和文件转给客服,请换一种方式发送。"
+        assert user.buttons() == ["↩️ 结束对话 / 返回我的订单"]
         await user.send_photo(size=90_000)
         assert "已转交客服" in user.last_text()
         await user.send_document("发票.pdf", "application/pdf", wait=False)
@@ -620,6 +621,7 @@ async def test_contact_command_and_the_menu_pick_an_order_or_no_order(
         user = await linked_parcel(desk)
         await user.send("/contact KM-9999")
         assert "没有找到订单号 KM-9999" in user.last_text()
+        assert user.buttons() == ["💬 联系客服"]  # which order is it, then?
         await user.send("/contact km-7001")
         assert "已为您联系客服(订单 KM-7001)" in user.last_text()
         await user.send("/contact")

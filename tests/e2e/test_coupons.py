@@ -89,6 +89,10 @@ async def test_staff_give_a_kept_coupon_back_by_command_and_the_shopper_is_told(
         "🎟 客服已把订单 KM-C4 的优惠券「新人券」退回您的账户(有效期至 12月31日(周四))。"
         in desk.shopper.texts()
     )
+    # The news ends in the order's own buttons: its history shows the coupon coming back.
+    assert desk.shopper.buttons()[-2:] == ["🕓 记录", "⬅ 返回订单列表"]
+    await desk.shopper.press("🕓 记录")
+    assert "KM-C4" in desk.shopper.last_text()
 
     again = await desk.wang.send("/coupon KM-C4 退回")
     assert "没有被占用(已经退回或尚未使用),无需退回" in desk.reply_to(again)

@@ -384,3 +384,6 @@ async def test_a_phone_linked_to_another_account_is_refused_and_its_owner_told(
     assert linked is not None and linked.code == "C0001"
     assert await linked_to(shop, 2002) is None
     assert any("尝试用您的手机号关联" in text for text in owner.texts())
+    assert "尝试用您的手机号关联" in owner.last_text()
+    await owner.press("💬 联系客服")  # "any doubt: contact staff", about the account
+    assert "已为您联系客服(其他问题)" in owner.last_text()

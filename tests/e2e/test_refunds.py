@@ -242,7 +242,7 @@ async def test_refunds_with_nothing_to_show(shop: Shop, tg: FakeTelegram) -> Non
     user = await linked_user(shop, tg)
     await user.send("/refunds")
     assert "您目前没有退款记录" in user.last_text()
-    assert user.buttons() == []
+    assert user.buttons() == ["📋 查看我的订单"]  # a refund starts with cancelling an order
 
 
 async def test_details_show_one_refund_with_its_earlier_attempts(
@@ -269,7 +269,10 @@ async def test_details_show_one_refund_with_its_earlier_attempts(
     assert "🔁 第 2 次发起 · 11月26日(周四) 12:00" in text
     assert "✅ 已提交至微信 · 11月26日(周四) 13:00" in text
     assert "⏳ 预计到账 · 12月1日(周二) 前" in text
-    assert user.buttons() == []  # nothing to do before the expected date
+    # Nothing to do before the expected date: only the way back to all the refunds.
+    assert user.buttons() == ["💰 查看我的退款"]
+    await user.press("💰 查看我的退款")
+    assert user.last_text().startswith("💰 您最近的退款")
 
 
 # --------------------------------------------------------------------------- pushes
@@ -561,8 +564,9 @@ async def test_unlinked_shopper_is_told_to_link_first(shop: Shop, tg: FakeTelegr
     user = tg.user(1002)
     await user.send("/refunds")
     assert "还没有关联" in user.last_text()
+    assert user.reply_keyboard() == ["📱 用手机号关联"]
     await user.press_data("rf:o:1:")
-    assert "还没有关联" in user.alerts()[-1]
+    assert "请先关联您的账号" in user.alerts()[-1]
 
 
 # --------------------------------------------------------------------------- English

@@ -72,8 +72,10 @@ async def test_a_decided_ticket_asks_once_and_keeps_the_rating_and_the_comment(
 
         await desk.shopper.send("很" * 301)
         assert desk.shopper.last_text().startswith("留言不能为空,且不能超过 300 字")
+        assert desk.shopper.buttons() == ["不用了"]
         await desk.shopper.send("处理得很快,谢谢")
         assert desk.shopper.last_text() == "感谢您的反馈,我们会认真查看!"
+        assert desk.shopper.buttons() == ["📋 查看我的订单"]
         offer = desk.tg.message(question.chat_id, question.message_id)
         assert offer is not None and offer.buttons == []
 
@@ -88,6 +90,39 @@ async def test_a_decided_ticket_asks_once_and_keeps_the_rating_and_the_comment(
         ]
         # The comment is over: the next text is a search again.
         await desk.shopper.send("KM-1")
+        assert desk.shopper.last_text().startswith("🧾 订单 KM-1")
+
+
+async def test_no_thanks_under_a_refused_comment_ends_the_comment_there(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with open_desk(tg, tmp_path) as desk:
+        clock = desk.shop.clock
+        await desk.order("KM-1")
+        await desk.shop.link("C0001", 1001)
+        ticket_id = await desk.file("KM-1")
+        await desk.deliver()
+        await desk.li.press("同意取消", desk.card(ticket_id))
+        await desk.deliver()
+        at(clock, clock.now() + timedelta(hours=2))
+        await desk.deliver()
+        [question] = questions(desk)
+        await desk.shopper.press("⭐5", question)
+        await desk.shopper.send_sticker()
+        refusal = desk.shopper.last_message()
+        assert refusal.content.startswith("留言不能为空")
+
+        await desk.shopper.press("不用了", refusal)
+
+        thanked = desk.tg.message(refusal.chat_id, refusal.message_id)
+        assert thanked is not None and thanked.content == "谢谢您的评价!"
+        assert thanked.buttons == ["📋 查看我的订单"]
+        rated = desk.tg.message(question.chat_id, question.message_id)
+        assert rated is not None and "谢谢您的评分:⭐⭐⭐⭐⭐" in rated.content
+        assert rated.buttons == []  # its offer is spent
+        [survey, *_] = await surveys(desk)
+        assert (survey.rating, survey.comment) == (5, None)
+        await desk.shopper.send("KM-1")  # no comment awaited any more: a search again
         assert desk.shopper.last_text().startswith("🧾 订单 KM-1")
 
 
@@ -139,7 +174,7 @@ async def test_an_arrived_refund_asks_once_and_not_at_night_but_in_the_morning(
         skipped = desk.tg.message(question.chat_id, question.message_id)
         assert skipped is not None
         assert skipped.content.endswith("好的,已跳过。感谢您的耐心!")
-        assert skipped.buttons == []
+        assert skipped.buttons == ["📋 查看我的订单"]  # the question's buttons are gone
         answer = await desk.shopper.press_data(forged, question)
         assert answer is not None and answer.text == "您已经回答过了,谢谢!"
         [survey] = await surveys(desk)

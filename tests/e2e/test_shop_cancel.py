@@ -20,7 +20,7 @@ from bot.shop_signing import signed_headers
 from domain.orders import OrderStatus, ProductKind
 from storage.tables import RefundRow
 from tests.e2e.conftest import Shop, running_shop
-from tests.fakebot import FakeTelegram, FakeUser
+from tests.fakebot import FakeTelegram, FakeUser, StoredMessage
 from tests.fakeshop import Behaviour, FakeShop
 
 
@@ -55,6 +55,11 @@ async def until_text(tg: FakeTelegram, user: FakeUser, needle: str, seconds: flo
         left = deadline - time.monotonic()
         assert left > 0, f"no message with {needle!r}; the chat: {user.texts()}"
         await tg.wait_for_change(left)
+
+
+def news_of(user: FakeUser, needle: str) -> StoredMessage:
+    """The latest message to this shopper containing ``needle``."""
+    return [m for m in user.messages() if needle in m.content][-1]
 
 
 async def paid(shop: Shop, fake_shop: FakeShop, order_no: str = "KM-1") -> None:
@@ -121,6 +126,8 @@ async def test_a_slow_shop_says_confirming_then_pushes_the_answer(
         pushed = await until_text(tg, user, "商城已确认")
         assert pushed.startswith("✅ 商城已确认:订单 KM-1 已取消。")
         assert "¥30.00" in pushed
+        # It ends in the cancelled order's buttons: a mistaken cancel is undone from here.
+        assert "↩ 恢复订单" in news_of(user, "商城已确认").buttons
         assert (await shop.order("KM-1")).status is OrderStatus.CANCELLED
         assert await refunds(shop) == 1
         assert fake_shop.orders["KM-1"].cancels == 1
@@ -187,6 +194,7 @@ async def test_an_order_the_shop_cancels_reaches_the_shopper_as_it_happens(
         assert answer["accepted"] == 1, answer
         pushed = await until_text(tg, tg.user(1001), "已由商城取消")
         assert "KM-1" in pushed and "¥30.00" in pushed
+        assert news_of(tg.user(1001), "已由商城取消").buttons[-2:] == ["🕓 记录", "⬅ 返回订单列表"]
         assert (await shop.order("KM-1")).status is OrderStatus.CANCELLED
         assert await refunds(shop) == 1
 

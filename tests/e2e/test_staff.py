@@ -229,6 +229,7 @@ async def test_card_reaches_the_staff_chat_and_approve_cancels_and_tells_the_sho
     news = desk.shopper.last_text()
     assert "您对订单 KM-1 的取消申请已通过,订单已取消" in news
     assert "退款 ¥6.00 将原路退回微信" in news
+    assert desk.shopper.buttons() == ["💬 联系客服"]  # "any question: contact staff"
     assert any("💸 请退款:订单 KM-1 · ¥6.00 · 原路退回微信" in t for t in desk.group.texts())
     assert not any(m.buttons for m in desk.cards())
 
@@ -281,6 +282,8 @@ async def test_reject_with_a_preset_reason_and_back(desk: Desk) -> None:
     news = desk.shopper.last_text()
     assert "您对订单 KM-1 的取消申请未通过" in news
     assert "原因:凭证不足,无法核实。" in news
+    await desk.shopper.press("💬 联系客服")
+    assert "已为您联系客服(订单 KM-1)" in desk.shopper.last_text()
 
 
 async def test_reject_with_a_typed_reason_takes_the_pressers_next_message(desk: Desk) -> None:

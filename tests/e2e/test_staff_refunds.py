@@ -547,8 +547,16 @@ def test_the_card_and_alerts_read_in_english_when_the_shop_speaks_english() -> N
     assert asked.startswith("🙋 The customer asks to re-initiate refund #4")
 
 
-def test_refund_verbs_in_both_languages() -> None:
+def test_refund_verbs_in_both_languages(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.ERROR, logger="handlers.i18n")
     verbs = refund_verbs(Translations("zh"))
+    assert [r.getMessage() for r in caplog.records] == []  # every verb has its words
+    assert {change for _, change in verbs} == {
+        ChangeAction.SUBMIT,
+        ChangeAction.SUCCEED,
+        ChangeAction.FAIL,
+        ChangeAction.REINITIATE,
+    }
     parsed = parse_refund_args("KM-1 失败:银行卡已注销", verbs)
     assert parsed is not None and parsed[1:] == (ChangeAction.FAIL, "银行卡已注销")
     assert parse_refund_args("12 Submitted", verbs) == ("12", ChangeAction.SUBMIT, None)

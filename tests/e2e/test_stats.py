@@ -259,8 +259,11 @@ async def test_bad_days_get_the_usage_and_only_staff_get_numbers(
 
         await desk.outsider.send("/stats")
         assert desk.outsider.last_text() == "⛔ 统计只供本店客服查看。"
+        assert desk.outsider.buttons() == []  # in the staff group: no shopper's help there
         await desk.shopper.send("/stats")
         assert desk.shopper.last_text() == "⛔ 统计只供本店客服查看。"
+        await desk.shopper.press("❓ 帮助")
+        assert desk.shopper.last_text().startswith("我可以帮您:")
         assert not photos(desk, STAFF_CHAT) and not photos(desk, 1001)
         refused = await desk.rows(AuditRow, AuditRow.action == "press.refused")
         assert [r.detail["why"] for r in refused] == ["stats_not_staff", "stats_not_staff"]

@@ -92,7 +92,7 @@ after-sales-contact = 🛠 Order {$order_no} is completed. Contact the shop's cu
 
 press-not-yours = This order was not found on your account.
 press-not-linked = Please link your account first: send /start to see how.
-unlinked-hint = Your account is not linked yet, so I cannot look up orders. Send /start to see how to link it.
+unlinked-hint = Your account is not linked yet, so I cannot look up orders. Press “📱 Link with my phone number” below to share the phone number you order with; send /start to see the other ways to link it.
 cancel-usage = Send /cancel ORDER_NUMBER to cancel directly, e.g. /cancel KM202611260001, or pick one of your orders below:
 wrong-chat = Please use this in a private chat with me.
 

@@ -92,7 +92,7 @@ after-sales-contact = 🛠 订单 {$order_no} 已完成。如有问题,请联系
 
 press-not-yours = 找不到这个订单,或它不属于您的账号。
 press-not-linked = 请先关联您的账号:发送 /start 查看关联方法。
-unlinked-hint = 您的账号还没有关联,所以无法查询订单。发送 /start 查看关联方法。
+unlinked-hint = 您的账号还没有关联,所以无法查询订单。点下方“📱 用手机号关联”按钮,分享您在本店下单时留的手机号即可关联;发送 /start 查看其他关联方法。
 cancel-usage = 发送 /cancel 订单号 直接取消,例如:/cancel KM202611260001。也可以在下面的订单里选择:
 wrong-chat = 请在与我的私聊中使用这个功能。
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import holidays
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from bot.app import Runtime
 from bot.config import Settings
@@ -146,8 +147,17 @@ class Shop:
         return found
 
     async def unsent(self) -> int:
-        """Outbox rows due now and not yet settled (being sent, or waiting to be)."""
+        """Outbox rows due now and not yet settled (being sent, or waiting to be). A row of a
+        chain waiting behind an earlier row that is due later is not due yet either, just
+        as the sender does not take it."""
         now = self.clock.now()
+        earlier = aliased(OutboxRow)
+        behind = exists().where(
+            earlier.chain == OutboxRow.chain,
+            earlier.id < OutboxRow.id,
+            earlier.status.in_(("pending", "sending")),
+            earlier.due_at > now,
+        )
         async with self.session() as uow:
             return (
                 await uow.session.scalar(
@@ -155,7 +165,8 @@ class Shop:
                     .select_from(OutboxRow)
                     .where(
                         (OutboxRow.status == "sending")
-                        | ((OutboxRow.status == "pending") & (OutboxRow.due_at <= now))
+                        | ((OutboxRow.status == "pending") & (OutboxRow.due_at <= now)),
+                        OutboxRow.chain.is_(None) | ~behind,
                     )
                 )
                 or 0
